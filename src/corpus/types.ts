@@ -1,0 +1,66 @@
+/** A searchable paragraph: `number` is 1-based, counted from the first non-empty line after the dateline. */
+export interface Paragraph {
+  readonly articleId: string;
+  readonly number: number;
+  readonly text: string;
+}
+
+export interface Article {
+  readonly id: string;
+  readonly title: string;
+  readonly source: string;
+  /** ISO date (YYYY-MM-DD). */
+  readonly published: string;
+  /** True when the date was worked out from the text rather than printed in it. */
+  readonly publishedInferred: boolean;
+  readonly publishedNote?: string | undefined;
+  readonly url?: string | undefined;
+  readonly byline: readonly string[];
+  readonly contributors: readonly string[];
+  /** Path relative to the corpus folder, for error messages. */
+  readonly file: string;
+  readonly paragraphs: readonly Paragraph[];
+  /** Editorial lines after the body ("This story has been updated…"): shown as metadata, never searched. */
+  readonly notes: readonly string[];
+}
+
+/** Where a point or an answer comes from. */
+export interface Citation {
+  readonly articleId: string;
+  readonly paragraphs: readonly number[];
+}
+
+export interface StatusPoint {
+  readonly text: string;
+  /** A phrase that occurs verbatim in the cited paragraph(s): the point's proof. */
+  readonly evidence: string;
+  readonly cite: Citation;
+}
+
+export interface StatusSection {
+  readonly heading: string;
+  readonly points: readonly StatusPoint[];
+}
+
+/** "Where the talks stand", written in our own words, every point cited. */
+export interface StatusCard {
+  readonly id: string;
+  /** ISO date the card describes. */
+  readonly asOf: string;
+  readonly file: string;
+  readonly sections: readonly StatusSection[];
+}
+
+/** Query-side vocabulary: each alias (a word or phrase users type) maps to the words the coverage uses. */
+export interface AliasTable {
+  readonly entries: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface Corpus {
+  readonly dir: string;
+  /** Newest first. */
+  readonly articles: readonly Article[];
+  readonly aliases: AliasTable;
+  /** Newest first; `statusCards[0]` is the current card. */
+  readonly statusCards: readonly StatusCard[];
+}
