@@ -1,0 +1,20 @@
+import { ApplicationCommandType, ApplicationIntegrationType, ContextMenuCommandBuilder, InteractionContextType } from "discord.js";
+import type { BotContext, Invocation } from "../src/command.js";
+import { UserFacingError } from "../src/errors.js";
+import { MAX_QUESTION_LENGTH } from "../src/search/engine.js";
+import type { Reply } from "../src/views/card.js";
+import { answerFor } from "./ask.js";
+
+/** Right-click a message → Apps → "Ask talks-bot": answers the message's text, privately. */
+export const data = new ContextMenuCommandBuilder()
+  .setName("Ask talks-bot")
+  .setType(ApplicationCommandType.Message)
+  .setContexts(InteractionContextType.Guild)
+  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+  .toJSON();
+
+export function run(invocation: Invocation, ctx: BotContext): Reply {
+  const text = invocation.targetMessage?.content.trim() ?? "";
+  if (text.length === 0) throw new UserFacingError("That message has no text to ask about.");
+  return answerFor(text.slice(0, MAX_QUESTION_LENGTH), invocation, ctx, { hide: true });
+}

@@ -1,0 +1,29 @@
+import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
+import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
+import { suggestTimeZones, validateTimeZone } from "../src/countdown.js";
+import { countdownFor } from "../src/reminders/post.js";
+import type { Reply } from "../src/views/card.js";
+import { countdownView } from "../src/views/countdown.js";
+import { LIMITS, truncate } from "../src/views/limits.js";
+
+export const data = new SlashCommandBuilder()
+  .setName("countdown")
+  .setDescription("Time until Ramadan, the deadline the talks race against")
+  .addStringOption((option) =>
+    option.setName("timezone").setDescription("Your time zone, e.g. Europe/London (default: the server's)").setMaxLength(64).setAutocomplete(true),
+  )
+  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
+  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+  .toJSON();
+
+export async function run(invocation: Invocation, ctx: BotContext): Promise<Reply> {
+  const typed = optionString(invocation, "timezone")?.trim();
+  const reminder = invocation.guildId && ctx.storage ? await ctx.storage.getReminder(invocation.guildId) : null;
+  const timeZone = typed ? validateTimeZone(typed) : (reminder?.timeZone ?? ctx.config.defaultTimeZone);
+  const result = countdownFor(ctx, ctx.now(), timeZone, reminder);
+  return countdownView(ctx.corpus, result, timeZone, invocation.markup);
+}
+
+export function autocomplete(focused: { name: string; value: string }, _invocation: Invocation, ctx: BotContext): Choice[] {
+  return suggestTimeZones(focused.value, ctx.now()).map((s) => ({ name: truncate(s.label, LIMITS.choiceName), value: s.zone }));
+}

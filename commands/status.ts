@@ -1,0 +1,15 @@
+import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
+import type { BotContext, Invocation } from "../src/command.js";
+import type { Reply } from "../src/views/card.js";
+import { statusView } from "../src/views/status.js";
+
+export const data = new SlashCommandBuilder()
+  .setName("status")
+  .setDescription("Where the ceasefire and hostage talks stand, every point cited")
+  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
+  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+  .toJSON();
+
+export function run(invocation: Invocation, ctx: BotContext): Reply {
+  return statusView(ctx.corpus, invocation.markup);
+}

@@ -1,0 +1,38 @@
+import { AnswerCache } from "./answer-cache.js";
+import { type BotContext, loadCommands } from "./command.js";
+import type { Config } from "./config.js";
+import { Cooldowns } from "./cooldown.js";
+import { loadCorpus } from "./corpus/load.js";
+import { type FeedbackSink, MemoryFeedback, StoredFeedback } from "./feedback.js";
+import type { Logger } from "./logger.js";
+import { QuoteBook } from "./quotes.js";
+import { AnswerEngine } from "./search/engine.js";
+import type { Storage } from "./storage/types.js";
+
+export interface ContextOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  readonly storage?: Storage | null;
+}
+
+/** Loads the corpus, builds the search index and quote book, and loads every command. */
+export async function createContext(options: ContextOptions): Promise<BotContext> {
+  const now = options.now ?? (() => new Date());
+  const corpus = loadCorpus(options.config.corpusDir);
+  const storage = options.storage ?? null;
+  const feedback: FeedbackSink = storage ? new StoredFeedback(storage) : new MemoryFeedback();
+  return {
+    config: options.config,
+    corpus,
+    engine: AnswerEngine.fromCorpus(corpus),
+    quotes: QuoteBook.fromCorpus(corpus),
+    logger: options.logger,
+    now,
+    answers: new AnswerCache(() => now().getTime()),
+    cooldowns: new Cooldowns(options.config.askCooldownMs, () => now().getTime()),
+    feedback,
+    storage,
+    commands: await loadCommands(),
+  };
+}

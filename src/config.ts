@@ -1,0 +1,119 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+import { ConfigError } from "./errors.js";
+
+/** A bot token has three dot-separated base64url parts; checked so a pasted client secret fails fast. */
+const TOKEN_SHAPE = /^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/;
+const SNOWFLAKE = /^\d{17,20}$/;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const intInRange = (min: number, max: number, fallback: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return optionalText
+    .transform((value) => (value === undefined ? fallback : Number(value)))
+    .pipe(z.number({ message }).int({ message }).min(min, { message }).max(max, { message }));
+};
+
+const schema = z.object({
+  DISCORD_TOKEN: optionalText.pipe(
+    z.string().regex(TOKEN_SHAPE, { message: "does not look like a bot token (three dot-separated parts)" }).optional(),
+  ),
+  DISCORD_CLIENT_ID: optionalText.pipe(z.string().regex(SNOWFLAKE, { message: "must be the application id (digits)" }).optional()),
+  DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(SNOWFLAKE, { message: "must be a server id (digits)" }).optional()),
+  DISCORD_API_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://discord.com/api" }).optional(),
+  ),
+  LOG_LEVEL: optionalText.pipe(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      message: "must be one of fatal, error, warn, info, debug, trace, silent",
+    }).default("info"),
+  ),
+  DATABASE_PATH: optionalText.pipe(z.string().default("./data/talks-bot.db")),
+  CORPUS_DIR: optionalText,
+  DEFAULT_TIMEZONE: optionalText.pipe(z.string().default("UTC")),
+  RAMADAN_START: optionalText.pipe(
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date YYYY-MM-DD (the first day of fasting)" }).optional(),
+  ),
+  REMINDER_GRACE_MINUTES: intInRange(0, 1440, 360),
+  ASK_COOLDOWN_SECONDS: intInRange(0, 3600, 5),
+});
+
+/** The bot's settings, validated once at start. */
+export interface Config {
+  readonly discord: {
+    readonly token: string | undefined;
+    readonly clientId: string | undefined;
+    readonly guildId: string | undefined;
+    readonly apiUrl: string | undefined;
+  };
+  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  readonly databasePath: string;
+  readonly corpusDir: string | undefined;
+  readonly defaultTimeZone: string;
+  readonly ramadanStart: string | undefined;
+  readonly reminderGraceMs: number;
+  readonly askCooldownMs: number;
+}
+
+export interface LoadConfigOptions {
+  /** Running against Discord: token and application id become required. */
+  readonly requireDiscord?: boolean;
+}
+
+/**
+ * Validates the environment and returns typed settings, or throws a ConfigError listing every problem
+ * by variable name. Values are never echoed: a malformed token must not reach a log.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): Config {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? "(environment)");
+      problems.push(`${key} ${issue.message}`);
+    }
+  }
+  const data = parsed.success ? parsed.data : undefined;
+  if (options.requireDiscord) {
+    if (!env.DISCORD_TOKEN?.trim()) problems.push("DISCORD_TOKEN is required to connect to Discord");
+    if (!env.DISCORD_CLIENT_ID?.trim()) problems.push("DISCORD_CLIENT_ID is required to connect to Discord (the application id)");
+  }
+  const zone = env.DEFAULT_TIMEZONE?.trim();
+  if (zone && !isTimeZone(zone)) {
+    problems.push("DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London");
+  }
+  const start = env.RAMADAN_START?.trim();
+  if (start && /^\d{4}-\d{2}-\d{2}$/.test(start) && Number.isNaN(Date.parse(`${start}T00:00:00Z`))) {
+    problems.push("RAMADAN_START must be a real calendar date YYYY-MM-DD");
+  }
+  if (problems.length > 0 || !data) throw new ConfigError([...new Set(problems)]);
+  return {
+    discord: {
+      token: data.DISCORD_TOKEN,
+      clientId: data.DISCORD_CLIENT_ID,
+      guildId: data.DISCORD_GUILD_ID,
+      apiUrl: data.DISCORD_API_URL,
+    },
+    logLevel: data.LOG_LEVEL,
+    databasePath: resolve(data.DATABASE_PATH),
+    corpusDir: data.CORPUS_DIR ? resolve(data.CORPUS_DIR) : undefined,
+    defaultTimeZone: data.DEFAULT_TIMEZONE,
+    ramadanStart: data.RAMADAN_START,
+    reminderGraceMs: data.REMINDER_GRACE_MINUTES * 60_000,
+    askCooldownMs: data.ASK_COOLDOWN_SECONDS * 1000,
+  };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

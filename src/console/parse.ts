@@ -1,0 +1,122 @@
+import { type APIApplicationCommandOption, ApplicationCommandOptionType } from "discord.js";
+import type { Command, OptionValue } from "../command.js";
+import { UserFacingError } from "../errors.js";
+
+export interface ParsedLine {
+  readonly command: Command;
+  readonly subcommand: string | null;
+  readonly options: Map<string, OptionValue>;
+}
+
+type ValueOption = Exclude<
+  APIApplicationCommandOption,
+  { type: ApplicationCommandOptionType.Subcommand | ApplicationCommandOptionType.SubcommandGroup }
+>;
+
+function chatCommands(commands: readonly Command[]): Command[] {
+  return commands.filter((c) => c.data.type === undefined || c.data.type === 1);
+}
+
+function optionsOf(command: Command): readonly APIApplicationCommandOption[] {
+  return "options" in command.data ? (command.data.options ?? []) : [];
+}
+
+function usage(name: string, subcommand: string | null, options: readonly ValueOption[]): string {
+  const parts = options.map((o) => (o.required ? `${o.name}: <${o.name}>` : `[${o.name}: …]`));
+  return `/${[name, subcommand, ...parts].filter(Boolean).join(" ")}`;
+}
+
+function coerce(option: ValueOption, raw: string, where: string): OptionValue {
+  const value = raw.trim();
+  switch (option.type) {
+    case ApplicationCommandOptionType.Integer:
+    case ApplicationCommandOptionType.Number: {
+      const n = Number(value);
+      const isInt = option.type === ApplicationCommandOptionType.Integer;
+      if (value === "" || !Number.isFinite(n) || (isInt && !Number.isInteger(n))) {
+        throw new UserFacingError(`${where}: '${option.name}' must be ${isInt ? "a whole number" : "a number"}.`);
+      }
+      if (option.min_value !== undefined && n < option.min_value) throw new UserFacingError(`${where}: '${option.name}' must be at least ${option.min_value}.`);
+      if (option.max_value !== undefined && n > option.max_value) throw new UserFacingError(`${where}: '${option.name}' must be at most ${option.max_value}.`);
+      return n;
+    }
+    case ApplicationCommandOptionType.Boolean:
+      if (/^(true|yes|on)$/i.test(value)) return true;
+      if (/^(false|no|off)$/i.test(value)) return false;
+      throw new UserFacingError(`${where}: '${option.name}' must be true or false.`);
+    case ApplicationCommandOptionType.String: {
+      if (option.choices && !option.choices.some((c) => c.value === value)) {
+        throw new UserFacingError(`${where}: '${option.name}' must be one of ${option.choices.map((c) => c.value).join(", ")}.`);
+      }
+      if (option.max_length !== undefined && value.length > option.max_length) {
+        throw new UserFacingError(`${where}: '${option.name}' is ${value.length} characters; the limit is ${option.max_length}.`);
+      }
+      return value;
+    }
+    default:
+      return value;
+  }
+}
+
+/**
+ * Parses a console line the way Discord's command bar reads it: `/ask question: who is mediating`,
+ * `/reminders preview timezone: Asia/Riyadh`. Text after the command with no option name goes to the
+ * first required text option, so `/ask who is mediating` works too.
+ */
+export function parseLine(line: string, commands: readonly Command[]): ParsedLine {
+  const trimmed = line.trim();
+  const head = /^\/(\S+)\s*([\s\S]*)$/.exec(trimmed);
+  if (!head) throw new UserFacingError("Commands start with /, for example /ask question: who is mediating?");
+  const name = (head[1] ?? "").toLowerCase();
+  let rest = head[2] ?? "";
+  const command = chatCommands(commands).find((c) => c.data.name === name);
+  if (!command) {
+    const known = chatCommands(commands).map((c) => `/${c.data.name}`).join(", ");
+    throw new UserFacingError(`Unknown command /${name}. Commands: ${known}.`);
+  }
+  let subcommand: string | null = null;
+  let options = optionsOf(command);
+  const subcommands = options.filter((o) => o.type === ApplicationCommandOptionType.Subcommand);
+  if (subcommands.length > 0) {
+    const sub = /^(\S+)\s*([\s\S]*)$/.exec(rest);
+    const found = subcommands.find((o) => o.name === sub?.[1]?.toLowerCase());
+    if (!sub || !found) {
+      throw new UserFacingError(`/${name} needs one of: ${subcommands.map((o) => o.name).join(", ")} (for example /${name} ${subcommands[0]?.name ?? ""}).`);
+    }
+    subcommand = found.name;
+    rest = sub[2] ?? "";
+    options = "options" in found ? (found.options ?? []) : [];
+  }
+  const valueOptions = options as readonly ValueOption[];
+  const where = `/${[name, subcommand].filter(Boolean).join(" ")}`;
+  const names = valueOptions.map((o) => o.name);
+  const marker = names.length > 0 ? new RegExp(`(^|\\s)(${names.join("|")}):`, "gi") : null;
+  const spans: { name: string; start: number; valueStart: number }[] = [];
+  for (const match of marker ? rest.matchAll(marker) : []) {
+    const start = (match.index ?? 0) + (match[1]?.length ?? 0);
+    spans.push({ name: (match[2] ?? "").toLowerCase(), start, valueStart: start + (match[2]?.length ?? 0) + 1 });
+  }
+  const parsed = new Map<string, OptionValue>();
+  const leading = rest.slice(0, spans[0]?.start ?? rest.length).trim();
+  if (leading.length > 0) {
+    const stray = /^([\w-]+):/.exec(leading);
+    if (stray) throw new UserFacingError(`${where}: unknown option '${stray[1]}'. Usage: ${usage(name, subcommand, valueOptions)}`);
+    const target = valueOptions.find((o) => o.required && o.type === ApplicationCommandOptionType.String);
+    if (!target) throw new UserFacingError(`${where}: unexpected text '${leading}'. Usage: ${usage(name, subcommand, valueOptions)}`);
+    parsed.set(target.name, coerce(target, leading, where));
+  }
+  spans.forEach((span, index) => {
+    const option = valueOptions.find((o) => o.name === span.name);
+    if (!option) return;
+    if (parsed.has(option.name)) throw new UserFacingError(`${where}: '${option.name}' is given twice.`);
+    const raw = rest.slice(span.valueStart, spans[index + 1]?.start ?? rest.length);
+    if (raw.trim() === "") throw new UserFacingError(`${where}: '${option.name}' needs a value.`);
+    parsed.set(option.name, coerce(option, raw, where));
+  });
+  for (const option of valueOptions) {
+    if (option.required && !parsed.has(option.name)) {
+      throw new UserFacingError(`${where}: '${option.name}' is required. Usage: ${usage(name, subcommand, valueOptions)}`);
+    }
+  }
+  return { command, subcommand, options: parsed };
+}

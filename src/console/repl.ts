@@ -1,0 +1,72 @@
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import type { BotContext, Invocation } from "../command.js";
+import { UserFacingError } from "../errors.js";
+import { textMarkup } from "../views/markup.js";
+import { parseLine } from "./parse.js";
+import { renderText } from "./render.js";
+
+/** Runs one console line (a slash command as typed in Discord) and returns the text to show. */
+export async function runConsoleLine(line: string, ctx: BotContext): Promise<string> {
+  const trimmed = line.trim();
+  // A bare question is the most common thing to type: treat it as /ask.
+  const text = trimmed.startsWith("/") ? trimmed : `/ask question: ${trimmed}`;
+  const parsed = parseLine(text, ctx.commands);
+  if (!parsed.command.run) {
+    throw new UserFacingError(`/${parsed.command.data.name} only works in Discord.`);
+  }
+  const invocation: Invocation = {
+    surface: "console",
+    markup: textMarkup,
+    userId: "console",
+    guildId: null,
+    subcommand: parsed.subcommand,
+    options: parsed.options,
+    memberPermissions: null,
+  };
+  return renderText(await parsed.command.run(invocation, ctx));
+}
+
+export interface ConsoleIo {
+  readonly input: Readable;
+  readonly output: Writable;
+  readonly error: Writable;
+  /** Show a prompt and banner (a person at a terminal), or just answer each line (a pipe). */
+  readonly interactive: boolean;
+}
+
+const QUIT = new Set(["/quit", "/exit", "quit", "exit"]);
+
+/**
+ * The local console: type slash commands as in Discord and see the same content as text.
+ * Bad input prints a message to stderr and the console keeps going; it ends at end of input.
+ */
+export async function runConsole(ctx: BotContext, io: ConsoleIo): Promise<number> {
+  const lines = createInterface({ input: io.input, terminal: false, crlfDelay: Number.POSITIVE_INFINITY });
+  const prompt = () => {
+    if (io.interactive) io.output.write("talks-bot> ");
+  };
+  if (io.interactive) {
+    io.output.write("Type a slash command as in Discord (/help lists them), or just a question. /quit leaves.\n");
+  }
+  prompt();
+  for await (const line of lines) {
+    const trimmed = line.trim();
+    if (QUIT.has(trimmed.toLowerCase())) break;
+    if (trimmed.length > 0 && !trimmed.startsWith("#")) {
+      try {
+        io.output.write(`${await runConsoleLine(trimmed, ctx)}\n`);
+      } catch (error) {
+        if (error instanceof UserFacingError) {
+          io.error.write(`error: ${error.message}\n`);
+        } else {
+          ctx.logger.error({ err: error, line: trimmed.slice(0, 200) }, "console command failed");
+          io.error.write("error: something went wrong running that command; it has been logged.\n");
+        }
+      }
+    }
+    prompt();
+  }
+  lines.close();
+  return 0;
+}

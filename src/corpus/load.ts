@@ -1,0 +1,229 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import matter from "gray-matter";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { CorpusError } from "../errors.js";
+import type { AliasTable, Article, Corpus, Paragraph, StatusCard } from "./types.js";
+
+/** The corpus shipped with the bot. */
+export const DEFAULT_CORPUS_DIR = fileURLToPath(new URL("../../corpus", import.meta.url));
+
+const isoDate = z
+  .union([z.string(), z.date()])
+  .transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value))
+  .pipe(
+    z.string().refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)), {
+      message: "must be an ISO date",
+    }),
+  );
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: "must be lowercase letters, digits and dashes" });
+const nonEmpty = z.string().trim().min(1, { message: "must not be empty" });
+
+const articleMeta = z.strictObject({
+  id: slug,
+  title: nonEmpty,
+  source: nonEmpty,
+  published: isoDate,
+  published_inferred: z.boolean().default(false),
+  published_note: nonEmpty.optional(),
+  url: z.url({ message: "must be an http(s) URL" }).optional(),
+  byline: z.array(nonEmpty).default([]),
+  contributors: z.array(nonEmpty).default([]),
+  dateline: nonEmpty.optional(),
+});
+
+const citation = z.strictObject({
+  article: slug.optional(),
+  paragraphs: z.array(z.number().int().positive()).min(1, { message: "must cite at least one paragraph" }),
+});
+
+const statusFile = z.strictObject({
+  id: slug,
+  as_of: isoDate,
+  article: slug,
+  sections: z
+    .array(
+      z.strictObject({
+        heading: nonEmpty,
+        points: z
+          .array(z.strictObject({ text: nonEmpty, evidence: nonEmpty, cite: citation }))
+          .min(1, { message: "must have at least one point" }),
+      }),
+    )
+    .min(1, { message: "must have at least one section" }),
+});
+
+const aliasFile = z.record(z.string(), z.union([nonEmpty, z.array(nonEmpty).min(1)]));
+
+/** Editorial lines that close an article; they describe the story rather than tell it. */
+const EDITORIAL_NOTE = [/^this story has been updated\b/i, /\bcontributed (to this )?report(ing)?\.?$/i];
+
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.map(String).join(".") || "(file)";
+}
+
+function zodProblem(file: string, error: z.ZodError): CorpusError {
+  const issue = error.issues[0];
+  const field = issue ? fieldName(issue.path) : "(file)";
+  let message = issue?.message ?? "is invalid";
+  if (issue?.code === "invalid_type" && issue.input === undefined) message = "is required";
+  if (issue?.code === "unrecognized_keys") return new CorpusError(`corpus: ${file}: unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}`);
+  return new CorpusError(`corpus: ${file}: '${field}' ${message}`);
+}
+
+function parseBody(file: string, articleId: string, body: string, dateline: string | undefined) {
+  const lines = body
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+  if (dateline !== undefined) {
+    if (lines[0] !== dateline) throw new CorpusError(`corpus: ${file}: body must start with the dateline '${dateline}'`);
+    lines.shift();
+  }
+  const notes: string[] = [];
+  while (lines.length > 0 && EDITORIAL_NOTE.some((pattern) => pattern.test(lines[lines.length - 1] ?? ""))) {
+    notes.unshift(lines.pop() ?? "");
+  }
+  if (lines.length === 0) throw new CorpusError(`corpus: ${file}: body must have at least one paragraph`);
+  const paragraphs: Paragraph[] = lines.map((text, index) => ({ articleId, number: index + 1, text }));
+  return { paragraphs, notes };
+}
+
+/** Parses one article file (Markdown body, YAML front matter). `file` is only used in messages. */
+export function parseArticle(file: string, source: string): Article {
+  let parsed: matter.GrayMatterFile<string>;
+  try {
+    parsed = matter(source);
+  } catch (error) {
+    throw new CorpusError(`corpus: ${file}: front matter is not valid YAML (${(error as Error).message.split("\n")[0]})`);
+  }
+  if (Object.keys(parsed.data).length === 0) throw new CorpusError(`corpus: ${file}: missing front matter`);
+  const meta = articleMeta.safeParse(parsed.data);
+  if (!meta.success) throw zodProblem(file, meta.error);
+  const { id, title, source: outlet, published, byline, contributors, dateline } = meta.data;
+  const { paragraphs, notes } = parseBody(file, id, parsed.content, dateline);
+  return {
+    id,
+    title,
+    source: outlet,
+    published,
+    publishedInferred: meta.data.published_inferred,
+    publishedNote: meta.data.published_note,
+    url: meta.data.url,
+    byline,
+    contributors,
+    file,
+    paragraphs,
+    notes,
+  };
+}
+
+function listFiles(dir: string, extensions: readonly string[]): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => extensions.some((ext) => name.endsWith(ext)))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+function readYaml(file: string, path: string): unknown {
+  try {
+    return parseYaml(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new CorpusError(`corpus: ${file}: not valid YAML (${(error as Error).message.split("\n")[0]})`);
+  }
+}
+
+function parseAliases(file: string, data: unknown): AliasTable {
+  const parsed = aliasFile.safeParse(data ?? {});
+  if (!parsed.success) throw zodProblem(file, parsed.error);
+  const entries = new Map<string, readonly string[]>();
+  for (const [alias, target] of Object.entries(parsed.data)) {
+    const key = alias.trim().toLowerCase();
+    if (key.length === 0) throw new CorpusError(`corpus: ${file}: an alias must not be empty`);
+    entries.set(key, typeof target === "string" ? [target] : target);
+  }
+  return { entries };
+}
+
+function paragraphText(article: Article, number: number): string | undefined {
+  return article.paragraphs.find((p) => p.number === number)?.text;
+}
+
+function parseStatusCard(file: string, data: unknown, articles: ReadonlyMap<string, Article>): StatusCard {
+  const parsed = statusFile.safeParse(data);
+  if (!parsed.success) throw zodProblem(file, parsed.error);
+  const card = parsed.data;
+  if (!articles.has(card.article)) throw new CorpusError(`corpus: ${file}: 'article' names unknown article '${card.article}'`);
+  const sections = card.sections.map((section, s) => ({
+    heading: section.heading,
+    points: section.points.map((point, p) => {
+      const where = `sections.${s}.points.${p}`;
+      const articleId = point.cite.article ?? card.article;
+      const article = articles.get(articleId);
+      if (!article) throw new CorpusError(`corpus: ${file}: '${where}.cite.article' names unknown article '${articleId}'`);
+      for (const number of point.cite.paragraphs) {
+        if (paragraphText(article, number) === undefined) {
+          throw new CorpusError(`corpus: ${file}: '${where}.cite.paragraphs' has ${number}, but ${article.id} has ${article.paragraphs.length} paragraphs`);
+        }
+      }
+      const cited = point.cite.paragraphs.map((n) => paragraphText(article, n) ?? "");
+      if (!cited.some((text) => text.includes(point.evidence))) {
+        throw new CorpusError(`corpus: ${file}: '${where}.evidence' does not occur verbatim in ${article.id} paragraph(s) ${point.cite.paragraphs.join(", ")}`);
+      }
+      return { text: point.text, evidence: point.evidence, cite: { articleId, paragraphs: point.cite.paragraphs } };
+    }),
+  }));
+  return { id: card.id, asOf: card.as_of, file, sections };
+}
+
+function newestFirst<T>(items: T[], date: (item: T) => string, id: (item: T) => string): T[] {
+  return items.sort((a, b) => date(b).localeCompare(date(a)) || id(a).localeCompare(id(b)));
+}
+
+/**
+ * Loads and validates the whole corpus: `articles/*.md`, `aliases.yaml`, `status/*.yaml`.
+ * Throws a CorpusError naming the file and the field at the first problem.
+ */
+export function loadCorpus(dir: string = DEFAULT_CORPUS_DIR): Corpus {
+  const articleFiles = listFiles(join(dir, "articles"), [".md"]);
+  const byId = new Map<string, Article>();
+  for (const path of articleFiles) {
+    const file = relative(dir, path);
+    const article = parseArticle(file, readFileSync(path, "utf8"));
+    const existing = byId.get(article.id);
+    if (existing) throw new CorpusError(`corpus: ${file}: 'id' ${article.id} is already used by ${existing.file}`);
+    byId.set(article.id, article);
+  }
+  if (byId.size === 0) throw new CorpusError(`corpus: ${relative(process.cwd(), dir) || dir}: no articles found in articles/*.md`);
+
+  const aliasPath = join(dir, "aliases.yaml");
+  const aliases = existsSync(aliasPath) ? parseAliases("aliases.yaml", readYaml("aliases.yaml", aliasPath)) : { entries: new Map() };
+
+  const cards = listFiles(join(dir, "status"), [".yaml", ".yml"]).map((path) => {
+    const file = relative(dir, path);
+    return parseStatusCard(file, readYaml(file, path), byId);
+  });
+  const seenCards = new Set<string>();
+  for (const card of cards) {
+    if (seenCards.has(card.id)) throw new CorpusError(`corpus: ${card.file}: 'id' ${card.id} is used twice`);
+    seenCards.add(card.id);
+  }
+
+  return {
+    dir,
+    articles: newestFirst([...byId.values()], (a) => a.published, (a) => a.id),
+    aliases,
+    statusCards: newestFirst(cards, (c) => c.asOf, (c) => c.id),
+  };
+}
+
+/** Looks up an article by id; throws when a citation names one the corpus lacks. */
+export function articleById(corpus: Corpus, id: string): Article {
+  const article = corpus.articles.find((a) => a.id === id);
+  if (!article) throw new CorpusError(`corpus: unknown article '${id}'`);
+  return article;
+}

@@ -1,0 +1,629 @@
+/**
+ * Countdown to Ramadan, the deadline the ceasefire talks race against.
+ *
+ * Dates come from the Umm al-Qura calendar in Node's ICU data, so there is no table to update each year.
+ * Moderators can shift the start for communities that follow a local moon sighting (`dayOffset`) or pin an
+ * exact first-fast date (`RAMADAN_START`).
+ */
+
+import { distance } from "fastest-levenshtein";
+import { UserFacingError } from "./errors.js";
+import {
+  addDaysToLocalDate,
+  daysBetweenLocalDates,
+  isValidLocalDate,
+  type LocalDate,
+  localParts,
+  MONTH_NAMES,
+  parseLocalDate,
+  WEEKDAY_NAMES,
+  weekdayOfLocalDate,
+  zonedTimeToUtc,
+} from "./time.js";
+
+/**
+ * Local clock time taken as "sunset" when the Islamic day begins.
+ *
+ * Sunset depends on latitude and longitude, which a server-wide time zone does not give us; 18:00 is within
+ * about an hour and a half of sunset across the populated Muslim world in the months Ramadan can fall in,
+ * and a fixed time keeps the countdown predictable for readers.
+ */
+export const EVENING_START_TIME = "18:00";
+
+const EVENING_START_MINUTES = 18 * 60;
+
+/** `dayOffset` must lie in this range: local moon sightings differ from Umm al-Qura by a day or two. */
+export const MAX_DAY_OFFSET = 2;
+
+/** How far (in days) an explicit `RAMADAN_START` may sit from the Umm al-Qura first fast of its year. */
+export const OVERRIDE_TOLERANCE_DAYS = 3;
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const RAMADAN_MONTH = 9;
+
+/** An explicit start date, typically from the `RAMADAN_START` environment variable. */
+export interface RamadanOverride {
+  /** `YYYY-MM-DD`: the date of the first fast, i.e. 1 Ramadan. */
+  readonly start: LocalDate;
+}
+
+export interface RamadanCountdownOptions {
+  /** IANA zone whose 18:00 marks the evening start (see {@link EVENING_START_TIME}). */
+  readonly timeZone: string;
+  /**
+   * Pins 1 Ramadan of the Hijri year it falls in; other years still use Umm al-Qura (plus `dayOffset`), so a
+   * stale override expires by itself. Takes precedence over `dayOffset` for its year.
+   */
+  readonly override?: RamadanOverride | undefined;
+  /** Whole days (−2…+2) added to both the start and the end, for communities following a local sighting. */
+  readonly dayOffset?: number | undefined;
+}
+
+/** Where the dates of a result came from. */
+export type CountdownSource = "umm-al-qura" | "override" | "offset";
+
+interface CountdownBase {
+  /** Hijri year of the Ramadan concerned (e.g. 1445). */
+  readonly hijriYear: number;
+  /** Evening start: 18:00 local on the day before the first fast. */
+  readonly startsAt: Date;
+  /** Evening end: 18:00 local on the last fast day, when Eid al-Fitr begins. */
+  readonly endsAt: Date;
+  /** `YYYY-MM-DD` of the first fast (1 Ramadan). */
+  readonly firstFast: LocalDate;
+  /** `YYYY-MM-DD` of the last fast day. */
+  readonly lastFast: LocalDate;
+  /** Number of days in this Ramadan: 29 or 30. */
+  readonly length: number;
+  readonly source: CountdownSource;
+  /** The zone the instants were computed in. */
+  readonly timeZone: string;
+}
+
+/** Ramadan has not begun: time remaining until {@link CountdownBase.startsAt}. */
+export interface CountdownBefore extends CountdownBase {
+  readonly phase: "before";
+  /** Whole days remaining (floor of totalMs / 24 h). */
+  readonly days: number;
+  /** Whole hours remaining after `days`. */
+  readonly hours: number;
+  /** Whole minutes remaining after `hours`. */
+  readonly minutes: number;
+  /** Milliseconds until `startsAt`; always positive. */
+  readonly totalMs: number;
+}
+
+/** Ramadan is under way. */
+export interface CountdownDuring extends CountdownBase {
+  readonly phase: "during";
+  /** Day N of Ramadan, 1…length. The evening before the first fast already counts as day 1. */
+  readonly day: number;
+  /** Days of Ramadan remaining after the current one (0 on the last day). */
+  readonly daysLeft: number;
+  /** Milliseconds until `endsAt`; always positive. */
+  readonly msLeft: number;
+}
+
+export type CountdownResult = CountdownBefore | CountdownDuring;
+
+// ---------------------------------------------------------------------------------------------------------
+// Umm al-Qura via ICU
+
+/** A date in the Umm al-Qura calendar. */
+export interface HijriDate {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+}
+
+let hijriFormatter: Intl.DateTimeFormat | undefined;
+
+function hijriFormat(): Intl.DateTimeFormat {
+  if (hijriFormatter === undefined) {
+    const f = new Intl.DateTimeFormat("en-u-ca-islamic-umalqura-nu-latn", {
+      timeZone: "UTC",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+    });
+    // Without the calendar in ICU, Intl silently falls back to Gregorian and every date would be wrong.
+    if (f.resolvedOptions().calendar !== "islamic-umalqura") {
+      throw new Error("This Node.js build lacks the Umm al-Qura calendar (ICU); use a build with full-icu");
+    }
+    hijriFormatter = f;
+  }
+  return hijriFormatter;
+}
+
+/** The Umm al-Qura date for the daytime of a Gregorian civil date. */
+export function hijriDateOf(date: LocalDate): HijriDate {
+  const p = parseLocalDate(date);
+  if (p === undefined) throw new RangeError(`Expected YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  // Noon UTC sits well inside the civil day, so the formatter reports that day's Hijri date.
+  const noon = new Date(Date.UTC(2000, p.month - 1, p.day, 12));
+  noon.setUTCFullYear(p.year);
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  for (const part of hijriFormat().formatToParts(noon)) {
+    if (part.type === "year") year = Number(part.value);
+    else if (part.type === "month") month = Number(part.value);
+    else if (part.type === "day") day = Number(part.value);
+  }
+  return { year, month, day };
+}
+
+// Mean lengths, used only to estimate before stepping to the exact day.
+const MEAN_HIJRI_YEAR_DAYS = 354.367;
+const MEAN_HIJRI_MONTH_DAYS = 29.5306;
+
+const firstFastCache = new Map<number, LocalDate>();
+
+/** `YYYY-MM-DD` of 1 Ramadan of `hijriYear` per Umm al-Qura (ICU). Cached per year. */
+export function ummAlQuraFirstFast(hijriYear: number): LocalDate {
+  if (!Number.isInteger(hijriYear) || hijriYear < 1) throw new RangeError(`Bad Hijri year ${hijriYear}`);
+  const cached = firstFastCache.get(hijriYear);
+  if (cached !== undefined) return cached;
+
+  // 1 Muharram 1 AH ≈ 16 July 622 (Julian) = 19 July 622 (proleptic Gregorian); 8 months to Ramadan.
+  const epochMs = Date.UTC(622, 6, 19);
+  const estimateMs = epochMs + ((hijriYear - 1) * MEAN_HIJRI_YEAR_DAYS + 8 * MEAN_HIJRI_MONTH_DAYS) * DAY_MS;
+  const e = new Date(estimateMs);
+  let date = `${String(e.getUTCFullYear()).padStart(4, "0")}-${String(e.getUTCMonth() + 1).padStart(2, "0")}-${String(e.getUTCDate()).padStart(2, "0")}`;
+
+  // Jump by the estimated distance a few times (each jump lands within a day or so), then walk day by day.
+  for (let i = 0; i < 4; i++) {
+    const h = hijriDateOf(date);
+    const off = Math.round(
+      (h.year - hijriYear) * MEAN_HIJRI_YEAR_DAYS + (h.month - RAMADAN_MONTH) * MEAN_HIJRI_MONTH_DAYS + (h.day - 1),
+    );
+    if (off === 0) break;
+    date = addDaysToLocalDate(date, -off);
+  }
+  for (let i = 0; i < 60; i++) {
+    const h = hijriDateOf(date);
+    if (h.year === hijriYear && h.month === RAMADAN_MONTH && h.day === 1) {
+      firstFastCache.set(hijriYear, date);
+      return date;
+    }
+    const ahead = h.year > hijriYear || (h.year === hijriYear && h.month >= RAMADAN_MONTH);
+    date = addDaysToLocalDate(date, ahead ? -1 : 1);
+  }
+  throw new Error(`Could not locate 1 Ramadan ${hijriYear} in the ICU Umm al-Qura calendar`);
+}
+
+/** Days in Ramadan of `hijriYear` per Umm al-Qura: 29 or 30. */
+export function ummAlQuraRamadanLength(hijriYear: number): number {
+  const day30 = addDaysToLocalDate(ummAlQuraFirstFast(hijriYear), 29);
+  return hijriDateOf(day30).month === RAMADAN_MONTH ? 30 : 29;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Time zones
+
+/**
+ * ICU in Node 20 lists some zones under names IANA has since replaced; we show and store the current names.
+ * Each current name is accepted by Intl as an alias of the old one.
+ */
+const CURRENT_ZONE_NAMES: Readonly<Record<string, string>> = {
+  "Africa/Asmera": "Africa/Asmara",
+  "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+  "America/Catamarca": "America/Argentina/Catamarca",
+  "America/Coral_Harbour": "America/Atikokan",
+  "America/Cordoba": "America/Argentina/Cordoba",
+  "America/Godthab": "America/Nuuk",
+  "America/Indianapolis": "America/Indiana/Indianapolis",
+  "America/Jujuy": "America/Argentina/Jujuy",
+  "America/Louisville": "America/Kentucky/Louisville",
+  "America/Mendoza": "America/Argentina/Mendoza",
+  "Asia/Calcutta": "Asia/Kolkata",
+  "Asia/Katmandu": "Asia/Kathmandu",
+  "Asia/Rangoon": "Asia/Yangon",
+  "Asia/Saigon": "Asia/Ho_Chi_Minh",
+  "Atlantic/Faeroe": "Atlantic/Faroe",
+  "Europe/Kiev": "Europe/Kyiv",
+  "Pacific/Enderbury": "Pacific/Kanton",
+  "Pacific/Ponape": "Pacific/Pohnpei",
+  "Pacific/Truk": "Pacific/Chuuk",
+};
+
+/** Zone ids that look like abbreviations: they pin one offset or US rules and mislead more than they help. */
+const ABBREVIATION_IDS = new Set([
+  "est",
+  "mst",
+  "hst",
+  "cet",
+  "eet",
+  "met",
+  "wet",
+  "est5edt",
+  "cst6cdt",
+  "mst7mdt",
+  "pst8pdt",
+]);
+
+const OFFSET_RE = /^(?:utc|gmt|z)?\s*[+\-\u2212]\s*\d/i;
+
+const ZONE_EXAMPLE = "Use an IANA zone such as Europe/London or Asia/Jerusalem.";
+
+interface ZoneEntry {
+  readonly zone: string;
+  /** Lower-case forms searched: the current name and any older ICU name, with `_` as spaces. */
+  readonly names: readonly string[];
+  /** Lower-case last path segment (the city), `_` as spaces. */
+  readonly city: string;
+  /** Position in {@link COMMON_ZONES}, or a large number; used to break ties toward familiar zones. */
+  readonly popularity: number;
+}
+
+/** Shown for an empty autocomplete query, and preferred among equally good matches. */
+const COMMON_ZONES = [
+  "UTC",
+  "Asia/Jerusalem",
+  "Asia/Gaza",
+  "Asia/Hebron",
+  "Asia/Riyadh",
+  "Africa/Cairo",
+  "Asia/Amman",
+  "Asia/Beirut",
+  "Asia/Damascus",
+  "Asia/Baghdad",
+  "Asia/Qatar",
+  "Asia/Dubai",
+  "Europe/Istanbul",
+  "Asia/Tehran",
+  "Europe/London",
+  "Europe/Paris",
+  "Europe/Berlin",
+  "America/New_York",
+  "America/Chicago",
+  "America/Los_Angeles",
+  "America/Toronto",
+  "Asia/Karachi",
+  "Asia/Kolkata",
+  "Asia/Jakarta",
+  "Australia/Sydney",
+] as const;
+
+let zoneIndex: { entries: readonly ZoneEntry[]; byLower: ReadonlyMap<string, string> } | undefined;
+
+function normalizeForSearch(s: string): string {
+  return s.trim().toLowerCase().replace(/[\s_]+/g, " ");
+}
+
+/** Built once: the zone list and its lower-case forms are all the autocomplete and validation need. */
+function zones(): { entries: readonly ZoneEntry[]; byLower: ReadonlyMap<string, string> } {
+  if (zoneIndex !== undefined) return zoneIndex;
+  const popularity = new Map<string, number>(COMMON_ZONES.map((z, i) => [z, i]));
+  const byLower = new Map<string, string>();
+  const entries: ZoneEntry[] = [];
+  const listed = ["UTC", ...Intl.supportedValuesOf("timeZone")];
+  for (const listedName of listed) {
+    const zone = CURRENT_ZONE_NAMES[listedName] ?? listedName;
+    const aliases = zone === "UTC" ? ["UTC", "Etc/UTC", "GMT"] : [zone, listedName];
+    for (const a of aliases) byLower.set(a.toLowerCase(), zone);
+    const city = normalizeForSearch(zone.slice(zone.lastIndexOf("/") + 1));
+    entries.push({
+      zone,
+      names: [...new Set(aliases.map(normalizeForSearch))],
+      city,
+      popularity: popularity.get(zone) ?? Number.MAX_SAFE_INTEGER,
+    });
+  }
+  zoneIndex = { entries, byLower };
+  return zoneIndex;
+}
+
+function invalidZone(input: string, why = "is not a time zone I know"): UserFacingError {
+  return new UserFacingError(`"${input}" ${why}. ${ZONE_EXAMPLE}`);
+}
+
+/**
+ * Canonical IANA name for a zone typed by a moderator: case-insensitive ("asia/riyadh" → "Asia/Riyadh"),
+ * spaces accepted for underscores, "UTC"/"GMT" → "UTC", old names mapped to current ones
+ * ("Asia/Calcutta" → "Asia/Kolkata").
+ *
+ * Throws UserFacingError for unknown names, UTC offsets ("+03:00", "UTC+3") and abbreviation ids ("EST"),
+ * since none of those say when daylight saving applies. `Etc/GMT±N` is accepted; see {@link timeZoneWarning}.
+ */
+export function validateTimeZone(input: string): string {
+  const trimmed = input.trim();
+  if (trimmed === "") throw new UserFacingError(`Please give a time zone. ${ZONE_EXAMPLE}`);
+  if (OFFSET_RE.test(trimmed)) {
+    throw invalidZone(trimmed, "is a UTC offset, not a time zone: offsets change with daylight saving");
+  }
+  if (ABBREVIATION_IDS.has(trimmed.toLowerCase())) {
+    throw invalidZone(trimmed, "is an abbreviation, not a location, and does not follow local daylight saving");
+  }
+  const candidate = trimmed.replace(/\s+/g, "_");
+  const known = zones().byLower.get(candidate.toLowerCase());
+  if (known !== undefined) return known;
+  let resolved: string;
+  try {
+    resolved = new Intl.DateTimeFormat("en-US", { timeZone: candidate }).resolvedOptions().timeZone;
+  } catch {
+    throw invalidZone(trimmed);
+  }
+  return CURRENT_ZONE_NAMES[resolved] ?? resolved;
+}
+
+/**
+ * A caveat worth showing after a moderator picks `zone`, or undefined when there is none.
+ * `Etc/GMT+3` is UTC−3: POSIX-style names invert the sign, which surprises nearly everyone.
+ */
+export function timeZoneWarning(zone: string): string | undefined {
+  const m = /^Etc\/GMT([+-])(\d{1,2})$/i.exec(zone.trim());
+  if (m === null) return undefined;
+  const hours = Number(m[2]);
+  if (hours === 0) return undefined;
+  const actual = `UTC${m[1] === "+" ? "\u2212" : "+"}${hours}`;
+  return (
+    `Note: ${zone} means ${actual}, because Etc/GMT names invert the sign. It also never observes ` +
+    "daylight saving; a city zone such as Asia/Riyadh follows local rules and is usually what you want."
+  );
+}
+
+/** One autocomplete choice: `zone` is the value to store, `label` what Discord shows (≤ 100 chars). */
+export interface ZoneSuggestion {
+  readonly zone: string;
+  readonly label: string;
+}
+
+function labelFor(zone: string, now: Date): string {
+  const label = `${zone} (now ${localParts(now, zone).time})`;
+  return label.length <= 100 ? label : label.slice(0, 100);
+}
+
+function typoBudget(length: number): number {
+  if (length < 3) return 0;
+  if (length <= 4) return 1;
+  if (length <= 8) return 2;
+  return 3;
+}
+
+/**
+ * How well `entry` matches the normalized query `q`: lower tiers are better, undefined is no match.
+ * Tiers: exact, name prefix, city prefix, word/segment prefix, substring, then small typos.
+ */
+function rank(entry: ZoneEntry, q: string): { tier: number; dist: number } | undefined {
+  if (entry.names.includes(q) || entry.city === q) return { tier: 0, dist: 0 };
+  if (entry.names.some((n) => n.startsWith(q))) return { tier: 1, dist: 0 };
+  if (entry.city.startsWith(q)) return { tier: 2, dist: 0 };
+  if (entry.names.some((n) => n.split(/[/ -]/).some((w) => w.startsWith(q)))) return { tier: 3, dist: 0 };
+  if (entry.names.some((n) => n.includes(q))) return { tier: 4, dist: 0 };
+  const budget = typoBudget(q.length);
+  if (budget === 0) return undefined;
+  let best = distance(q, entry.city);
+  // A half-typed name with a slip ("jeruz") should still find the city, so compare against its prefix too.
+  if (q.length >= 4) best = Math.min(best, distance(q, entry.city.slice(0, q.length)));
+  if (q.includes("/")) for (const n of entry.names) best = Math.min(best, distance(q, n));
+  return best <= budget ? { tier: 5, dist: best } : undefined;
+}
+
+/**
+ * Autocomplete for time zones: prefix, city, word and substring matches first, then small typos; spaces and
+ * underscores are interchangeable. Empty input lists common zones. Labels show the current local time,
+ * e.g. "Asia/Riyadh (now 14:05)".
+ */
+export function suggestTimeZones(partial: string, now: Date, limit = 25): ZoneSuggestion[] {
+  const max = Math.max(0, Math.floor(limit));
+  const q = normalizeForSearch(partial);
+  const { entries } = zones();
+  let picked: string[];
+  if (q === "") {
+    picked = COMMON_ZONES.slice(0, max);
+  } else {
+    const scored: { entry: ZoneEntry; tier: number; dist: number }[] = [];
+    for (const entry of entries) {
+      const r = rank(entry, q);
+      if (r !== undefined) scored.push({ entry, ...r });
+    }
+    scored.sort(
+      (a, b) =>
+        a.tier - b.tier ||
+        a.dist - b.dist ||
+        a.entry.popularity - b.entry.popularity ||
+        a.entry.zone.localeCompare(b.entry.zone),
+    );
+    picked = scored.slice(0, max).map((s) => s.entry.zone);
+  }
+  return picked.map((zone) => ({ zone, label: labelFor(zone, now) }));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Override and countdown
+
+interface RamadanWindow {
+  readonly hijriYear: number;
+  readonly firstFast: LocalDate;
+  readonly lastFast: LocalDate;
+  readonly length: number;
+  readonly source: CountdownSource;
+}
+
+/** The Hijri year whose Umm al-Qura 1 Ramadan is within tolerance of `start`, or the nearest miss. */
+function yearForOverride(start: LocalDate): { hijriYear: number; gap: number; ummAlQura: LocalDate } {
+  const h = hijriDateOf(start);
+  let best: { hijriYear: number; gap: number; ummAlQura: LocalDate } | undefined;
+  for (const y of [h.year - 1, h.year, h.year + 1]) {
+    if (y < 1) continue;
+    const ummAlQura = ummAlQuraFirstFast(y);
+    const gap = daysBetweenLocalDates(ummAlQura, start);
+    if (best === undefined || Math.abs(gap) < Math.abs(best.gap)) best = { hijriYear: y, gap, ummAlQura };
+  }
+  if (best === undefined) throw new RangeError(`No Hijri year near ${start}`);
+  return best;
+}
+
+function overrideProblem(value: string): string | undefined {
+  const { hijriYear, gap, ummAlQura } = yearForOverride(value);
+  if (Math.abs(gap) <= OVERRIDE_TOLERANCE_DAYS) return undefined;
+  const days = Math.abs(gap) === 1 ? "day" : "days";
+  return (
+    `RAMADAN_START=${value} is ${Math.abs(gap)} ${days} from the Umm al-Qura first fast of Ramadan ` +
+    `${hijriYear} (${ummAlQura}); it must be within ${OVERRIDE_TOLERANCE_DAYS} days of it. ` +
+    "Check the year, or leave RAMADAN_START unset to use the Umm al-Qura date."
+  );
+}
+
+/**
+ * Parses the `RAMADAN_START` environment override: the date of the first fast (1 Ramadan) as `YYYY-MM-DD`.
+ * Empty or unset means no override. Throws UserFacingError for a malformed or impossible date, or one more
+ * than {@link OVERRIDE_TOLERANCE_DAYS} days from the Umm al-Qura first fast (almost always a wrong year).
+ */
+export function parseOverrideStart(value: string | undefined): RamadanOverride | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (trimmed === "") return undefined;
+  if (!isValidLocalDate(trimmed)) {
+    throw new UserFacingError(
+      `RAMADAN_START must be the date of the first fast as YYYY-MM-DD (for example 2026-02-18); got "${trimmed}".`,
+    );
+  }
+  const problem = overrideProblem(trimmed);
+  if (problem !== undefined) throw new UserFacingError(problem);
+  return { start: trimmed };
+}
+
+function requireDayOffset(dayOffset: number | undefined): number {
+  const offset = dayOffset ?? 0;
+  if (!Number.isInteger(offset) || Math.abs(offset) > MAX_DAY_OFFSET) {
+    throw new UserFacingError(
+      `The day offset must be a whole number from -${MAX_DAY_OFFSET} to +${MAX_DAY_OFFSET}; got ${String(dayOffset)}.`,
+    );
+  }
+  return offset;
+}
+
+function windowFor(
+  hijriYear: number,
+  dayOffset: number,
+  override: { hijriYear: number; start: LocalDate } | undefined,
+): RamadanWindow {
+  const length = ummAlQuraRamadanLength(hijriYear);
+  let firstFast: LocalDate;
+  let source: CountdownSource;
+  if (override !== undefined && override.hijriYear === hijriYear) {
+    firstFast = override.start;
+    source = "override";
+  } else {
+    firstFast = addDaysToLocalDate(ummAlQuraFirstFast(hijriYear), dayOffset);
+    source = dayOffset === 0 ? "umm-al-qura" : "offset";
+  }
+  // The length stays Umm al-Qura's: a shifted start usually means an equally shifted end.
+  return { hijriYear, firstFast, lastFast: addDaysToLocalDate(firstFast, length - 1), length, source };
+}
+
+/**
+ * Where `now` stands relative to Ramadan in `options.timeZone`: counting down to the next one ("before"),
+ * or which day of it this is ("during"). After Ramadan ends the countdown moves on to the next year's.
+ *
+ * Ramadan begins at {@link EVENING_START_TIME} local on the day before the first fast and ends at the same
+ * time on the last fast day, because the Islamic day begins at sunset.
+ *
+ * Throws UserFacingError for an unknown zone, an out-of-range `dayOffset` or an implausible override.
+ */
+export function ramadanCountdown(now: Date, options: RamadanCountdownOptions): CountdownResult {
+  const nowMs = now.getTime();
+  if (!Number.isFinite(nowMs)) throw new RangeError("ramadanCountdown: invalid Date");
+  const timeZone = validateTimeZone(options.timeZone);
+  const dayOffset = requireDayOffset(options.dayOffset);
+  let override: { hijriYear: number; start: LocalDate } | undefined;
+  if (options.override !== undefined) {
+    const start = options.override.start;
+    if (!isValidLocalDate(start)) {
+      throw new UserFacingError(`The Ramadan start must be a date as YYYY-MM-DD; got "${start}".`);
+    }
+    const problem = overrideProblem(start);
+    if (problem !== undefined) throw new UserFacingError(problem);
+    override = { hijriYear: yearForOverride(start).hijriYear, start };
+  }
+
+  const local = localParts(now, timeZone);
+  const currentYear = hijriDateOf(local.date).year;
+  // Last year's window is checked too in case an override or offset stretches it past the new year.
+  for (let hijriYear = Math.max(1, currentYear - 1); hijriYear <= currentYear + 2; hijriYear++) {
+    const w = windowFor(hijriYear, dayOffset, override);
+    const startsAt = zonedTimeToUtc(addDaysToLocalDate(w.firstFast, -1), EVENING_START_TIME, timeZone);
+    const endsAt = zonedTimeToUtc(w.lastFast, EVENING_START_TIME, timeZone);
+    if (nowMs >= endsAt.getTime()) continue;
+    const base = { ...w, startsAt, endsAt, timeZone };
+    if (nowMs < startsAt.getTime()) {
+      const totalMs = startsAt.getTime() - nowMs;
+      return {
+        phase: "before",
+        ...base,
+        days: Math.floor(totalMs / DAY_MS),
+        hours: Math.floor((totalMs % DAY_MS) / HOUR_MS),
+        minutes: Math.floor((totalMs % HOUR_MS) / MINUTE_MS),
+        totalMs,
+      };
+    }
+    // Count by the local calendar, not elapsed hours, so DST changes cannot shift the day number.
+    const afterEvening = local.hour * 60 + local.minute >= EVENING_START_MINUTES;
+    const islamicDay = afterEvening ? addDaysToLocalDate(local.date, 1) : local.date;
+    const day = Math.min(w.length, Math.max(1, daysBetweenLocalDates(w.firstFast, islamicDay) + 1));
+    return {
+      phase: "during",
+      ...base,
+      day,
+      daysLeft: w.length - day,
+      msLeft: endsAt.getTime() - nowMs,
+    };
+  }
+  throw new Error(`No Ramadan found after ${now.toISOString()}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Text
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
+/** "Sunday 10 March 2024". */
+function longDate(date: LocalDate): string {
+  const p = parseLocalDate(date);
+  if (p === undefined) return date;
+  return `${WEEKDAY_NAMES[weekdayOfLocalDate(date)]} ${p.day} ${MONTH_NAMES[p.month - 1]} ${p.year}`;
+}
+
+function remaining(r: CountdownBefore): string {
+  if (r.days > 0) return r.hours > 0 ? `${plural(r.days, "day")} and ${plural(r.hours, "hour")}` : plural(r.days, "day");
+  if (r.hours > 0) {
+    return r.minutes > 0 ? `${plural(r.hours, "hour")} and ${plural(r.minutes, "minute")}` : plural(r.hours, "hour");
+  }
+  return r.minutes > 0 ? plural(r.minutes, "minute") : "Less than a minute";
+}
+
+function sourceNote(r: CountdownResult): string {
+  if (r.source === "override") return ". Start date set by the server";
+  if (r.source === "offset") return ". Dates adjusted for a local moon sighting";
+  return "";
+}
+
+/**
+ * A short line for members, e.g.
+ * "17 days and 6 hours until Ramadan 1445 begins (evening of Sunday 10 March 2024, Asia/Jerusalem)" or
+ * "Day 5 of Ramadan 1445 (25 days left; Eid al-Fitr begins the evening of Tuesday 9 April 2024, Asia/Jerusalem)".
+ */
+export function formatCountdownText(result: CountdownResult, timeZone: string): string {
+  if (result.phase === "before") {
+    const evening = localParts(result.startsAt, timeZone).date;
+    return (
+      `${remaining(result)} until Ramadan ${result.hijriYear} begins ` +
+      `(evening of ${longDate(evening)}, ${timeZone})${sourceNote(result)}`
+    );
+  }
+  const eve = longDate(localParts(result.endsAt, timeZone).date);
+  const left =
+    result.daysLeft === 0
+      ? "the last day"
+      : `${plural(result.daysLeft, "day")} left after today`;
+  return (
+    `Day ${result.day} of Ramadan ${result.hijriYear} (${left}; Eid al-Fitr begins the evening of ` +
+    `${eve}, ${timeZone})${sourceNote(result)}`
+  );
+}

@@ -1,0 +1,33 @@
+import type { Writable } from "node:stream";
+import { PermissionFlagsBits, REST, Routes } from "discord.js";
+import { loadCommands } from "../command.js";
+import type { Config } from "../config.js";
+
+/** Exactly what the bot needs: reminders post an embed in a channel. Replies to commands need nothing. */
+export const BOT_PERMISSIONS = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks;
+
+/** The link a server admin opens to add the bot, with the `bot` and `applications.commands` scopes. */
+export function inviteUrl(clientId: string): string {
+  const params = new URLSearchParams({
+    client_id: clientId,
+    scope: "bot applications.commands",
+    permissions: BOT_PERMISSIONS.toString(),
+  });
+  return `https://discord.com/oauth2/authorize?${params.toString().replace(/\+/g, "%20")}`;
+}
+
+/**
+ * Registers every command with one bulk overwrite: to the dev guild when DISCORD_GUILD_ID is set
+ * (instant), globally otherwise (may take a while to show). Starting the bot never does this.
+ */
+export async function deployCommands(config: Config, out: Writable): Promise<number> {
+  const { token, clientId, guildId, apiUrl } = config.discord;
+  if (!token || !clientId) throw new Error("deploy: DISCORD_TOKEN and DISCORD_CLIENT_ID are required");
+  const commands = await loadCommands();
+  const rest = new REST(apiUrl ? { api: apiUrl } : {}).setToken(token);
+  const route = guildId ? Routes.applicationGuildCommands(clientId, guildId) : Routes.applicationCommands(clientId);
+  const registered = (await rest.put(route, { body: commands.map((c) => c.data) })) as { name: string; type?: number }[];
+  const names = registered.map((c) => (c.type === undefined || c.type === 1 ? `/${c.name}` : `“${c.name}” (menu)`));
+  out.write(`Registered ${registered.length} command(s) ${guildId ? `to guild ${guildId}` : "globally (can take up to an hour to appear)"}: ${names.join(", ")}\n`);
+  return 0;
+}

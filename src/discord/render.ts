@@ -1,0 +1,106 @@
+import {
+  ActionRowBuilder,
+  type APIEmbed,
+  ButtonBuilder,
+  ButtonStyle,
+  type MessageActionRowComponentBuilder,
+  MessageFlags,
+} from "discord.js";
+import type { Card, CardTone, Reply, ReplyAction } from "../views/card.js";
+import { LIMITS, truncate } from "../views/limits.js";
+
+const COLORS: Record<CardTone, number> = {
+  answer: 0x2b6cb0,
+  info: 0x4a5568,
+  notice: 0xb7791f,
+  warning: 0xc53030,
+};
+
+/** The message body every send shares: no mention is parsed unless a reply names its one target. */
+export interface DiscordMessage {
+  content?: string;
+  embeds: APIEmbed[];
+  components: ActionRowBuilder<MessageActionRowComponentBuilder>[];
+  allowedMentions: { parse: []; users?: string[] };
+  flags?: MessageFlags.Ephemeral;
+}
+
+function embedLength(embed: APIEmbed): number {
+  return (
+    (embed.title?.length ?? 0) +
+    (embed.description?.length ?? 0) +
+    (embed.footer?.text.length ?? 0) +
+    (embed.fields ?? []).reduce((sum, f) => sum + f.name.length + f.value.length, 0)
+  );
+}
+
+function toEmbed(card: Card): APIEmbed {
+  const embed: APIEmbed = {
+    title: truncate(card.title, LIMITS.title),
+    color: COLORS[card.tone ?? "info"],
+  };
+  if (card.url) embed.url = card.url;
+  if (card.description) embed.description = truncate(card.description, LIMITS.description);
+  if (card.fields && card.fields.length > 0) {
+    embed.fields = card.fields.slice(0, LIMITS.fields).map((field) => ({
+      name: truncate(field.name, LIMITS.fieldName) || "\u200b",
+      value: truncate(field.value, LIMITS.fieldValue) || "\u200b",
+      inline: field.inline ?? false,
+    }));
+  }
+  if (card.footer) embed.footer = { text: truncate(card.footer, LIMITS.footer) };
+  return embed;
+}
+
+/** Shrinks the longest text in the embeds until all of them fit Discord's 6000-character total. */
+export function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
+  const kept = embeds.slice(0, LIMITS.embeds);
+  let total = kept.reduce((sum, e) => sum + embedLength(e), 0);
+  while (total > LIMITS.embedTotal) {
+    const excess = total - LIMITS.embedTotal;
+    let longest: { get: () => string; set: (v: string) => void } | undefined;
+    let longestLength = 0;
+    for (const embed of kept) {
+      const slots: { get: () => string; set: (v: string) => void }[] = [];
+      if (embed.description) slots.push({ get: () => embed.description ?? "", set: (v) => (embed.description = v) });
+      for (const field of embed.fields ?? []) slots.push({ get: () => field.value, set: (v) => (field.value = v) });
+      for (const slot of slots) {
+        if (slot.get().length > longestLength) {
+          longest = slot;
+          longestLength = slot.get().length;
+        }
+      }
+    }
+    if (!longest || longestLength <= 1) break;
+    longest.set(truncate(longest.get(), Math.max(1, longestLength - excess)));
+    total = kept.reduce((sum, e) => sum + embedLength(e), 0);
+  }
+  return kept;
+}
+
+function button(action: ReplyAction): ButtonBuilder[] {
+  switch (action.kind) {
+    case "more-sources":
+      return [new ButtonBuilder().setCustomId(`ask:more:${action.key}`).setLabel("More sources").setStyle(ButtonStyle.Secondary)];
+    case "post-publicly":
+      return [new ButtonBuilder().setCustomId(`ask:public:${action.key}`).setLabel("Post publicly").setStyle(ButtonStyle.Primary)];
+    case "feedback":
+      return [
+        new ButtonBuilder().setCustomId(`ask:up:${action.key}`).setLabel("Helpful").setEmoji("👍").setStyle(ButtonStyle.Secondary),
+        new ButtonBuilder().setCustomId(`ask:down:${action.key}`).setLabel("Not helpful").setEmoji("👎").setStyle(ButtonStyle.Secondary),
+      ];
+  }
+}
+
+/** Renders a surface-neutral Reply as a Discord message within every limit. */
+export function toDiscordMessage(reply: Reply, options: { withComponents?: boolean } = {}): DiscordMessage {
+  const buttons = (options.withComponents ?? true) ? (reply.actions ?? []).flatMap(button).slice(0, 5) : [];
+  const message: DiscordMessage = {
+    embeds: fitEmbeds(reply.cards.map(toEmbed)),
+    components: buttons.length > 0 ? [new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(buttons)] : [],
+    allowedMentions: reply.mentionUserId ? { parse: [], users: [reply.mentionUserId] } : { parse: [] },
+  };
+  if (reply.content) message.content = truncate(reply.content, LIMITS.content);
+  if (reply.ephemeral) message.flags = MessageFlags.Ephemeral;
+  return message;
+}

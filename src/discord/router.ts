@@ -1,0 +1,190 @@
+import {
+  ApplicationCommandOptionType,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type Interaction,
+  MessageFlags,
+  type MessageContextMenuCommandInteraction,
+  type RepliableInteraction,
+} from "discord.js";
+import type { BotContext, Command, Invocation, OptionValue } from "../command.js";
+import { UserFacingError } from "../errors.js";
+import { notice } from "../views/card.js";
+import { LIMITS, truncate } from "../views/limits.js";
+import { discordMarkup } from "../views/markup.js";
+import { type DiscordMessage, toDiscordMessage } from "./render.js";
+
+export interface RouterOptions {
+  /** If a command has not answered by then, acknowledge with a deferred reply (Discord allows 3 s). */
+  readonly ackDeadlineMs?: number;
+}
+
+type CommandInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction;
+
+function flattenOptions(data: readonly CommandInteractionOption[]): { subcommand: string | null; options: Map<string, OptionValue> } {
+  let subcommand: string | null = null;
+  let list = data;
+  const first = data[0];
+  if (first && (first.type === ApplicationCommandOptionType.Subcommand || first.type === ApplicationCommandOptionType.SubcommandGroup)) {
+    subcommand = first.name;
+    list = first.options ?? [];
+    const nested = list[0];
+    if (first.type === ApplicationCommandOptionType.SubcommandGroup && nested) {
+      subcommand = `${first.name} ${nested.name}`;
+      list = nested.options ?? [];
+    }
+  }
+  const options = new Map<string, OptionValue>();
+  for (const option of list) {
+    if (option.value !== undefined && option.value !== null) options.set(option.name, option.value);
+  }
+  return { subcommand, options };
+}
+
+/** The surface-neutral view of a Discord interaction. */
+export function invocationOf(interaction: CommandInteraction | AutocompleteInteraction): Invocation {
+  const { subcommand, options } = interaction.isMessageContextMenuCommand()
+    ? { subcommand: null, options: new Map<string, OptionValue>() }
+    : flattenOptions(interaction.options.data);
+  return {
+    surface: "discord",
+    markup: discordMarkup,
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
+    subcommand,
+    options,
+    memberPermissions: interaction.memberPermissions?.bitfield ?? null,
+    targetMessage: interaction.isMessageContextMenuCommand()
+      ? { id: interaction.targetMessage.id, content: interaction.targetMessage.content }
+      : undefined,
+  };
+}
+
+/** Sends a message by whichever call the interaction's state allows, so a late path never gets 40060. */
+export async function respond(interaction: RepliableInteraction, message: DiscordMessage): Promise<void> {
+  const ephemeral = message.flags === MessageFlags.Ephemeral;
+  if (interaction.deferred && !interaction.replied) {
+    const original = await interaction.fetchReply().catch(() => null);
+    const originalEphemeral = original?.flags.has(MessageFlags.Ephemeral) ?? ephemeral;
+    if (ephemeral && !originalEphemeral) {
+      // A public "thinking…" cannot become private: drop it and answer privately instead.
+      await interaction.deleteReply().catch(() => undefined);
+      await interaction.followUp(message);
+      return;
+    }
+    const { flags: _flags, ...rest } = message;
+    await interaction.editReply(rest);
+    return;
+  }
+  if (interaction.replied) {
+    await interaction.followUp(message);
+    return;
+  }
+  await interaction.reply(message);
+}
+
+function commandKey(type: number | undefined, name: string): string {
+  return `${type ?? 1}:${name}`;
+}
+
+function errorMessage(error: unknown, interactionId: string): DiscordMessage {
+  if (error instanceof UserFacingError) return toDiscordMessage(notice(error.message));
+  return toDiscordMessage(
+    notice(`Something went wrong on my side and it has been logged (reference ${interactionId}). Please try again in a moment.`, {
+      title: "Sorry",
+      tone: "warning",
+    }),
+  );
+}
+
+function hideOption(interaction: CommandInteraction): boolean {
+  if (interaction.isMessageContextMenuCommand()) return true;
+  return interaction.options.data.some((o) => o.name === "hide" && o.value === true);
+}
+
+/**
+ * The one interaction edge: finds the command, runs it, renders the reply. People's mistakes
+ * (UserFacingError) are shown to them privately; anything else gets a short apology and a log line
+ * with the interaction id. Nothing a handler does can take the process down.
+ */
+export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
+  const ackDeadlineMs = options.ackDeadlineMs ?? 2000;
+  const commands = new Map<string, Command>(ctx.commands.map((c) => [commandKey(c.data.type, c.data.name), c]));
+
+  async function runCommand(interaction: CommandInteraction, command: Command): Promise<void> {
+    if (command.execute) {
+      await command.execute(interaction, ctx);
+      return;
+    }
+    const invocation = invocationOf(interaction);
+    if (command.defer) await interaction.deferReply(hideOption(interaction) ? { flags: MessageFlags.Ephemeral } : {});
+    const running = Promise.resolve().then(() => command.run?.(invocation, ctx));
+    // Discord drops an interaction not acknowledged within 3 s: a slow command gets a deferral first.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), ackDeadlineMs);
+    });
+    const first = await Promise.race([running.then(() => "done" as const, () => "done" as const), deadline]);
+    clearTimeout(timer);
+    if (first === "late" && !interaction.deferred && !interaction.replied) {
+      await interaction.deferReply(hideOption(interaction) ? { flags: MessageFlags.Ephemeral } : {});
+    }
+    const reply = await running;
+    if (!reply) throw new Error(`${command.data.name}: run returned nothing`);
+    await respond(interaction, toDiscordMessage(reply));
+  }
+
+  async function autocomplete(interaction: AutocompleteInteraction, command: Command | undefined): Promise<void> {
+    const focused = interaction.options.getFocused(true);
+    const choices = command?.autocomplete?.({ name: focused.name, value: String(focused.value ?? "") }, invocationOf(interaction), ctx) ?? [];
+    await interaction.respond(
+      choices.slice(0, LIMITS.choices).map((c) => ({ name: truncate(c.name, LIMITS.choiceName) || "…", value: c.value.slice(0, LIMITS.choiceValue) })),
+    );
+  }
+
+  async function button(interaction: ButtonInteraction): Promise<void> {
+    const name = interaction.customId.split(":")[0] ?? "";
+    const command = commands.get(commandKey(1, name));
+    if (!command?.button) throw new UserFacingError("This button no longer works. Run the command again.");
+    await command.button(interaction, ctx);
+  }
+
+  return async function route(interaction: Interaction): Promise<void> {
+    const started = performance.now();
+    let name = "unknown";
+    let outcome = "ok";
+    try {
+      if (interaction.isAutocomplete()) {
+        name = `${interaction.commandName}:autocomplete`;
+        await autocomplete(interaction, commands.get(commandKey(1, interaction.commandName)));
+      } else if (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand()) {
+        name = interaction.commandName;
+        const command = commands.get(commandKey(interaction.commandType, interaction.commandName));
+        if (!command) throw new UserFacingError("I don't know that command any more. The server's command list may be out of date.");
+        await runCommand(interaction, command);
+      } else if (interaction.isButton()) {
+        name = `button:${interaction.customId.split(":").slice(0, 2).join(":")}`;
+        await button(interaction);
+      } else {
+        outcome = "ignored";
+      }
+    } catch (error) {
+      outcome = error instanceof UserFacingError ? "user-error" : "error";
+      if (outcome === "error") ctx.logger.error({ err: error, interactionId: interaction.id, command: name }, "command failed");
+      if (interaction.isAutocomplete()) {
+        if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+      } else if (interaction.isRepliable()) {
+        await respond(interaction, errorMessage(error, interaction.id)).catch((replyError: unknown) => {
+          ctx.logger.warn({ err: replyError, interactionId: interaction.id, command: name }, "could not deliver the error reply");
+        });
+      }
+    } finally {
+      ctx.logger.info(
+        { interactionId: interaction.id, command: name, guildId: interaction.guildId, latencyMs: Math.round(performance.now() - started), outcome },
+        "interaction",
+      );
+    }
+  };
+}

@@ -1,0 +1,718 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { latestVersion, runMigrations, schemaVersion } from "./migrations.js";
+import {
+  type ClaimResult,
+  type FeedbackTotals,
+  type FeedbackVote,
+  type LeaseResult,
+  type PostRecord,
+  type Reminder,
+  type ReminderUpsert,
+  type ShardFilter,
+  type Storage,
+  StorageBusyError,
+  StorageError,
+} from "./types.js";
+
+/**
+ * Durability: WAL with `synchronous = FULL`. WAL alone (NORMAL) already survives a killed process; FULL also
+ * syncs the log on every commit, so a setting a moderator saw confirmed, or a post marked sent, survives a power
+ * cut or OS crash too. Losing a "sent" mark would mean a duplicate post once Discord's nonce window has passed.
+ * The cost is one fsync per write, and writes are few: moderator commands, votes, and two per daily post, which
+ * Discord's 50 requests/s limit caps anyway.
+ *
+ * Writers that read before writing use IMMEDIATE transactions so they take the write lock up front and wait
+ * for it under the busy timeout, instead of failing midway when a read lock cannot be upgraded.
+ */
+
+/** Options of {@link SqliteStorage.open}. */
+export interface SqliteStorageOptions {
+  /** How long a write waits for another connection's lock before a StorageBusyError. Default 5000 ms. */
+  readonly busyTimeoutMs?: number;
+  /**
+   * Opens an existing, fully migrated file without ever writing to it (a status tool beside the running bot).
+   * Writes then reject with a StorageError coded `SQLITE_READONLY`.
+   */
+  readonly readonly?: boolean;
+  /** Source of bookkeeping timestamps (`updatedAt`, `sentAt`, …). Default `Date.now`. */
+  readonly clock?: () => number;
+}
+
+/**
+ * The due query, exported so a test can check its plan: it must be answered by the partial index
+ * `reminders_due` in `next_due_at` order, never by a table scan or a sort.
+ */
+export const DUE_REMINDERS_SQL = `
+  SELECT * FROM reminders
+  WHERE enabled = 1 AND paused_reason IS NULL AND next_due_at IS NOT NULL
+    AND next_due_at <= @now AND shard_key % @count = @shard
+  ORDER BY next_due_at
+  LIMIT @limit`;
+
+const LEASE_NAME = "bot";
+/** Discord's nonce limit. */
+const MAX_NONCE_LENGTH = 25;
+/** Error texts come from Discord and stack traces; a cap keeps rows and `/status` output bounded. */
+const MAX_TEXT_LENGTH = 1000;
+const SNOWFLAKE_LIMIT = 2n ** 63n;
+
+interface ReminderRow {
+  guild_id: string;
+  channel_id: string;
+  time: string;
+  time_zone: string;
+  role_id: string | null;
+  day_offset: number;
+  start_override: string | null;
+  enabled: number;
+  paused_reason: string | null;
+  paused_at: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+  next_due_at: number | null;
+  revision: number;
+  created_by: string;
+  created_at: number;
+  updated_by: string;
+  updated_at: number;
+  last_posted_local_date: string | null;
+  last_message_id: string | null;
+  last_posted_at: number | null;
+}
+
+interface PostRow {
+  guild_id: string;
+  local_date: string;
+  nonce: string;
+  state: "pending" | "sent";
+  attempts: number;
+  claimed_at: number;
+  sent_at: number | null;
+  message_id: string | null;
+  channel_id: string | null;
+}
+
+interface VoteRow {
+  article_id: string;
+  paragraph: number;
+  helpful: number;
+}
+
+interface TotalRow {
+  question_key: string;
+  article_id: string;
+  paragraph: number;
+  helpful: number;
+  not_helpful: number;
+}
+
+interface LeaseRow {
+  owner_id: string;
+  expires_at: number;
+}
+
+/**
+ * {@link Storage} over one better-sqlite3 connection. The connection is synchronous, so each method does
+ * all its work before its Promise settles; errors become rejections (never synchronous throws):
+ * StorageBusyError when another connection held the lock past the busy timeout, StorageError for any other
+ * database failure (disk full, read-only, I/O, corruption), RangeError for arguments no caller should pass.
+ */
+export class SqliteStorage implements Storage {
+  private readonly now: () => number;
+  private readonly statements;
+  private readonly claimTx;
+  private readonly markTx;
+  private readonly feedbackTx;
+  private readonly leaseTx;
+
+  /**
+   * Opens (creating it and its folder if needed) the database file at `path`, applies the connection settings
+   * and runs pending migrations.
+   *
+   * @throws StorageError when the file cannot be opened, WAL cannot be enabled, or a migration fails.
+   */
+  static open(path: string, options: SqliteStorageOptions = {}): SqliteStorage {
+    const readonly = options.readonly ?? false;
+    let db: Database.Database;
+    try {
+      if (!readonly) mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path, {
+        readonly,
+        fileMustExist: readonly,
+        timeout: options.busyTimeoutMs ?? 5000,
+      });
+    } catch (error) {
+      throw toStorageError(error, `open ${path}`);
+    }
+    try {
+      return new SqliteStorage(db, options.clock === undefined ? {} : { clock: options.clock });
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Wraps an open connection (the caller chose its file, timeout and mode) and prepares it as {@link open}
+   * does. The storage owns the connection from then on: {@link close} closes it.
+   */
+  constructor(
+    private readonly db: Database.Database,
+    options: { readonly clock?: () => number } = {},
+  ) {
+    this.now = options.clock ?? Date.now;
+    try {
+      configure(db);
+    } catch (error) {
+      throw toStorageError(error, "open");
+    }
+    this.statements = prepareStatements(db);
+    const s = this.statements;
+
+    this.claimTx = db.transaction((guildId: string, localDate: string, nonce: string): ClaimResult => {
+      const existing = s.getPost.get(guildId, localDate);
+      if (existing?.state === "sent" && existing.message_id !== null) {
+        return { status: "already-sent", nonce: existing.nonce, messageId: existing.message_id };
+      }
+      const reminder = s.reminderState.get(guildId);
+      if (reminder === undefined || reminder.enabled !== 1 || reminder.paused_reason !== null) {
+        return { status: "inactive" };
+      }
+      if (existing !== undefined) {
+        // Counting the retry is a write: on a full or read-only disk it fails, and the caller does not re-send.
+        const attempts = s.bumpAttempts.get(guildId, localDate);
+        return { status: "pending", nonce: existing.nonce, attempts: attempts ?? existing.attempts + 1 };
+      }
+      s.insertClaim.run(guildId, localDate, nonce, this.now());
+      return { status: "claimed", nonce, attempts: 1 };
+    });
+
+    this.markTx = db.transaction(
+      (guildId: string, localDate: string, messageId: string, channelId: string): boolean => {
+        const now = this.now();
+        const marked = s.markSent.run({ guildId, localDate, messageId, channelId, now }).changes > 0;
+        if (!marked) {
+          const existing = s.getPost.get(guildId, localDate);
+          return existing?.state === "sent" && existing.message_id === messageId;
+        }
+        s.recordLastPost.run({ guildId, localDate, messageId, now });
+        return true;
+      },
+    );
+
+    this.feedbackTx = db.transaction((vote: FeedbackVote): void => {
+      const previous = s.getVote.get(vote.questionKey, vote.userId);
+      const helpful = vote.helpful ? 1 : 0;
+      if (
+        previous !== undefined &&
+        previous.article_id === vote.articleId &&
+        previous.paragraph === vote.paragraph &&
+        previous.helpful === helpful
+      ) {
+        // Same vote again (a double click): no write, and the time of the real vote is kept.
+        return;
+      }
+      s.upsertVote.run({
+        questionKey: vote.questionKey,
+        userId: vote.userId,
+        articleId: vote.articleId,
+        paragraph: vote.paragraph,
+        helpful,
+        now: this.now(),
+      });
+    });
+
+    this.leaseTx = db.transaction((ownerId: string, ttlMs: number, now: number): LeaseResult => {
+      const expiresAt = now + ttlMs;
+      if (s.acquireLease.run({ name: LEASE_NAME, ownerId, now, expiresAt }).changes > 0) {
+        return { acquired: true, expiresAt };
+      }
+      const holder = s.getLease.get(LEASE_NAME);
+      if (holder === undefined) {
+        throw new StorageError("storage: acquireLease: lease row vanished inside a transaction", undefined);
+      }
+      return { acquired: false, holder: holder.owner_id, expiresAt: holder.expires_at };
+    });
+  }
+
+  upsertReminder(input: ReminderUpsert): Promise<Reminder> {
+    return this.call("upsertReminder", () => {
+      checkSnowflake("guildId", input.guildId);
+      checkSnowflake("channelId", input.channelId);
+      if (input.roleId !== null) checkSnowflake("roleId", input.roleId);
+      checkSnowflake("by", input.by);
+      if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(input.time)) {
+        throw new RangeError(
+          `storage: time must be HH:MM from 00:00 to 23:59, got ${JSON.stringify(input.time)}`,
+        );
+      }
+      if (input.timeZone.trim() === "") throw new RangeError("storage: timeZone must not be empty");
+      if (!Number.isInteger(input.dayOffset) || input.dayOffset < -2 || input.dayOffset > 2) {
+        throw new RangeError(
+          `storage: dayOffset must be a whole number from -2 to 2, got ${input.dayOffset}`,
+        );
+      }
+      if (input.startOverride !== null) checkDate("startOverride", input.startOverride);
+      if (input.nextDueAt !== null) checkEpoch("nextDueAt", input.nextDueAt);
+      const row = this.statements.upsertReminder.get({
+        guildId: input.guildId,
+        channelId: input.channelId,
+        time: input.time,
+        timeZone: input.timeZone,
+        roleId: input.roleId,
+        dayOffset: input.dayOffset,
+        startOverride: input.startOverride,
+        nextDueAt: input.nextDueAt,
+        by: input.by,
+        now: this.now(),
+      });
+      if (row === undefined) throw new StorageError("storage: upsertReminder: no row returned", undefined);
+      return toReminder(row);
+    });
+  }
+
+  getReminder(guildId: string): Promise<Reminder | null> {
+    return this.call("getReminder", () => {
+      checkSnowflake("guildId", guildId);
+      const row = this.statements.getReminder.get(guildId);
+      return row === undefined ? null : toReminder(row);
+    });
+  }
+
+  disableReminder(guildId: string, by: string): Promise<boolean> {
+    return this.call("disableReminder", () => {
+      checkSnowflake("guildId", guildId);
+      checkSnowflake("by", by);
+      return this.statements.disableReminder.run({ guildId, by, now: this.now() }).changes > 0;
+    });
+  }
+
+  deleteGuild(guildId: string): Promise<boolean> {
+    return this.call("deleteGuild", () => {
+      checkSnowflake("guildId", guildId);
+      // The ledger goes with it through ON DELETE CASCADE.
+      return this.statements.deleteReminder.run(guildId).changes > 0;
+    });
+  }
+
+  pauseReminder(guildId: string, reason: string): Promise<boolean> {
+    return this.call("pauseReminder", () => {
+      checkSnowflake("guildId", guildId);
+      const text = boundedText("reason", reason);
+      return this.statements.pauseReminder.run({ guildId, reason: text, now: this.now() }).changes > 0;
+    });
+  }
+
+  recordError(guildId: string, message: string): Promise<boolean> {
+    return this.call("recordError", () => {
+      checkSnowflake("guildId", guildId);
+      const text = boundedText("message", message);
+      return this.statements.recordError.run({ guildId, message: text, now: this.now() }).changes > 0;
+    });
+  }
+
+  setNextDueAt(guildId: string, nextDueAt: number | null, ifRevision?: number): Promise<boolean> {
+    return this.call("setNextDueAt", () => {
+      checkSnowflake("guildId", guildId);
+      if (nextDueAt !== null) checkEpoch("nextDueAt", nextDueAt);
+      if (ifRevision !== undefined && !Number.isSafeInteger(ifRevision)) {
+        throw new RangeError(`storage: ifRevision must be an integer, got ${ifRevision}`);
+      }
+      return (
+        this.statements.setNextDueAt.run({ guildId, nextDueAt, ifRevision: ifRevision ?? null }).changes > 0
+      );
+    });
+  }
+
+  dueReminders(now: number, shard: ShardFilter, limit?: number): Promise<Reminder[]> {
+    return this.call("dueReminders", () => {
+      checkEpoch("now", now);
+      if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.id) || shard.id < 0) {
+        throw new RangeError(`storage: invalid shard ${JSON.stringify(shard)}`);
+      }
+      if (shard.id >= shard.count)
+        throw new RangeError(`storage: shard id ${shard.id} >= count ${shard.count}`);
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+        throw new RangeError(`storage: limit must be a positive integer, got ${limit}`);
+      }
+      // LIMIT -1 is SQLite for "no limit".
+      const rows = this.statements.due.all({ now, count: shard.count, shard: shard.id, limit: limit ?? -1 });
+      return rows.map(toReminder);
+    });
+  }
+
+  claimPost(guildId: string, localDate: string, nonce: string): Promise<ClaimResult> {
+    return this.call("claimPost", () => {
+      checkSnowflake("guildId", guildId);
+      checkDate("localDate", localDate);
+      if (nonce.length < 1 || nonce.length > MAX_NONCE_LENGTH) {
+        throw new RangeError(`storage: nonce must be 1-${MAX_NONCE_LENGTH} characters, got ${nonce.length}`);
+      }
+      return this.claimTx.immediate(guildId, localDate, nonce);
+    });
+  }
+
+  markPosted(guildId: string, localDate: string, messageId: string, channelId: string): Promise<boolean> {
+    return this.call("markPosted", () => {
+      checkSnowflake("guildId", guildId);
+      checkDate("localDate", localDate);
+      checkSnowflake("messageId", messageId);
+      checkSnowflake("channelId", channelId);
+      return this.markTx.immediate(guildId, localDate, messageId, channelId);
+    });
+  }
+
+  releaseClaim(guildId: string, localDate: string): Promise<boolean> {
+    return this.call("releaseClaim", () => {
+      checkSnowflake("guildId", guildId);
+      checkDate("localDate", localDate);
+      return this.statements.releaseClaim.run(guildId, localDate).changes > 0;
+    });
+  }
+
+  lastPost(guildId: string): Promise<PostRecord | null> {
+    return this.call("lastPost", () => {
+      checkSnowflake("guildId", guildId);
+      const row = this.statements.lastPost.get(guildId);
+      if (row === undefined || row.sent_at === null || row.message_id === null || row.channel_id === null) {
+        return null;
+      }
+      return {
+        guildId: row.guild_id,
+        localDate: row.local_date,
+        nonce: row.nonce,
+        messageId: row.message_id,
+        channelId: row.channel_id,
+        claimedAt: row.claimed_at,
+        sentAt: row.sent_at,
+        attempts: row.attempts,
+      };
+    });
+  }
+
+  recordFeedback(vote: FeedbackVote): Promise<void> {
+    return this.call("recordFeedback", () => {
+      if (vote.questionKey === "") throw new RangeError("storage: questionKey must not be empty");
+      if (vote.articleId === "") throw new RangeError("storage: articleId must not be empty");
+      if (!Number.isInteger(vote.paragraph) || vote.paragraph < 1) {
+        throw new RangeError(`storage: paragraph must be a positive integer, got ${vote.paragraph}`);
+      }
+      checkSnowflake("userId", vote.userId);
+      return this.feedbackTx.immediate(vote);
+    });
+  }
+
+  feedbackTotals(): Promise<FeedbackTotals> {
+    return this.call("feedbackTotals", () => {
+      let helpful = 0;
+      let notHelpful = 0;
+      const byAnswer = this.statements.feedbackTotals.all().map((row) => {
+        helpful += row.helpful;
+        notHelpful += row.not_helpful;
+        return {
+          questionKey: row.question_key,
+          articleId: row.article_id,
+          paragraph: row.paragraph,
+          helpful: row.helpful,
+          notHelpful: row.not_helpful,
+        };
+      });
+      return { helpful, notHelpful, byAnswer };
+    });
+  }
+
+  acquireLease(ownerId: string, ttlMs: number, now: number): Promise<LeaseResult> {
+    return this.call("acquireLease", () => {
+      checkLeaseArgs(ownerId, ttlMs, now);
+      return this.leaseTx.immediate(ownerId, ttlMs, now);
+    });
+  }
+
+  renewLease(ownerId: string, ttlMs: number, now: number): Promise<boolean> {
+    return this.call("renewLease", () => {
+      checkLeaseArgs(ownerId, ttlMs, now);
+      return (
+        this.statements.renewLease.run({ name: LEASE_NAME, ownerId, expiresAt: now + ttlMs }).changes > 0
+      );
+    });
+  }
+
+  releaseLease(ownerId: string): Promise<boolean> {
+    return this.call("releaseLease", () => this.statements.releaseLease.run(LEASE_NAME, ownerId).changes > 0);
+  }
+
+  /**
+   * Uses SQLite's online backup from this connection, so the copy is consistent and includes what is still in
+   * the WAL (copying the `.db` file alone would miss it). Writes go to a temporary file renamed over `path` at
+   * the end, so a crash mid-backup never leaves a half-written file under the final name.
+   */
+  async backup(path: string): Promise<void> {
+    if (!this.db.open) throw new StorageError("storage: backup: the database is closed", undefined);
+    const partial = `${path}.partial-${randomUUID()}`;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      await this.db.backup(partial);
+      // A -wal left beside an earlier copy would be replayed into the new one when it is opened.
+      rmSync(`${path}-wal`, { force: true });
+      rmSync(`${path}-shm`, { force: true });
+      renameSync(partial, path);
+    } catch (error) {
+      rmSync(partial, { force: true });
+      throw toStorageError(error, "backup");
+    }
+  }
+
+  close(): Promise<void> {
+    try {
+      if (this.db.open) this.db.close();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(toStorageError(error, "close"));
+    }
+  }
+
+  private call<T>(operation: string, work: () => T): Promise<T> {
+    try {
+      if (!this.db.open) throw new StorageError(`storage: ${operation}: the database is closed`, undefined);
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(toStorageError(error, operation));
+    }
+  }
+}
+
+/** Connection settings, then schema: migrations on a writable connection, a version check on a read-only one. */
+function configure(db: Database.Database): void {
+  db.pragma("foreign_keys = ON");
+  if (db.readonly) {
+    const version = schemaVersion(db);
+    if (version !== latestVersion) {
+      throw new StorageError(
+        `storage: ${db.name} has schema version ${version} but this build needs ${latestVersion}; ` +
+          "start the bot on it once (read-write) to migrate",
+        undefined,
+      );
+    }
+    return;
+  }
+  const mode = db.pragma("journal_mode = WAL", { simple: true });
+  if (mode !== "wal" && !db.memory) {
+    throw new StorageError(
+      `storage: ${db.name}: could not enable WAL (journal_mode is ${String(mode)}); ` +
+        "the database must be on a local filesystem",
+      undefined,
+    );
+  }
+  db.pragma("synchronous = FULL");
+  // Without a limit the WAL file keeps the size of its largest burst forever.
+  db.pragma("journal_size_limit = 67108864");
+  runMigrations(db);
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    upsertReminder: db.prepare<
+      {
+        guildId: string;
+        channelId: string;
+        time: string;
+        timeZone: string;
+        roleId: string | null;
+        dayOffset: number;
+        startOverride: string | null;
+        nextDueAt: number | null;
+        by: string;
+        now: number;
+      },
+      ReminderRow
+    >(`
+      INSERT INTO reminders (guild_id, channel_id, time, time_zone, role_id, day_offset, start_override, enabled,
+        next_due_at, created_by, created_at, updated_by, updated_at)
+      VALUES (@guildId, @channelId, @time, @timeZone, @roleId, @dayOffset, @startOverride, 1,
+        @nextDueAt, @by, @now, @by, @now)
+      ON CONFLICT (guild_id) DO UPDATE SET
+        channel_id = excluded.channel_id, time = excluded.time, time_zone = excluded.time_zone,
+        role_id = excluded.role_id, day_offset = excluded.day_offset, start_override = excluded.start_override,
+        enabled = 1, paused_reason = NULL, paused_at = NULL, last_error = NULL, last_error_at = NULL,
+        next_due_at = excluded.next_due_at, revision = revision + 1,
+        updated_by = excluded.updated_by, updated_at = excluded.updated_at
+      RETURNING *`),
+    getReminder: db.prepare<[string], ReminderRow>("SELECT * FROM reminders WHERE guild_id = ?"),
+    reminderState: db.prepare<[string], Pick<ReminderRow, "enabled" | "paused_reason">>(
+      "SELECT enabled, paused_reason FROM reminders WHERE guild_id = ?",
+    ),
+    disableReminder: db.prepare<{ guildId: string; by: string; now: number }>(`
+      UPDATE reminders SET enabled = 0, next_due_at = NULL, revision = revision + 1,
+        updated_by = @by, updated_at = @now
+      WHERE guild_id = @guildId`),
+    deleteReminder: db.prepare<[string]>("DELETE FROM reminders WHERE guild_id = ?"),
+    pauseReminder: db.prepare<{ guildId: string; reason: string; now: number }>(
+      "UPDATE reminders SET paused_reason = @reason, paused_at = @now WHERE guild_id = @guildId",
+    ),
+    recordError: db.prepare<{ guildId: string; message: string; now: number }>(
+      "UPDATE reminders SET last_error = @message, last_error_at = @now WHERE guild_id = @guildId",
+    ),
+    // A disabled reminder keeps next_due_at NULL (a CHECK enforces it), so only enabled rows are updated.
+    setNextDueAt: db.prepare<{ guildId: string; nextDueAt: number | null; ifRevision: number | null }>(`
+      UPDATE reminders SET next_due_at = @nextDueAt
+      WHERE guild_id = @guildId AND enabled = 1 AND (@ifRevision IS NULL OR revision = @ifRevision)`),
+    due: db.prepare<{ now: number; count: number; shard: number; limit: number }, ReminderRow>(
+      DUE_REMINDERS_SQL,
+    ),
+
+    getPost: db.prepare<[string, string], PostRow>(
+      "SELECT * FROM posts WHERE guild_id = ? AND local_date = ?",
+    ),
+    bumpAttempts: db
+      .prepare<[string, string], number>(`
+        UPDATE posts SET attempts = attempts + 1
+        WHERE guild_id = ? AND local_date = ? AND state = 'pending'
+        RETURNING attempts`)
+      .pluck(),
+    insertClaim: db.prepare<[string, string, string, number]>(`
+      INSERT INTO posts (guild_id, local_date, nonce, state, attempts, claimed_at)
+      VALUES (?, ?, ?, 'pending', 1, ?)`),
+    markSent: db.prepare<{
+      guildId: string;
+      localDate: string;
+      messageId: string;
+      channelId: string;
+      now: number;
+    }>(`
+      UPDATE posts SET state = 'sent', sent_at = @now, message_id = @messageId, channel_id = @channelId
+      WHERE guild_id = @guildId AND local_date = @localDate AND state = 'pending'`),
+    // Posts can be marked out of order (a late retry of yesterday); the reminder shows the newest.
+    recordLastPost: db.prepare<{ guildId: string; localDate: string; messageId: string; now: number }>(`
+      UPDATE reminders SET last_posted_local_date = @localDate, last_message_id = @messageId,
+        last_posted_at = @now, last_error = NULL, last_error_at = NULL
+      WHERE guild_id = @guildId AND (last_posted_local_date IS NULL OR last_posted_local_date <= @localDate)`),
+    releaseClaim: db.prepare<[string, string]>(
+      "DELETE FROM posts WHERE guild_id = ? AND local_date = ? AND state = 'pending'",
+    ),
+    lastPost: db.prepare<[string], PostRow>(
+      "SELECT * FROM posts WHERE guild_id = ? AND state = 'sent' ORDER BY local_date DESC LIMIT 1",
+    ),
+
+    getVote: db.prepare<[string, string], VoteRow>(
+      "SELECT article_id, paragraph, helpful FROM feedback_votes WHERE question_key = ? AND user_id = ?",
+    ),
+    upsertVote: db.prepare<{
+      questionKey: string;
+      userId: string;
+      articleId: string;
+      paragraph: number;
+      helpful: number;
+      now: number;
+    }>(`
+      INSERT INTO feedback_votes (question_key, user_id, article_id, paragraph, helpful, voted_at)
+      VALUES (@questionKey, @userId, @articleId, @paragraph, @helpful, @now)
+      ON CONFLICT (question_key, user_id) DO UPDATE SET
+        article_id = excluded.article_id, paragraph = excluded.paragraph,
+        helpful = excluded.helpful, voted_at = excluded.voted_at`),
+    feedbackTotals: db.prepare<[], TotalRow>(`
+      SELECT question_key, article_id, paragraph,
+        SUM(helpful) AS helpful, COUNT(*) - SUM(helpful) AS not_helpful
+      FROM feedback_votes
+      GROUP BY question_key, article_id, paragraph
+      ORDER BY question_key, article_id, paragraph`),
+
+    // Takes the lease when it is free, ours, or expired; otherwise the WHERE leaves the holder's row untouched.
+    acquireLease: db.prepare<{ name: string; ownerId: string; now: number; expiresAt: number }>(`
+      INSERT INTO leases (name, owner_id, acquired_at, expires_at) VALUES (@name, @ownerId, @now, @expiresAt)
+      ON CONFLICT (name) DO UPDATE SET
+        acquired_at = CASE WHEN owner_id = excluded.owner_id THEN acquired_at ELSE excluded.acquired_at END,
+        owner_id = excluded.owner_id,
+        expires_at = excluded.expires_at
+      WHERE owner_id = excluded.owner_id OR expires_at <= excluded.acquired_at`),
+    getLease: db.prepare<[string], LeaseRow>("SELECT owner_id, expires_at FROM leases WHERE name = ?"),
+    renewLease: db.prepare<{ name: string; ownerId: string; expiresAt: number }>(
+      "UPDATE leases SET expires_at = @expiresAt WHERE name = @name AND owner_id = @ownerId",
+    ),
+    releaseLease: db.prepare<[string, string]>("DELETE FROM leases WHERE name = ? AND owner_id = ?"),
+  };
+}
+
+function toReminder(row: ReminderRow): Reminder {
+  return {
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    time: row.time,
+    timeZone: row.time_zone,
+    roleId: row.role_id,
+    dayOffset: row.day_offset,
+    startOverride: row.start_override,
+    enabled: row.enabled === 1,
+    pausedReason: row.paused_reason,
+    pausedAt: row.paused_at,
+    lastError: row.last_error,
+    lastErrorAt: row.last_error_at,
+    nextDueAt: row.next_due_at,
+    revision: row.revision,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedBy: row.updated_by,
+    updatedAt: row.updated_at,
+    lastPostedLocalDate: row.last_posted_local_date,
+    lastMessageId: row.last_message_id,
+    lastPostedAt: row.last_posted_at,
+  };
+}
+
+/**
+ * Maps driver errors to the storage error types and keeps the driver's code; our own errors and argument
+ * errors pass through unchanged.
+ */
+function toStorageError(error: unknown, operation: string): unknown {
+  if (error instanceof StorageError || error instanceof RangeError) return error;
+  if (error instanceof Database.SqliteError) {
+    if (/^SQLITE_(BUSY|LOCKED)/.test(error.code)) {
+      return new StorageBusyError(
+        `storage: ${operation}: the database is locked by another connection; try again`,
+        error.code,
+        { cause: error },
+      );
+    }
+    return new StorageError(`storage: ${operation}: ${error.message} (${error.code})`, error.code, {
+      cause: error,
+    });
+  }
+  if (error instanceof Error) {
+    const code = "code" in error && typeof error.code === "string" ? error.code : undefined;
+    return new StorageError(`storage: ${operation}: ${error.message}`, code, { cause: error });
+  }
+  return new StorageError(`storage: ${operation}: ${String(error)}`, undefined, { cause: error });
+}
+
+function checkSnowflake(name: string, value: string): void {
+  if (!/^\d{1,20}$/.test(value) || BigInt(value) >= SNOWFLAKE_LIMIT) {
+    throw new RangeError(
+      `storage: ${name} must be a snowflake (decimal digits below 2^63), got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+function checkDate(name: string, value: string): void {
+  if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(value)) {
+    throw new RangeError(`storage: ${name} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  }
+}
+
+function checkEpoch(name: string, value: number): void {
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`storage: ${name} must be epoch milliseconds, got ${value}`);
+}
+
+function checkLeaseArgs(ownerId: string, ttlMs: number, now: number): void {
+  if (ownerId === "") throw new RangeError("storage: lease ownerId must not be empty");
+  if (!Number.isSafeInteger(ttlMs) || ttlMs < 1)
+    throw new RangeError(`storage: ttlMs must be positive, got ${ttlMs}`);
+  checkEpoch("now", now);
+}
+
+function boundedText(name: string, value: string): string {
+  if (value.trim() === "") throw new RangeError(`storage: ${name} must not be empty`);
+  return value.length > MAX_TEXT_LENGTH ? `${value.slice(0, MAX_TEXT_LENGTH - 1)}…` : value;
+}

@@ -1,0 +1,207 @@
+/**
+ * The bot's persistent state behind one small interface: reminder settings per guild, the posting ledger that
+ * makes each daily post exactly-once, `/ask` feedback votes, and the single-instance lease.
+ *
+ * Every method returns a Promise even though the SQLite implementation is synchronous underneath, so a
+ * networked database can replace it without touching commands or the scheduler. Callers must not rely on two
+ * calls being atomic together: each method is atomic on its own, and the ledger is designed around that.
+ */
+
+/** What a moderator sets with `/config set`. Ids are Discord snowflakes as decimal strings. */
+export interface ReminderSettings {
+  readonly guildId: string;
+  readonly channelId: string;
+  /** Local wall-clock time of the daily post, `HH:MM` from 00:00 to 23:59. */
+  readonly time: string;
+  /** Canonical IANA zone, e.g. `Asia/Riyadh`. */
+  readonly timeZone: string;
+  /** Role to mention, or null for none. */
+  readonly roleId: string | null;
+  /** Shift of the Ramadan day count for local moon sighting, -2..2. */
+  readonly dayOffset: number;
+  /** First day of fasting (`YYYY-MM-DD`) when the guild does not follow the default, else null. */
+  readonly startOverride: string | null;
+}
+
+/** Input of {@link Storage.upsertReminder}. */
+export interface ReminderUpsert extends ReminderSettings {
+  /** User id of the moderator who ran the command. */
+  readonly by: string;
+  /** UTC epoch ms of the next daily slot under these settings (computed by the schedule code), or null. */
+  readonly nextDueAt: number | null;
+}
+
+/** A stored reminder: the settings plus state kept by the bot. Times are UTC epoch ms. */
+export interface Reminder extends ReminderSettings {
+  readonly enabled: boolean;
+  /** Set when Discord refused a post for a reason a moderator must fix (e.g. missing permissions). */
+  readonly pausedReason: string | null;
+  readonly pausedAt: number | null;
+  /** Last transient failure (outage, 5xx); does not stop posting. Cleared by a successful post. */
+  readonly lastError: string | null;
+  readonly lastErrorAt: number | null;
+  /** Next slot the scheduler will post at; null when disabled or not yet computed. */
+  readonly nextDueAt: number | null;
+  /**
+   * Incremented by every moderator change (`upsertReminder`, `disableReminder`); the scheduler passes the
+   * revision it computed from to {@link Storage.setNextDueAt} so a stale computation cannot overwrite a
+   * newer setting.
+   */
+  readonly revision: number;
+  readonly createdBy: string;
+  readonly createdAt: number;
+  readonly updatedBy: string;
+  readonly updatedAt: number;
+  readonly lastPostedLocalDate: string | null;
+  readonly lastMessageId: string | null;
+  readonly lastPostedAt: number | null;
+}
+
+/** The shard asking for work: it owns guilds with `(guild_id >> 22) % count == id`. */
+export interface ShardFilter {
+  readonly id: number;
+  readonly count: number;
+}
+
+/**
+ * Outcome of {@link Storage.claimPost}:
+ * - `claimed`: this caller owns the post; send it with `nonce`, then `markPosted` (or `releaseClaim` if the
+ *   request never reached Discord).
+ * - `pending`: an earlier claim was never marked sent (crash, or the mark failed). Re-send with the returned
+ *   (stored) nonce so Discord's `enforce_nonce` drops a duplicate; `attempts` counts claims of this post, so
+ *   the caller can give up once the nonce window has surely passed.
+ * - `already-sent`: nothing to do.
+ * - `inactive`: the reminder was removed, disabled or paused since it was found due; do not send.
+ */
+export type ClaimResult =
+  | { readonly status: "claimed" | "pending"; readonly nonce: string; readonly attempts: number }
+  | { readonly status: "already-sent"; readonly nonce: string; readonly messageId: string }
+  | { readonly status: "inactive" };
+
+/** A posted daily message, as recorded in the ledger. */
+export interface PostRecord {
+  readonly guildId: string;
+  readonly localDate: string;
+  readonly nonce: string;
+  readonly messageId: string;
+  readonly channelId: string;
+  readonly claimedAt: number;
+  readonly sentAt: number;
+  readonly attempts: number;
+}
+
+/** One member's vote on an `/ask` answer. */
+export interface FeedbackVote {
+  /** Identifies the question (e.g. a hash of the normalised question text). */
+  readonly questionKey: string;
+  readonly articleId: string;
+  /** 1-based paragraph number the answer cited. */
+  readonly paragraph: number;
+  readonly helpful: boolean;
+  readonly userId: string;
+}
+
+/** Vote counts for one answer (question + cited paragraph). */
+export interface FeedbackAnswerTotal {
+  readonly questionKey: string;
+  readonly articleId: string;
+  readonly paragraph: number;
+  readonly helpful: number;
+  readonly notHelpful: number;
+}
+
+/** All votes counted, overall and per answer. */
+export interface FeedbackTotals {
+  readonly helpful: number;
+  readonly notHelpful: number;
+  /** Ordered by question, article, paragraph. */
+  readonly byAnswer: readonly FeedbackAnswerTotal[];
+}
+
+/** Outcome of {@link Storage.acquireLease}; a refusal names the holder so the process can say who runs. */
+export type LeaseResult =
+  | { readonly acquired: true; readonly expiresAt: number }
+  | { readonly acquired: false; readonly holder: string; readonly expiresAt: number };
+
+/** The bot's storage. See the module comment for the async contract. */
+export interface Storage {
+  /**
+   * Creates or replaces the guild's reminder in one statement (concurrent moderators: last write wins, never a
+   * mix of both). Re-enables it and clears any pause and last error: setting it again is how a moderator
+   * confirms a fix. Keeps the creation fields and last-post fields.
+   */
+  upsertReminder(input: ReminderUpsert): Promise<Reminder>;
+  getReminder(guildId: string): Promise<Reminder | null>;
+  /** Turns posting off but keeps the settings; clears `nextDueAt`. False when the guild has no reminder. */
+  disableReminder(guildId: string, by: string): Promise<boolean>;
+  /** The bot left the guild: removes its reminder and ledger. False when there was nothing to remove. */
+  deleteGuild(guildId: string): Promise<boolean>;
+  /** Stops posting until a moderator sets the reminder again; `reason` is shown by `/status`. */
+  pauseReminder(guildId: string, reason: string): Promise<boolean>;
+  /** Records a transient failure for `/status`; posting continues. */
+  recordError(guildId: string, message: string): Promise<boolean>;
+  /**
+   * Stores the next slot of an enabled reminder. With `ifRevision`, applies only if no moderator changed the
+   * reminder since that revision was read. False when nothing was updated.
+   */
+  setNextDueAt(guildId: string, nextDueAt: number | null, ifRevision?: number): Promise<boolean>;
+  /**
+   * Enabled, unpaused reminders of guilds owned by `shard` whose `nextDueAt <= now`, earliest first, at most
+   * `limit` (default: all). Served from an index.
+   */
+  dueReminders(now: number, shard: ShardFilter, limit?: number): Promise<Reminder[]>;
+
+  /** Claims the guild's post for `localDate` (`YYYY-MM-DD`); `nonce` is at most 25 characters. */
+  claimPost(guildId: string, localDate: string, nonce: string): Promise<ClaimResult>;
+  /**
+   * Marks a claimed post sent and updates the reminder's last-post fields. Idempotent for the same message;
+   * false when there is no claim (released, or the guild was deleted meanwhile).
+   */
+  markPosted(guildId: string, localDate: string, messageId: string, channelId: string): Promise<boolean>;
+  /** Drops a pending claim after a send that certainly did not reach Discord. Never drops a sent post. */
+  releaseClaim(guildId: string, localDate: string): Promise<boolean>;
+  /** The guild's most recent sent post. */
+  lastPost(guildId: string): Promise<PostRecord | null>;
+
+  /** One vote per user per question; voting again replaces the earlier vote (also a different paragraph). */
+  recordFeedback(vote: FeedbackVote): Promise<void>;
+  feedbackTotals(): Promise<FeedbackTotals>;
+
+  /**
+   * Takes the single-instance lease if it is free, already ours, or expired (`expiresAt <= now`: the holder
+   * crashed). The holder must renew before `ttlMs` runs out.
+   */
+  acquireLease(ownerId: string, ttlMs: number, now: number): Promise<LeaseResult>;
+  /** Extends our lease; false means another process has taken it and this one must stop. */
+  renewLease(ownerId: string, ttlMs: number, now: number): Promise<boolean>;
+  /** Gives the lease up on clean shutdown; false when it was not ours. */
+  releaseLease(ownerId: string): Promise<boolean>;
+
+  /** Writes a consistent copy of the whole database to `path`, safe while the bot keeps writing. */
+  backup(path: string): Promise<void>;
+  /** Closes the database; later calls reject with a StorageError. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * A storage failure that is not the caller's fault: disk full, read-only file, corruption, I/O error.
+ * `code` is the driver's code (e.g. `SQLITE_FULL`, `SQLITE_READONLY`) when there is one.
+ */
+export class StorageError extends Error {
+  override readonly name: string = "StorageError";
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The database stayed locked by another connection beyond the busy timeout. Nothing was written; a command
+ * should tell the user to try again, the scheduler retries on its next tick.
+ */
+export class StorageBusyError extends StorageError {
+  override readonly name: string = "StorageBusyError";
+}

@@ -1,0 +1,59 @@
+/**
+ * Surface-neutral replies. Commands produce a Reply; the Discord renderer turns it into embeds and
+ * components, the console renderer into terminal text, so both show the same content.
+ */
+
+export interface CardField {
+  readonly name: string;
+  readonly value: string;
+  readonly inline?: boolean;
+}
+
+export type CardTone = "answer" | "info" | "notice" | "warning";
+
+export interface Card {
+  readonly title: string;
+  readonly url?: string | undefined;
+  readonly description?: string | undefined;
+  readonly fields?: readonly CardField[];
+  readonly footer?: string | undefined;
+  readonly tone?: CardTone;
+}
+
+/** Follow-up actions a reply offers; Discord shows them as buttons, the console as a hint. */
+export type ReplyAction =
+  | { readonly kind: "more-sources"; readonly key: string }
+  | { readonly kind: "post-publicly"; readonly key: string }
+  | { readonly kind: "feedback"; readonly key: string };
+
+export interface Reply {
+  readonly content?: string | undefined;
+  readonly cards: readonly Card[];
+  /** Only the person who asked sees it (Discord); errors and settings replies are ephemeral. */
+  readonly ephemeral?: boolean;
+  readonly actions?: readonly ReplyAction[];
+  /** The one user this reply may ping (the `/ask mention:` target). */
+  readonly mentionUserId?: string | undefined;
+}
+
+/** How a view writes inline markup, which differs between Discord and a terminal. */
+export interface Markup {
+  /** Escapes user or corpus text so it renders literally. */
+  escape(text: string): string;
+  bold(text: string): string;
+  italic(text: string): string;
+  /** A quotation block. */
+  quote(text: string): string;
+  /** A timestamp: Discord renders it in each reader's zone; relative ones stay live. */
+  timestamp(at: Date, style: "relative" | "full" | "date", timeZone: string): string;
+  link(label: string, url: string): string;
+  userMention(userId: string): string;
+}
+
+/** A reply that is just a message to the person who invoked the command. */
+export function notice(text: string, options: { title?: string; tone?: CardTone } = {}): Reply {
+  return {
+    ephemeral: true,
+    cards: [{ title: options.title ?? "talks-bot", description: text, tone: options.tone ?? "notice" }],
+  };
+}

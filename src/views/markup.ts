@@ -1,0 +1,56 @@
+import { escapeMarkdown, TimestampStyles, time } from "discord.js";
+import type { Markup } from "./card.js";
+
+const BARE_URL = /(?<!<)\bhttps?:\/\/[^\s<>]+/gi;
+
+/** Discord markdown: user and corpus text is escaped, links cannot unfurl, timestamps are live. */
+export const discordMarkup: Markup = {
+  escape: (text) =>
+    escapeMarkdown(text, { maskedLink: true, heading: true, bulletedList: true, numberedList: true }).replace(
+      BARE_URL,
+      (url) => `<${url}>`,
+    ),
+  bold: (text) => `**${text}**`,
+  italic: (text) => `*${text}*`,
+  quote: (text) =>
+    text
+      .split("\n")
+      .map((line) => `> ${line}`)
+      .join("\n"),
+  timestamp: (at, style) =>
+    time(
+      at,
+      style === "relative" ? TimestampStyles.RelativeTime : style === "date" ? TimestampStyles.LongDate : TimestampStyles.LongDateTime,
+    ),
+  link: (label, url) => `[${label}](${url})`,
+  userMention: (userId) => `<@${userId}>`,
+};
+
+/** Plain terminal text: nothing to escape, times written out in the requested zone. */
+export const textMarkup: Markup = {
+  escape: (text) => text,
+  bold: (text) => text,
+  italic: (text) => text,
+  quote: (text) =>
+    text
+      .split("\n")
+      .map((line) => `  │ ${line}`)
+      .join("\n"),
+  timestamp: (at, style, timeZone) => {
+    if (style === "date") return formatDate(at, timeZone);
+    const absolute = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      dateStyle: "full",
+      timeStyle: "short",
+    }).format(at);
+    return `${absolute} (${timeZone})`;
+  },
+  link: (label, url) => `${label} <${url}>`,
+  userMention: (userId) => `@${userId}`,
+};
+
+/** "22 February 2024" for an ISO date or an instant. */
+export function formatDate(value: string | Date, timeZone = "UTC"): string {
+  const at = typeof value === "string" ? new Date(`${value}T12:00:00Z`) : value;
+  return new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "long", year: "numeric" }).format(at);
+}
