@@ -207,6 +207,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.stderr.write(`talks-bot: ${error.message}\n`);
       return 1;
     }
+    if (error instanceof Error && error.name === "AlreadyRunningError") {
+      io.stderr.write(`talks-bot: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof Error && "code" in error && (error.code === "TokenInvalid" || error.code === "DisallowedIntents")) {
+      io.stderr.write(`talks-bot: Discord refused to log in (${error.code}): ${error.message}\n`);
+      return 1;
+    }
     throw error;
   }
 }

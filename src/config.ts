@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
+import { isValidLocalDate } from "./time.js";
 
 /** A bot token has three dot-separated base64url parts; checked so a pasted client secret fails fast. */
 const TOKEN_SHAPE = /^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/;
@@ -39,7 +40,7 @@ const schema = z.object({
   RAMADAN_START: optionalText.pipe(
     z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date YYYY-MM-DD (the first day of fasting)" }).optional(),
   ),
-  REMINDER_GRACE_MINUTES: intInRange(0, 1440, 360),
+  REMINDER_GRACE_MINUTES: intInRange(1, 1440, 360),
   ASK_COOLDOWN_SECONDS: intInRange(0, 3600, 5),
 });
 
@@ -88,7 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     problems.push("DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London");
   }
   const start = env.RAMADAN_START?.trim();
-  if (start && /^\d{4}-\d{2}-\d{2}$/.test(start) && Number.isNaN(Date.parse(`${start}T00:00:00Z`))) {
+  if (start && /^\d{4}-\d{2}-\d{2}$/.test(start) && !isValidLocalDate(start)) {
     problems.push("RAMADAN_START must be a real calendar date YYYY-MM-DD");
   }
   if (problems.length > 0 || !data) throw new ConfigError([...new Set(problems)]);

@@ -1,10 +1,18 @@
-import { Client, Events, GatewayIntentBits, type RESTOptions } from "discord.js";
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { Client, Events, GatewayIntentBits, type RESTOptions, Routes } from "discord.js";
 import { createContext } from "../app.js";
 import type { BotContext } from "../command.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
-import type { Storage } from "../storage/types.js";
+import { ReminderScheduler } from "../reminders/scheduler.js";
+import { SqliteStorage } from "../storage/sqlite.js";
+import type { ShardFilter, Storage } from "../storage/types.js";
 import { createRouter, type RouterOptions } from "./router.js";
+
+/** The single-instance lease: renewed well inside its lifetime; a crashed holder frees it within a minute. */
+const LEASE_TTL_MS = 60_000;
+const LEASE_RENEW_MS = 20_000;
 
 export interface StartBotOptions {
   readonly config: Config;
@@ -17,50 +25,110 @@ export interface StartBotOptions {
   readonly rest?: Partial<RESTOptions>;
   /** Replaces parts of the context (tests: a deliberately slow or failing dependency). */
   readonly override?: (ctx: BotContext) => BotContext;
+  /** Shard this process runs, as `[id, count]` (default: one shard). */
+  readonly shard?: readonly [number, number];
+  /** Start the per-minute reminder tick (default true; tests drive `scheduler.tick()` themselves). */
+  readonly schedule?: boolean;
 }
 
 export interface RunningBot {
   readonly client: Client;
   readonly ctx: BotContext;
+  readonly scheduler: ReminderScheduler;
   stop(): Promise<void>;
+}
+
+/** Thrown when another process already runs the bot on this database: two would answer every command twice. */
+export class AlreadyRunningError extends Error {
+  override readonly name = "AlreadyRunningError";
 }
 
 /** Builds everything, logs in with the `Guilds` intent only, and routes interactions. */
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { config, logger } = options;
-  const base = await createContext({ config, logger, now: options.now, storage: options.storage ?? null });
+  const now = options.now ?? (() => new Date());
+  const ownsStorage = options.storage === undefined;
+  const storage = options.storage ?? SqliteStorage.open(config.databasePath);
+  const leaseOwner = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  const lease = await storage.acquireLease(leaseOwner, LEASE_TTL_MS, Date.now());
+  if (!lease.acquired) {
+    if (ownsStorage) await storage.close();
+    throw new AlreadyRunningError(
+      `another talks-bot process (${lease.holder}) is running on ${config.databasePath}; stop it first (its lock expires ${new Date(lease.expiresAt).toISOString()} if it crashed)`,
+    );
+  }
+  const base = await createContext({ config, logger, now, storage });
   const ctx = options.override ? options.override(base) : base;
+  const [shardId, shardCount] = options.shard ?? [0, 1];
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
+    shards: shardId,
+    shardCount,
     rest: { ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}), ...options.rest },
+  });
+  const shard: ShardFilter = { id: shardId, count: shardCount };
+  const scheduler = new ReminderScheduler({
+    storage,
+    corpus: ctx.corpus,
+    config,
+    logger,
+    now,
+    shard: () => shard,
+    send: async (channelId, body) => {
+      const { allowedMentions, embeds, content, components: _components, flags: _flags, ...rest } = body;
+      return (await client.rest.post(Routes.channelMessages(channelId), {
+        body: { ...rest, content, embeds, allowed_mentions: { parse: allowedMentions.parse, roles: allowedMentions.roles ?? [] } },
+      })) as { id: string };
+    },
   });
   const route = createRouter(ctx, options.router);
   client.on(Events.InteractionCreate, (interaction) => {
     route(interaction).catch((error: unknown) => logger.error({ err: error, interactionId: interaction.id }, "interaction router failed"));
   });
+  client.on(Events.GuildDelete, (guild) => {
+    // An unavailable guild is an outage, not a removal: keep its reminder.
+    if (!guild.available) return;
+    storage.deleteGuild(guild.id).then(
+      (removed) => removed && logger.info({ guildId: guild.id }, "left guild; its reminder was removed"),
+      (error: unknown) => logger.error({ err: error, guildId: guild.id }, "could not remove the reminder of a guild the bot left"),
+    );
+  });
   client.on(Events.Error, (error) => logger.error({ err: error }, "discord client error"));
-  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, "gateway disconnected"));
-  client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, "gateway resumed"));
+  client.on(Events.ShardDisconnect, (event, id) => logger.warn({ shardId: id, code: event.code }, "gateway disconnected"));
+  client.on(Events.ShardResume, (id, replayed) => logger.info({ shardId: id, replayed }, "gateway resumed"));
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  const renew = setInterval(() => {
+    storage.renewLease(leaseOwner, LEASE_TTL_MS, Date.now()).then(
+      (ok) => ok || logger.error("lost the single-instance lease to another process"),
+      (error: unknown) => logger.warn({ err: error }, "could not renew the single-instance lease"),
+    );
+  }, LEASE_RENEW_MS);
+  renew.unref();
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(renew);
+    await scheduler.stop();
+    await client.destroy();
+    await storage.releaseLease(leaseOwner).catch(() => false);
+    if (ownsStorage) await storage.close();
+  };
   try {
     await client.login(config.discord.token);
     await ready;
   } catch (error) {
-    await client.destroy();
+    await stop();
     throw error;
   }
-  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, "connected to Discord");
-  let stopped = false;
-  return {
-    client,
-    ctx,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await client.destroy();
-    },
-  };
+  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, shard: [shardId, shardCount] }, "connected to Discord");
+  if (options.schedule ?? true) {
+    scheduler.start();
+    // Catch up at once after a restart instead of waiting for the next minute.
+    void scheduler.tick();
+  }
+  return { client, ctx, scheduler, stop };
 }
 
 /** `npm start` with a token: runs until SIGINT/SIGTERM, then shuts down cleanly. */

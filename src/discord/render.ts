@@ -21,7 +21,7 @@ export interface DiscordMessage {
   content?: string;
   embeds: APIEmbed[];
   components: ActionRowBuilder<MessageActionRowComponentBuilder>[];
-  allowedMentions: { parse: []; users?: string[] };
+  allowedMentions: { parse: []; users?: string[]; roles?: string[] };
   flags?: MessageFlags.Ephemeral;
 }
 
@@ -98,7 +98,11 @@ export function toDiscordMessage(reply: Reply, options: { withComponents?: boole
   const message: DiscordMessage = {
     embeds: fitEmbeds(reply.cards.map(toEmbed)),
     components: buttons.length > 0 ? [new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(buttons)] : [],
-    allowedMentions: reply.mentionUserId ? { parse: [], users: [reply.mentionUserId] } : { parse: [] },
+    allowedMentions: {
+      parse: [],
+      ...(reply.mentionUserId ? { users: [reply.mentionUserId] } : {}),
+      ...(reply.mentionRoleId ? { roles: [reply.mentionRoleId] } : {}),
+    },
   };
   if (reply.content) message.content = truncate(reply.content, LIMITS.content);
   if (reply.ephemeral) message.flags = MessageFlags.Ephemeral;

@@ -1,5 +1,13 @@
+import { createHash } from "node:crypto";
 import type { Config } from "../config.js";
+import type { Corpus } from "../corpus/types.js";
 import { type CountdownResult, ramadanCountdown } from "../countdown.js";
+import { daysBetweenLocalDates } from "../time.js";
+import type { Markup, Reply } from "../views/card.js";
+import { countdownView } from "../views/countdown.js";
+import { LIMITS, truncate } from "../views/limits.js";
+import { formatDate } from "../views/markup.js";
+import { citation, findArticle } from "../views/source.js";
 
 /** The per-guild calendar settings that shift the countdown (local moon sighting). */
 export interface CalendarSettings {
@@ -23,4 +31,61 @@ export function countdownFor(
     override: start ? { start } : undefined,
     dayOffset: start ? 0 : (settings?.dayOffset ?? 0),
   });
+}
+
+/**
+ * Discord's message nonce for a guild's post of one local date: the same on every attempt, so a retried
+ * or re-sent request is dropped by Discord (`enforce_nonce`) instead of posting twice. At most 25 chars.
+ */
+export function reminderNonce(guildId: string, localDate: string): string {
+  return createHash("sha256").update(`talks-bot:reminder:${guildId}:${localDate}`).digest("base64url").slice(0, 25);
+}
+
+/** One point of the status card per day, in turn, so the daily post says something new each day. */
+export function pointOfTheDay(corpus: Corpus, localDate: string, markup: Markup): string | undefined {
+  const card = corpus.statusCards[0];
+  if (!card) return undefined;
+  const points = card.sections.flatMap((section) => section.points);
+  if (points.length === 0) return undefined;
+  const index = ((daysBetweenLocalDates("2000-01-01", localDate) % points.length) + points.length) % points.length;
+  const point = points[index];
+  if (!point) return undefined;
+  const article = findArticle(corpus, point.cite.articleId);
+  const source = article ? citation(article, point.cite.paragraphs, markup) : "";
+  return `${markup.escape(point.text)}\n${source} · as of ${formatDate(card.asOf)}`;
+}
+
+export interface ReminderPostInput {
+  readonly corpus: Corpus;
+  readonly config: Pick<Config, "ramadanStart">;
+  readonly now: Date;
+  readonly localDate: string;
+  readonly timeZone: string;
+  readonly settings: CalendarSettings & { readonly roleId?: string | null | undefined };
+  readonly markup: Markup;
+}
+
+/** The daily post: the countdown (or the day of Ramadan), with one cited point from the coverage. */
+export function reminderPost(input: ReminderPostInput): Reply {
+  const result = countdownFor(input, input.now, input.timeZone, input.settings);
+  const base = countdownView(input.corpus, result, input.timeZone, input.markup);
+  const [card] = base.cards;
+  const point = pointOfTheDay(input.corpus, input.localDate, input.markup);
+  const calendar =
+    input.settings.startOverride
+      ? `This server counts from a first fast on ${formatDate(input.settings.startOverride)} (local moon sighting).`
+      : input.settings.dayOffset
+        ? `This server shifts the calendar by ${input.settings.dayOffset > 0 ? "+" : ""}${input.settings.dayOffset} day(s) (local moon sighting).`
+        : undefined;
+  const fields = [
+    ...(card?.fields ?? []).filter((f) => f.name !== "Why it matters"),
+    ...(point ? [{ name: "From the coverage", value: truncate(point, LIMITS.fieldValue) }] : []),
+    ...(calendar ? [{ name: "Calendar", value: calendar }] : []),
+  ];
+  const roleId = input.settings.roleId ?? undefined;
+  return {
+    content: roleId ? `<@&${roleId}>` : undefined,
+    mentionRoleId: roleId,
+    cards: card ? [{ ...card, title: `Daily countdown: ${card.title}`, fields }] : [],
+  };
 }

@@ -34,6 +34,8 @@ export interface Reply {
   readonly actions?: readonly ReplyAction[];
   /** The one user this reply may ping (the `/ask mention:` target). */
   readonly mentionUserId?: string | undefined;
+  /** The one role this reply may ping (a reminder's configured role). */
+  readonly mentionRoleId?: string | undefined;
 }
 
 /** How a view writes inline markup, which differs between Discord and a terminal. */

@@ -1,0 +1,196 @@
+import { DiscordAPIError, HTTPError } from "discord.js";
+import { type ScheduledTask, schedule } from "node-cron";
+import type { Config } from "../config.js";
+import type { Corpus } from "../corpus/types.js";
+import type { Logger } from "../logger.js";
+import type { Reminder, ShardFilter, Storage } from "../storage/types.js";
+import { localParts } from "../time.js";
+import { discordMarkup } from "../views/markup.js";
+import { type DiscordMessage, toDiscordMessage } from "../discord/render.js";
+import { evaluateDue, slotAfterLocalDate } from "./due.js";
+import { reminderNonce, reminderPost } from "./post.js";
+
+/** Discord errors that a moderator must fix: posting stops until `/reminders set` is run again. */
+const PAUSING_CODES: ReadonlyMap<number, string> = new Map([
+  [10003, "Unknown Channel: the channel was deleted"],
+  [10004, "Unknown Guild"],
+  [50001, "Missing Access: the bot cannot see the channel"],
+  [50013, "Missing Permissions: the bot cannot post embeds in the channel"],
+]);
+
+/** A re-send of an unconfirmed post is safe only inside Discord's nonce window ("a few minutes"). */
+const NONCE_WINDOW_MS = 4 * 60_000;
+/** How many posts are in flight at once; discord.js's queue paces them to the global rate limit. */
+const CONCURRENCY = 16;
+
+export type SendMessage = (channelId: string, body: DiscordMessage & { nonce: string; enforce_nonce: true }) => Promise<{ id: string }>;
+
+export interface SchedulerOptions {
+  readonly storage: Storage;
+  readonly corpus: Corpus;
+  readonly config: Pick<Config, "ramadanStart" | "reminderGraceMs">;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  /** Which guilds this process posts for (sharded deployments). */
+  readonly shard: () => ShardFilter;
+  readonly send: SendMessage;
+}
+
+export interface TickReport {
+  readonly posted: string[];
+  readonly skipped: string[];
+  readonly paused: string[];
+  readonly failed: string[];
+}
+
+type Outcome = "posted" | "skipped" | "paused" | "failed" | "none";
+
+function describe(error: unknown): { pause?: string; message: string } {
+  if (error instanceof DiscordAPIError) {
+    const reason = typeof error.code === "number" ? PAUSING_CODES.get(error.code) : undefined;
+    if (reason) return { pause: reason, message: reason };
+    if (error.status === 403 || error.status === 404) return { pause: `${error.status}: ${error.message}`, message: error.message };
+    return { message: `Discord answered ${error.status}: ${error.message}` };
+  }
+  if (error instanceof HTTPError) return { message: `Discord answered ${error.status}` };
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Posts each guild's daily countdown exactly once per local date.
+ *
+ * Every minute (node-cron, UTC, no overlap) it asks storage for reminders whose `nextDueAt` has come, claims
+ * the (guild, local date) post in the ledger, sends it with a deterministic nonce, marks it sent, and moves
+ * the reminder to the next day's slot. A crash anywhere in between cannot post twice: a claim that was
+ * never marked is re-sent with the same nonce only while Discord still dedupes it, and skipped after that.
+ */
+export class ReminderScheduler {
+  #task: ScheduledTask | undefined;
+  #running: Promise<TickReport> | undefined;
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  start(): void {
+    if (this.#task) return;
+    this.#task = schedule("* * * * *", () => this.tick().then(() => undefined), {
+      timezone: "Etc/UTC",
+      noOverlap: true,
+      name: "talks-bot-reminders",
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.#task?.stop();
+    await this.#task?.destroy();
+    this.#task = undefined;
+    await this.#running?.catch(() => undefined);
+  }
+
+  /** One pass over the due reminders. Concurrent calls share the pass in progress. */
+  tick(): Promise<TickReport> {
+    if (!this.#running) {
+      this.#running = this.#tick().finally(() => {
+        this.#running = undefined;
+      });
+    }
+    return this.#running;
+  }
+
+  async #tick(): Promise<TickReport> {
+    const report: TickReport = { posted: [], skipped: [], paused: [], failed: [] };
+    let due: Reminder[];
+    try {
+      due = await this.options.storage.dueReminders(this.options.now().getTime(), this.options.shard());
+    } catch (error) {
+      this.options.logger.warn({ err: error }, "reminders: could not read due reminders; retrying next tick");
+      return report;
+    }
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length) {
+        const reminder = due[next++];
+        if (!reminder) continue;
+        const outcome = await this.#process(reminder).catch((error: unknown) => {
+          this.options.logger.error({ err: error, guildId: reminder.guildId }, "reminders: unexpected failure");
+          return "failed" as const;
+        });
+        if (outcome !== "none") report[outcome].push(reminder.guildId);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, due.length) }, worker));
+    return report;
+  }
+
+  async #process(reminder: Reminder): Promise<Outcome> {
+    const { storage, logger, config } = this.options;
+    const { guildId, timeZone, time } = reminder;
+    if (reminder.nextDueAt === null) return "none";
+    let slotAt = new Date(reminder.nextDueAt);
+    let slotDate = localParts(slotAt, timeZone).date;
+    const now = this.options.now();
+    let skippedDays = 0;
+    // A long outage can leave several slots behind: skip each missed day, post the current one if in grace.
+    for (let guard = 0; guard < 400; guard++) {
+      const decision = evaluateDue({ now, slotAt, slotLocalDate: slotDate, graceMs: Math.max(1, config.reminderGraceMs) });
+      if (decision.action === "wait") {
+        if (skippedDays === 0) return "none";
+        await storage.setNextDueAt(guildId, slotAt.getTime(), reminder.revision);
+        return "skipped";
+      }
+      if (decision.action === "post") break;
+      logger.warn({ guildId, localDate: slotDate, lateByMinutes: Math.round(decision.lateByMs / 60_000) }, "reminders: slot missed beyond the grace window; skipping that day");
+      skippedDays++;
+      const following = slotAfterLocalDate(slotDate, time, timeZone);
+      slotAt = following.at;
+      slotDate = following.localDate;
+    }
+    const advance = () => storage.setNextDueAt(guildId, slotAfterLocalDate(slotDate, time, timeZone).at.getTime(), reminder.revision);
+
+    const claim = await storage.claimPost(guildId, slotDate, reminderNonce(guildId, slotDate));
+    if (claim.status === "inactive") return "none";
+    if (claim.status === "already-sent") {
+      await advance();
+      return "none";
+    }
+    if (claim.status === "pending" && now.getTime() - claim.claimedAt > NONCE_WINDOW_MS) {
+      // The earlier attempt may have reached Discord, and its nonce no longer protects a re-send:
+      // at most once wins over a duplicate.
+      logger.warn({ guildId, localDate: slotDate }, "reminders: an earlier post was never confirmed and is too old to re-send safely; skipping the day");
+      await advance();
+      return "skipped";
+    }
+
+    const reply = reminderPost({
+      corpus: this.options.corpus,
+      config,
+      now,
+      localDate: slotDate,
+      timeZone,
+      settings: reminder,
+      markup: discordMarkup,
+    });
+    const message = toDiscordMessage(reply, { withComponents: false });
+    try {
+      const sent = await this.options.send(reminder.channelId, { ...message, nonce: claim.nonce, enforce_nonce: true });
+      await storage.markPosted(guildId, slotDate, sent.id, reminder.channelId);
+      await advance();
+      logger.info({ guildId, localDate: slotDate, messageId: sent.id }, "reminders: posted");
+      return "posted";
+    } catch (error) {
+      const problem = describe(error);
+      if (problem.pause) {
+        await storage.releaseClaim(guildId, slotDate);
+        await storage.pauseReminder(guildId, problem.pause);
+        logger.warn({ guildId, reason: problem.pause }, "reminders: paused until a moderator runs /reminders set");
+        return "paused";
+      }
+      if (error instanceof DiscordAPIError || error instanceof HTTPError) {
+        // Discord answered with an error, so nothing was created: the next tick starts a fresh claim.
+        await storage.releaseClaim(guildId, slotDate);
+      }
+      await storage.recordError(guildId, problem.message);
+      logger.warn({ guildId, err: problem.message }, "reminders: post failed; retrying next tick");
+      return "failed";
+    }
+  }
+}

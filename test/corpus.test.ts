@@ -1,0 +1,130 @@
+import { existsSync, readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadCorpus, parseArticle } from "../src/corpus/load.js";
+import { CorpusError } from "../src/errors.js";
+import { copyCorpus, SECOND_ARTICLE } from "./support/corpus.js";
+
+// The raw source sits beside the repository in the team's shared folder; the seed article must match it.
+const SOURCE_URL = new URL("../../shared/corpus-source/cnn-2024-02-ceasefire-talks.txt", import.meta.url);
+const SOURCE = existsSync(SOURCE_URL) ? readFileSync(SOURCE_URL, "utf8") : undefined;
+const ARTICLE = readFileSync(new URL("../corpus/articles/cnn-2024-02-22-ceasefire-talks.md", import.meta.url), "utf8");
+
+const copies: { remove(): void }[] = [];
+afterEach(() => {
+  for (const copy of copies.splice(0)) copy.remove();
+});
+
+function corpusWith(file: string, text: string) {
+  const copy = copyCorpus();
+  copies.push(copy);
+  copy.write(file, text);
+  return copy.dir;
+}
+
+describe("the shipped corpus", () => {
+  const corpus = loadCorpus();
+  const article = corpus.articles[0];
+
+  it.skipIf(SOURCE === undefined)("holds the seed article verbatim after its front matter", () => {
+    const body = ARTICLE.slice(ARTICLE.indexOf("\n---\n", 4) + 5);
+    expect(body.trimEnd()).toBe(SOURCE?.trimEnd());
+  });
+
+  it("records the inferred publication date and its reasoning", () => {
+    expect(article?.published).toBe("2024-02-22");
+    expect(article?.publishedInferred).toBe(true);
+    expect(article?.publishedNote).toMatch(/Tuesday/);
+    expect(article?.source).toBe("CNN");
+    expect(article?.contributors).toEqual(["Katie Bo Lillis"]);
+  });
+
+  it("numbers paragraphs 1..29 from the first line after the dateline", () => {
+    const lines = ARTICLE.slice(ARTICLE.indexOf("\n---\n", 4) + 5).split("\n").filter((line) => line.trim() !== "");
+    expect(article?.paragraphs).toHaveLength(29);
+    expect(article?.paragraphs.map((p) => p.number)).toEqual(Array.from({ length: 29 }, (_, i) => i + 1));
+    expect(article?.paragraphs[0]?.text).toBe(lines[1]);
+    expect(article?.paragraphs[1]?.text).toMatch(/1\.5 million displaced Gazans/);
+    expect(article?.paragraphs[28]?.text).toMatch(/^“I think the American people/);
+  });
+
+  it("keeps the closing editorial lines as notes, out of the paragraphs", () => {
+    expect(article?.notes).toEqual(["This story has been updated with additional details.", "CNN's Katie Bo Lillis contributed reporting."]);
+    expect(article?.paragraphs.some((p) => /contributed reporting/.test(p.text))).toBe(false);
+  });
+
+  it("has a status card whose every evidence phrase occurs verbatim in a cited paragraph", () => {
+    const card = corpus.statusCards[0];
+    expect(card?.asOf).toBe("2024-02-22");
+    const points = card?.sections.flatMap((s) => s.points) ?? [];
+    expect(points.length).toBeGreaterThanOrEqual(10);
+    for (const point of points) {
+      const cited = point.cite.paragraphs.map((n) => article?.paragraphs[n - 1]?.text ?? "");
+      expect(cited.some((text) => text.includes(point.evidence)), point.text).toBe(true);
+    }
+    expect(card?.sections.map((s) => s.heading)).toEqual(
+      expect.arrayContaining(["The deal on the table", "Mediators", "Sticking points", "Latest moves", "Deadline", "Risks"]),
+    );
+  });
+
+  it("loads the aliases as lowercase keys", () => {
+    expect(corpus.aliases.entries.size).toBeGreaterThan(10);
+    for (const key of corpus.aliases.entries.keys()) expect(key).toBe(key.toLowerCase());
+  });
+});
+
+describe("corpus validation names the file and the field", () => {
+  const valid = (front: string, body = "CNN –\nA paragraph.\n") => `---\n${front}\n---\n${body}`;
+  const base = "id: x\ntitle: T\nsource: S\npublished: 2024-02-22";
+
+  it.each([
+    ["a bad date", "id: x\ntitle: T\nsource: S\npublished: 22/02/2024", "corpus: articles/x.md: 'published' must be an ISO date"],
+    ["a missing title", "id: x\nsource: S\npublished: 2024-02-22", "corpus: articles/x.md: 'title' is required"],
+    ["a bad id", "id: Not An Id\ntitle: T\nsource: S\npublished: 2024-02-22", "corpus: articles/x.md: 'id' must be lowercase letters, digits and dashes"],
+    ["a bad url", `${base}\nurl: not a url`, "corpus: articles/x.md: 'url' must be an http(s) URL"],
+    ["an unknown field", `${base}\nauthor: me`, "corpus: articles/x.md: unknown field(s) 'author'"],
+  ])("rejects %s", (_label, front, message) => {
+    expect(() => parseArticle("articles/x.md", valid(front))).toThrow(new CorpusError(message));
+  });
+
+  it("rejects an empty body and a missing dateline", () => {
+    expect(() => parseArticle("articles/x.md", valid(base, "\n\n"))).toThrow("corpus: articles/x.md: body must have at least one paragraph");
+    expect(() => parseArticle("articles/x.md", valid(`${base}\ndateline: CNN –`, "Text.\n"))).toThrow("body must start with the dateline 'CNN –'");
+    expect(() => parseArticle("articles/x.md", "no front matter\n")).toThrow("corpus: articles/x.md: missing front matter");
+  });
+
+  it("rejects duplicate ids with both file names", () => {
+    const dir = corpusWith("articles/copy.md", readFileSync(new URL("../corpus/articles/cnn-2024-02-22-ceasefire-talks.md", import.meta.url), "utf8"));
+    expect(() => loadCorpus(dir)).toThrow(/corpus: articles\/copy\.md: 'id' cnn-2024-02-22-ceasefire-talks is already used by articles\/cnn-2024-02-22-ceasefire-talks\.md/);
+  });
+
+  it("rejects a status point whose evidence is not in the cited paragraph", () => {
+    const card = readFileSync(new URL("../corpus/status/2024-02-22-cnn.yaml", import.meta.url), "utf8").replace(
+      "evidence: initial six-week pause in fighting",
+      "evidence: a permanent ceasefire was agreed",
+    );
+    const dir = corpusWith("status/2024-02-22-cnn.yaml", card);
+    expect(() => loadCorpus(dir)).toThrow(/corpus: status\/2024-02-22-cnn\.yaml: 'sections\.0\.points\.0\.evidence' does not occur verbatim/);
+  });
+
+  it("rejects a citation of a paragraph that does not exist", () => {
+    const card = readFileSync(new URL("../corpus/status/2024-02-22-cnn.yaml", import.meta.url), "utf8").replace("paragraphs: [8]", "paragraphs: [80]");
+    const dir = corpusWith("status/2024-02-22-cnn.yaml", card);
+    expect(() => loadCorpus(dir)).toThrow(/'sections\.0\.points\.0\.cite\.paragraphs' has 80, but cnn-2024-02-22-ceasefire-talks has 29 paragraphs/);
+  });
+
+  it("rejects an empty corpus", () => {
+    const copy = copyCorpus();
+    copies.push(copy);
+    expect(() => loadCorpus(`${copy.dir}/nowhere`)).toThrow(/no articles found/);
+  });
+});
+
+describe("a second article", () => {
+  it("is picked up, newest first", () => {
+    const dir = corpusWith("articles/example.md", SECOND_ARTICLE);
+    const corpus = loadCorpus(dir);
+    expect(corpus.articles.map((a) => a.id)).toEqual(["example-2024-03-01-talks-resume", "cnn-2024-02-22-ceasefire-talks"]);
+    expect(corpus.articles[0]?.paragraphs).toHaveLength(3);
+    expect(corpus.articles[0]?.url).toBe("https://example.org/talks-resume");
+  });
+});
