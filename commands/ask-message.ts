@@ -1,4 +1,9 @@
-import { ApplicationCommandType, ApplicationIntegrationType, ContextMenuCommandBuilder, InteractionContextType } from "discord.js";
+import {
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  ContextMenuCommandBuilder,
+  InteractionContextType,
+} from "discord.js";
 import type { BotContext, Invocation } from "../src/command.js";
 import { UserFacingError } from "../src/errors.js";
 import { MAX_QUESTION_LENGTH } from "../src/search/engine.js";

@@ -5,12 +5,18 @@ import {
   MessageFlags,
   SlashCommandBuilder,
 } from "discord.js";
-import { type BotContext, type Choice, type Invocation, optionBoolean, optionString } from "../src/command.js";
+import {
+  type BotContext,
+  type Choice,
+  type Invocation,
+  optionBoolean,
+  optionString,
+} from "../src/command.js";
 import { toDiscordMessage } from "../src/discord/render.js";
 import { UserFacingError } from "../src/errors.js";
 import { MAX_QUESTION_LENGTH } from "../src/search/engine.js";
-import type { Reply } from "../src/views/card.js";
 import { askView, moreSourcesView } from "../src/views/ask.js";
+import type { Reply } from "../src/views/card.js";
 import { LIMITS, truncate } from "../src/views/limits.js";
 import { discordMarkup } from "../src/views/markup.js";
 
@@ -25,8 +31,12 @@ export const data = new SlashCommandBuilder()
       .setMaxLength(MAX_QUESTION_LENGTH)
       .setAutocomplete(true),
   )
-  .addBooleanOption((option) => option.setName("hide").setDescription("Only you see the answer (default: everyone sees it)"))
-  .addUserOption((option) => option.setName("mention").setDescription("Point the answer at someone: the only person it pings"))
+  .addBooleanOption((option) =>
+    option.setName("hide").setDescription("Only you see the answer (default: everyone sees it)"),
+  )
+  .addUserOption((option) =>
+    option.setName("mention").setDescription("Point the answer at someone: the only person it pings"),
+  )
   .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
   .toJSON();
@@ -41,12 +51,19 @@ export function answerFor(
   if (invocation.surface === "discord") {
     const waitMs = ctx.cooldowns.take(invocation.userId);
     if (waitMs > 0) {
-      throw new UserFacingError(`You're asking quickly: please wait ${Math.ceil(waitMs / 1000)} s before the next question.`);
+      throw new UserFacingError(
+        `You're asking quickly: please wait ${Math.ceil(waitMs / 1000)} s before the next question.`,
+      );
     }
   }
   const answer = ctx.engine.ask(question);
-  const actionKey = invocation.surface === "discord" && answer.answer !== null ? ctx.answers.put(answer) : undefined;
-  return askView(ctx.corpus, answer, invocation.markup, { actionKey, ephemeral: options.hide, mentionUserId: options.mention });
+  const actionKey =
+    invocation.surface === "discord" && answer.answer !== null ? ctx.answers.put(answer) : undefined;
+  return askView(ctx.corpus, answer, invocation.markup, {
+    actionKey,
+    ephemeral: options.hide,
+    mentionUserId: options.mention,
+  });
 }
 
 export function run(invocation: Invocation, ctx: BotContext): Reply {
@@ -57,7 +74,11 @@ export function run(invocation: Invocation, ctx: BotContext): Reply {
 }
 
 /** The user's own text first (so Enter sends what they typed), then questions the coverage answers. */
-export function autocomplete(focused: { name: string; value: string }, _invocation: Invocation, ctx: BotContext): Choice[] {
+export function autocomplete(
+  focused: { name: string; value: string },
+  _invocation: Invocation,
+  ctx: BotContext,
+): Choice[] {
   const typed = focused.value.replace(/\s+/g, " ").trim();
   const choices: Choice[] = [];
   if (typed.length > 0) {
@@ -67,7 +88,10 @@ export function autocomplete(focused: { name: string; value: string }, _invocati
   for (const suggestion of ctx.engine.suggest(typed, LIMITS.choices)) {
     if (choices.length >= LIMITS.choices) break;
     if (choices.some((c) => c.value.toLowerCase() === suggestion.toLowerCase())) continue;
-    choices.push({ name: truncate(suggestion, LIMITS.choiceName), value: suggestion.slice(0, LIMITS.choiceValue) });
+    choices.push({
+      name: truncate(suggestion, LIMITS.choiceName),
+      value: suggestion.slice(0, LIMITS.choiceValue),
+    });
   }
   return choices;
 }

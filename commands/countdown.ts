@@ -10,7 +10,11 @@ export const data = new SlashCommandBuilder()
   .setName("countdown")
   .setDescription("Time until Ramadan, the deadline the talks race against")
   .addStringOption((option) =>
-    option.setName("timezone").setDescription("Your time zone, e.g. Europe/London (default: the server's)").setMaxLength(64).setAutocomplete(true),
+    option
+      .setName("timezone")
+      .setDescription("Your time zone, e.g. Europe/London (default: the server's)")
+      .setMaxLength(64)
+      .setAutocomplete(true),
   )
   .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
@@ -18,12 +22,20 @@ export const data = new SlashCommandBuilder()
 
 export async function run(invocation: Invocation, ctx: BotContext): Promise<Reply> {
   const typed = optionString(invocation, "timezone")?.trim();
-  const reminder = invocation.guildId && ctx.storage ? await ctx.storage.getReminder(invocation.guildId) : null;
+  const reminder =
+    invocation.guildId && ctx.storage ? await ctx.storage.getReminder(invocation.guildId) : null;
   const timeZone = typed ? validateTimeZone(typed) : (reminder?.timeZone ?? ctx.config.defaultTimeZone);
   const result = countdownFor(ctx, ctx.now(), timeZone, reminder);
   return countdownView(ctx.corpus, result, timeZone, invocation.markup);
 }
 
-export function autocomplete(focused: { name: string; value: string }, _invocation: Invocation, ctx: BotContext): Choice[] {
-  return suggestTimeZones(focused.value, ctx.now()).map((s) => ({ name: truncate(s.label, LIMITS.choiceName), value: s.zone }));
+export function autocomplete(
+  focused: { name: string; value: string },
+  _invocation: Invocation,
+  ctx: BotContext,
+): Choice[] {
+  return suggestTimeZones(focused.value, ctx.now()).map((s) => ({
+    name: truncate(s.label, LIMITS.choiceName),
+    value: s.zone,
+  }));
 }

@@ -15,13 +15,20 @@ export const data = new SlashCommandBuilder()
 export function run(invocation: Invocation, ctx: BotContext): Reply {
   const { markup } = invocation;
   const sources = ctx.corpus.articles.map((article) => {
-    const title = article.url ? markup.link(markup.escape(article.title), article.url) : `“${markup.escape(article.title)}”`;
+    const title = article.url
+      ? markup.link(markup.escape(article.title), article.url)
+      : `“${markup.escape(article.title)}”`;
     return `• ${markup.escape(article.source)}, ${title}, ${publishedLabel(article)} (${article.paragraphs.length} paragraphs)`;
   });
   const commands = ctx.commands
     .filter((command) => command.data.type === undefined || command.data.type === 1)
-    .map((command) => `• /${command.data.name}: ${"description" in command.data ? command.data.description : ""}`);
-  const menus = ctx.commands.filter((command) => command.data.type === 3).map((command) => `• ${command.data.name} (right-click a message → Apps)`);
+    .map(
+      (command) =>
+        `• /${command.data.name}: ${"description" in command.data ? command.data.description : ""}`,
+    );
+  const menus = ctx.commands
+    .filter((command) => command.data.type === 3)
+    .map((command) => `• ${command.data.name} (right-click a message → Apps)`);
   return {
     ephemeral: true,
     cards: [
@@ -35,7 +42,8 @@ export function run(invocation: Invocation, ctx: BotContext): Reply {
           { name: "Commands", value: truncate([...commands, ...menus].join("\n"), LIMITS.fieldValue) },
           {
             name: "Tips",
-            value: "Ask in your own words: “who is brokering the deal?”, “what did Kirby say about the UN vote?”. Answers are as of the source date, not live news.",
+            value:
+              "Ask in your own words: “who is brokering the deal?”, “what did Kirby say about the UN vote?”. Answers are as of the source date, not live news.",
           },
         ],
         footer: `Coverage as of ${formatDate(coverageAsOf(ctx.corpus))}`,

@@ -7,9 +7,15 @@ export const data = new SlashCommandBuilder()
   .setName("quote")
   .setDescription("Who said what: verbatim quotes from the coverage, by speaker or topic")
   .addStringOption((option) =>
-    option.setName("speaker").setDescription("Who, e.g. Kirby, Gantz, the diplomat").setMaxLength(100).setAutocomplete(true),
+    option
+      .setName("speaker")
+      .setDescription("Who, e.g. Kirby, Gantz, the diplomat")
+      .setMaxLength(100)
+      .setAutocomplete(true),
   )
-  .addStringOption((option) => option.setName("topic").setDescription("About what, e.g. Rafah, medicine, UN vote").setMaxLength(100))
+  .addStringOption((option) =>
+    option.setName("topic").setDescription("About what, e.g. Rafah, medicine, UN vote").setMaxLength(100),
+  )
   .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
   .toJSON();
@@ -21,6 +27,10 @@ export function run(invocation: Invocation, ctx: BotContext): Reply {
   return quoteView(ctx.corpus, match, { speaker, topic }, invocation.markup);
 }
 
-export function autocomplete(focused: { name: string; value: string }, _invocation: Invocation, ctx: BotContext): readonly Choice[] {
+export function autocomplete(
+  focused: { name: string; value: string },
+  _invocation: Invocation,
+  ctx: BotContext,
+): readonly Choice[] {
   return focused.name === "speaker" ? ctx.quotes.suggestSpeakers(focused.value) : [];
 }

@@ -13,8 +13,8 @@ import {
 } from "discord.js";
 import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
 import { parseOverrideStart, suggestTimeZones, timeZoneWarning, validateTimeZone } from "../src/countdown.js";
-import { respond } from "../src/discord/router.js";
 import { toDiscordMessage } from "../src/discord/render.js";
+import { respond } from "../src/discord/router.js";
 import { UserFacingError } from "../src/errors.js";
 import { firstSlotFrom, parseDailyTime } from "../src/reminders/due.js";
 import { reminderPost } from "../src/reminders/post.js";
@@ -43,30 +43,68 @@ export const data = new SlashCommandBuilder()
     sub
       .setName("set")
       .setDescription("Post the countdown every day in a channel at a local time")
-      .addChannelOption((o) => o.setName("channel").setDescription("Where to post").setRequired(true).addChannelTypes(...POSTABLE_CHANNELS))
-      .addStringOption((o) => o.setName("time").setDescription("Local time, 24-hour HH:MM, e.g. 07:30").setRequired(true).setMaxLength(16))
+      .addChannelOption((o) =>
+        o
+          .setName("channel")
+          .setDescription("Where to post")
+          .setRequired(true)
+          .addChannelTypes(...POSTABLE_CHANNELS),
+      )
       .addStringOption((o) =>
-        o.setName("timezone").setDescription("IANA time zone, e.g. Asia/Jerusalem").setRequired(true).setMaxLength(64).setAutocomplete(true),
+        o
+          .setName("time")
+          .setDescription("Local time, 24-hour HH:MM, e.g. 07:30")
+          .setRequired(true)
+          .setMaxLength(16),
       )
-      .addRoleOption((o) => o.setName("role").setDescription("A role to ping with each post (the only mention it makes)"))
+      .addStringOption((o) =>
+        o
+          .setName("timezone")
+          .setDescription("IANA time zone, e.g. Asia/Jerusalem")
+          .setRequired(true)
+          .setMaxLength(64)
+          .setAutocomplete(true),
+      )
+      .addRoleOption((o) =>
+        o.setName("role").setDescription("A role to ping with each post (the only mention it makes)"),
+      )
       .addIntegerOption((o) =>
-        o.setName("day_offset").setDescription("Shift the calendar −2…+2 days for a local moon sighting").setMinValue(-2).setMaxValue(2),
+        o
+          .setName("day_offset")
+          .setDescription("Shift the calendar −2…+2 days for a local moon sighting")
+          .setMinValue(-2)
+          .setMaxValue(2),
       )
-      .addStringOption((o) => o.setName("start_date").setDescription("Or: the first day of fasting, YYYY-MM-DD").setMaxLength(10)),
+      .addStringOption((o) =>
+        o.setName("start_date").setDescription("Or: the first day of fasting, YYYY-MM-DD").setMaxLength(10),
+      ),
   )
-  .addSubcommand((sub) => sub.setName("show").setDescription("This server's reminder: settings, next and last post, problems"))
-  .addSubcommand((sub) => sub.setName("off").setDescription("Stop the daily posts (settings are kept; set turns them on again)"))
+  .addSubcommand((sub) =>
+    sub.setName("show").setDescription("This server's reminder: settings, next and last post, problems"),
+  )
+  .addSubcommand((sub) =>
+    sub.setName("off").setDescription("Stop the daily posts (settings are kept; set turns them on again)"),
+  )
   .addSubcommand((sub) =>
     sub
       .setName("preview")
       .setDescription("See today's post, only for you")
-      .addStringOption((o) => o.setName("timezone").setDescription("Time zone to preview in").setMaxLength(64).setAutocomplete(true)),
+      .addStringOption((o) =>
+        o
+          .setName("timezone")
+          .setDescription("Time zone to preview in")
+          .setMaxLength(64)
+          .setAutocomplete(true),
+      ),
   )
-  .addSubcommand((sub) => sub.setName("test").setDescription("Post today's countdown to the configured channel now"))
+  .addSubcommand((sub) =>
+    sub.setName("test").setDescription("Post today's countdown to the configured channel now"),
+  )
   .toJSON();
 
 function requireStorage(ctx: BotContext): Storage {
-  if (!ctx.storage) throw new UserFacingError("Reminders need the bot's database, which this deployment does not have.");
+  if (!ctx.storage)
+    throw new UserFacingError("Reminders need the bot's database, which this deployment does not have.");
   return ctx.storage;
 }
 
@@ -87,15 +125,24 @@ function previewReply(ctx: BotContext, markup: Markup, timeZone: string, reminde
 /** Console: `/reminders preview timezone: Asia/Riyadh`. The rest needs a Discord server. */
 export function run(invocation: Invocation, ctx: BotContext): Reply {
   if (invocation.subcommand !== "preview") {
-    throw new UserFacingError(`/reminders ${invocation.subcommand ?? ""} only works in a Discord server; try /reminders preview.`);
+    throw new UserFacingError(
+      `/reminders ${invocation.subcommand ?? ""} only works in a Discord server; try /reminders preview.`,
+    );
   }
   const typed = optionString(invocation, "timezone");
   return previewReply(ctx, invocation.markup, validateTimeZone(typed ?? ctx.config.defaultTimeZone), null);
 }
 
-export function autocomplete(focused: { name: string; value: string }, _invocation: Invocation, ctx: BotContext): Choice[] {
+export function autocomplete(
+  focused: { name: string; value: string },
+  _invocation: Invocation,
+  ctx: BotContext,
+): Choice[] {
   if (focused.name !== "timezone") return [];
-  return suggestTimeZones(focused.value, ctx.now()).map((s) => ({ name: truncate(s.label, LIMITS.choiceName), value: s.zone }));
+  return suggestTimeZones(focused.value, ctx.now()).map((s) => ({
+    name: truncate(s.label, LIMITS.choiceName),
+    value: s.zone,
+  }));
 }
 
 function missingPermissions(permissions: Readonly<PermissionsBitField> | null): string[] {
@@ -104,7 +151,11 @@ function missingPermissions(permissions: Readonly<PermissionsBitField> | null): 
   return NEEDED_IN_CHANNEL.filter(([flag]) => !permissions.has(flag, true)).map(([, name]) => name);
 }
 
-function channelPermissions(interaction: ChatInputCommandInteraction<"cached" | "raw">, channelId: string, resolved: unknown) {
+function channelPermissions(
+  interaction: ChatInputCommandInteraction<"cached" | "raw">,
+  channelId: string,
+  resolved: unknown,
+) {
   const guild = interaction.guild;
   const channel = guild?.channels.cache.get(channelId) as GuildBasedChannel | undefined;
   const me = guild?.members.me;
@@ -113,23 +164,32 @@ function channelPermissions(interaction: ChatInputCommandInteraction<"cached" | 
   return raw === undefined ? null : new PermissionsBitField(BigInt(raw));
 }
 
-async function set(interaction: ChatInputCommandInteraction<"cached" | "raw">, ctx: BotContext, storage: Storage): Promise<Reply> {
+async function set(
+  interaction: ChatInputCommandInteraction<"cached" | "raw">,
+  ctx: BotContext,
+  storage: Storage,
+): Promise<Reply> {
   const markup = discordMarkup;
   const time = parseDailyTime(interaction.options.getString("time", true));
   const timeZone = validateTimeZone(interaction.options.getString("timezone", true));
   const startDate = interaction.options.getString("start_date")?.trim() || undefined;
   const startOverride = startDate ? (parseOverrideStart(startDate)?.start ?? null) : null;
   const dayOffset = interaction.options.getInteger("day_offset") ?? 0;
-  if (startOverride && dayOffset !== 0) throw new UserFacingError("Give either day_offset or start_date, not both.");
+  if (startOverride && dayOffset !== 0)
+    throw new UserFacingError("Give either day_offset or start_date, not both.");
   const channel = interaction.options.getChannel("channel", true);
   if (!(POSTABLE_CHANNELS as readonly number[]).includes(channel.type)) {
-    throw new UserFacingError("Pick a text or announcement channel: the countdown cannot be posted in voice channels, categories, forums or threads.");
+    throw new UserFacingError(
+      "Pick a text or announcement channel: the countdown cannot be posted in voice channels, categories, forums or threads.",
+    );
   }
   const guildChannel = interaction.guild?.channels.cache.get(channel.id);
   if (interaction.guild && !guildChannel) throw new UserFacingError("That channel is not in this server.");
   const missing = missingPermissions(channelPermissions(interaction, channel.id, channel));
   if (missing.length > 0) {
-    throw new UserFacingError(`I can't post in <#${channel.id}>: I am missing ${missing.join(", ")} there. Give me those permissions in the channel's settings, then run /reminders set again. Nothing was saved.`);
+    throw new UserFacingError(
+      `I can't post in <#${channel.id}>: I am missing ${missing.join(", ")} there. Give me those permissions in the channel's settings, then run /reminders set again. Nothing was saved.`,
+    );
   }
   const role = interaction.options.getRole("role");
   const slot = firstSlotFrom(ctx.now(), time.text, timeZone);
@@ -144,9 +204,12 @@ async function set(interaction: ChatInputCommandInteraction<"cached" | "raw">, c
     by: interaction.user.id,
     nextDueAt: slot.at.getTime(),
   });
-  const notes = [timeZoneWarning(timeZone), role && !role.mentionable ? `The role ${role.name} is not mentionable, so posts may not ping it unless I have Mention Everyone.` : undefined].filter(
-    (n): n is string => Boolean(n),
-  );
+  const notes = [
+    timeZoneWarning(timeZone),
+    role && !role.mentionable
+      ? `The role ${role.name} is not mentionable, so posts may not ping it unless I have Mention Everyone.`
+      : undefined,
+  ].filter((n): n is string => Boolean(n));
   return {
     ephemeral: true,
     cards: [
@@ -161,47 +224,102 @@ async function set(interaction: ChatInputCommandInteraction<"cached" | "raw">, c
   };
 }
 
-async function show(interaction: ChatInputCommandInteraction<"cached" | "raw">, storage: Storage): Promise<Reply> {
+async function show(
+  interaction: ChatInputCommandInteraction<"cached" | "raw">,
+  storage: Storage,
+): Promise<Reply> {
   const markup = discordMarkup;
   const reminder = await storage.getReminder(interaction.guildId);
-  if (!reminder) return { ephemeral: true, cards: [{ title: "No daily countdown", tone: "notice", description: "This server has no reminder yet. Set one with /reminders set." }] };
+  if (!reminder)
+    return {
+      ephemeral: true,
+      cards: [
+        {
+          title: "No daily countdown",
+          tone: "notice",
+          description: "This server has no reminder yet. Set one with /reminders set.",
+        },
+      ],
+    };
   const last = await storage.lastPost(interaction.guildId);
-  const state = reminder.pausedReason ? `Paused: ${reminder.pausedReason}. Fix it, then run /reminders set again.` : reminder.enabled ? "Active" : "Off (/reminders set turns it on again)";
-  const calendar = reminder.startOverride ? `First fast on ${reminder.startOverride} (set by this server)` : reminder.dayOffset ? `Umm al-Qura shifted by ${reminder.dayOffset > 0 ? "+" : ""}${reminder.dayOffset} day(s)` : "Umm al-Qura calendar";
+  const state = reminder.pausedReason
+    ? `Paused: ${reminder.pausedReason}. Fix it, then run /reminders set again.`
+    : reminder.enabled
+      ? "Active"
+      : "Off (/reminders set turns it on again)";
+  const calendar = reminder.startOverride
+    ? `First fast on ${reminder.startOverride} (set by this server)`
+    : reminder.dayOffset
+      ? `Umm al-Qura shifted by ${reminder.dayOffset > 0 ? "+" : ""}${reminder.dayOffset} day(s)`
+      : "Umm al-Qura calendar";
   const fields = [
     { name: "Status", value: state },
-    { name: "Where and when", value: `<#${reminder.channelId}> at ${reminder.time} (${reminder.timeZone})${reminder.roleId ? `, pinging <@&${reminder.roleId}>` : ""}` },
+    {
+      name: "Where and when",
+      value: `<#${reminder.channelId}> at ${reminder.time} (${reminder.timeZone})${reminder.roleId ? `, pinging <@&${reminder.roleId}>` : ""}`,
+    },
     { name: "Calendar", value: calendar },
     {
       name: "Next post",
-      value: reminder.nextDueAt !== null && reminder.enabled && !reminder.pausedReason ? `${markup.timestamp(new Date(reminder.nextDueAt), "full", reminder.timeZone)} (${markup.timestamp(new Date(reminder.nextDueAt), "relative", reminder.timeZone)})` : "None scheduled",
+      value:
+        reminder.nextDueAt !== null && reminder.enabled && !reminder.pausedReason
+          ? `${markup.timestamp(new Date(reminder.nextDueAt), "full", reminder.timeZone)} (${markup.timestamp(new Date(reminder.nextDueAt), "relative", reminder.timeZone)})`
+          : "None scheduled",
     },
     {
       name: "Last post",
-      value: last ? `[${last.localDate}](https://discord.com/channels/${interaction.guildId}/${last.channelId}/${last.messageId}) ${markup.timestamp(new Date(last.sentAt), "relative", reminder.timeZone)}` : "None yet",
+      value: last
+        ? `[${last.localDate}](https://discord.com/channels/${interaction.guildId}/${last.channelId}/${last.messageId}) ${markup.timestamp(new Date(last.sentAt), "relative", reminder.timeZone)}`
+        : "None yet",
     },
-    ...(reminder.lastError ? [{ name: "Last error", value: truncate(markup.escape(reminder.lastError), LIMITS.fieldValue) }] : []),
+    ...(reminder.lastError
+      ? [{ name: "Last error", value: truncate(markup.escape(reminder.lastError), LIMITS.fieldValue) }]
+      : []),
   ];
-  return { ephemeral: true, cards: [{ title: "Daily countdown", tone: reminder.pausedReason ? "warning" : "info", fields }] };
+  return {
+    ephemeral: true,
+    cards: [{ title: "Daily countdown", tone: reminder.pausedReason ? "warning" : "info", fields }],
+  };
 }
 
-async function test(interaction: ChatInputCommandInteraction<"cached" | "raw">, ctx: BotContext, storage: Storage): Promise<Reply> {
+async function test(
+  interaction: ChatInputCommandInteraction<"cached" | "raw">,
+  ctx: BotContext,
+  storage: Storage,
+): Promise<Reply> {
   const reminder = await storage.getReminder(interaction.guildId);
   if (!reminder) throw new UserFacingError("Set a reminder first with /reminders set.");
   const post = previewReply(ctx, discordMarkup, reminder.timeZone, reminder);
   const body = toDiscordMessage({ ...post, ephemeral: false }, { withComponents: false });
   try {
-    const sent = (await interaction.client.rest.post(Routes.channelMessages(reminder.channelId), { body: { ...body, allowed_mentions: { parse: [] } } })) as { id: string };
-    return { ephemeral: true, cards: [{ title: "Test post sent", tone: "answer", description: `Posted in <#${reminder.channelId}>: https://discord.com/channels/${interaction.guildId}/${reminder.channelId}/${sent.id}` }] };
+    const sent = (await interaction.client.rest.post(Routes.channelMessages(reminder.channelId), {
+      body: { ...body, allowed_mentions: { parse: [] } },
+    })) as { id: string };
+    return {
+      ephemeral: true,
+      cards: [
+        {
+          title: "Test post sent",
+          tone: "answer",
+          description: `Posted in <#${reminder.channelId}>: https://discord.com/channels/${interaction.guildId}/${reminder.channelId}/${sent.id}`,
+        },
+      ],
+    };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new UserFacingError(`I couldn't post in <#${reminder.channelId}>: ${reason}. Check my permissions there (View Channel, Send Messages, Embed Links).`);
+    throw new UserFacingError(
+      `I couldn't post in <#${reminder.channelId}>: ${reason}. Check my permissions there (View Channel, Send Messages, Embed Links).`,
+    );
   }
 }
 
-export async function execute(interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction, ctx: BotContext): Promise<void> {
+export async function execute(
+  interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
+  ctx: BotContext,
+): Promise<void> {
   if (!interaction.isChatInputCommand()) return;
-  if (!interaction.inGuild()) throw new UserFacingError("Reminders are set per server: use this command in a server.");
+  if (!interaction.inGuild())
+    throw new UserFacingError("Reminders are set per server: use this command in a server.");
   // Discord hides the command from members without Manage Server, but admins can override that and
   // clients can be stale: check again here, before anything is read or saved.
   if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
@@ -222,7 +340,15 @@ export async function execute(interaction: ChatInputCommandInteraction | Message
       const changed = await storage.disableReminder(interaction.guildId, interaction.user.id);
       reply = {
         ephemeral: true,
-        cards: [{ title: changed ? "Daily countdown off" : "No daily countdown", tone: "notice", description: changed ? "No more daily posts. Your settings are kept: /reminders set turns them on again." : "This server has no reminder to turn off." }],
+        cards: [
+          {
+            title: changed ? "Daily countdown off" : "No daily countdown",
+            tone: "notice",
+            description: changed
+              ? "No more daily posts. Your settings are kept: /reminders set turns them on again."
+              : "This server has no reminder to turn off.",
+          },
+        ],
       };
       break;
     }

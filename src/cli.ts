@@ -46,7 +46,9 @@ interface Io {
 const defaultIo: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -58,7 +60,9 @@ export function answerJson(answer: Answer) {
     passages:
       answer.answer === null
         ? []
-        : answer.passages.slice(0, 5).map((p) => ({ article: p.articleId, paragraph: p.paragraph, text: p.text, score: p.score })),
+        : answer.passages
+            .slice(0, 5)
+            .map((p) => ({ article: p.articleId, paragraph: p.paragraph, text: p.text, score: p.score })),
   };
 }
 
@@ -66,7 +70,9 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>,
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {
-    throw new UserFacingError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/, "")}. See talks-bot --help.`);
+    throw new UserFacingError(
+      `${(error as Error).message.replace(/\. To specify a positional argument.*$/, "")}. See talks-bot --help.`,
+    );
   }
 }
 
@@ -74,7 +80,10 @@ async function askCommand(args: string[], ctx: BotContext, io: Io): Promise<numb
   const { values, positionals } = parse(args, { json: { type: "boolean" } }, true);
   const json = values.json === true;
   if (positionals.length === 0) {
-    if (!json) throw new UserFacingError('ask needs a question, e.g. talks-bot ask "who is mediating?" (or --json to read questions from stdin).');
+    if (!json)
+      throw new UserFacingError(
+        'ask needs a question, e.g. talks-bot ask "who is mediating?" (or --json to read questions from stdin).',
+      );
     let failures = 0;
     const lines = createInterface({ input: io.stdin, terminal: false, crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of lines) {
@@ -84,19 +93,28 @@ async function askCommand(args: string[], ctx: BotContext, io: Io): Promise<numb
       } catch (error) {
         if (!(error instanceof UserFacingError)) throw error;
         failures++;
-        io.stdout.write(`${JSON.stringify({ question: line, answer: null, passages: [], error: error.message })}\n`);
+        io.stdout.write(
+          `${JSON.stringify({ question: line, answer: null, passages: [], error: error.message })}\n`,
+        );
       }
     }
     return failures > 0 ? 1 : 0;
   }
   const answer = ctx.engine.ask(positionals.join(" "));
-  io.stdout.write(json ? `${JSON.stringify(answerJson(answer))}\n` : renderText(askView(ctx.corpus, answer, textMarkup)));
+  io.stdout.write(
+    json ? `${JSON.stringify(answerJson(answer))}\n` : renderText(askView(ctx.corpus, answer, textMarkup)),
+  );
   return 0;
 }
 
 async function quoteCommand(args: string[], ctx: BotContext, io: Io): Promise<number> {
-  const { values } = parse(args, { speaker: { type: "string" }, topic: { type: "string" }, json: { type: "boolean" } }, false);
-  const speaker = typeof values.speaker === "string" && values.speaker.trim() ? values.speaker.trim() : undefined;
+  const { values } = parse(
+    args,
+    { speaker: { type: "string" }, topic: { type: "string" }, json: { type: "boolean" } },
+    false,
+  );
+  const speaker =
+    typeof values.speaker === "string" && values.speaker.trim() ? values.speaker.trim() : undefined;
   const topic = typeof values.topic === "string" && values.topic.trim() ? values.topic.trim() : undefined;
   const match = ctx.quotes.find({ ...(speaker ? { speaker } : {}), ...(topic ? { topic } : {}) });
   if (values.json === true) {
@@ -105,7 +123,15 @@ async function quoteCommand(args: string[], ctx: BotContext, io: Io): Promise<nu
       `${JSON.stringify({
         status: match.status,
         ...(match.status === "unknown-speaker" ? { didYouMean: match.didYouMean.map((s) => s.label) } : {}),
-        quotes: quotes.map((q) => ({ speaker: q.speaker.name, role: q.speaker.role, label: q.speaker.label, text: q.text, kind: q.kind, article: q.articleId, paragraph: q.paragraph })),
+        quotes: quotes.map((q) => ({
+          speaker: q.speaker.name,
+          role: q.speaker.role,
+          label: q.speaker.label,
+          text: q.text,
+          kind: q.kind,
+          article: q.articleId,
+          paragraph: q.paragraph,
+        })),
       })}\n`,
     );
   } else {
@@ -124,7 +150,12 @@ function statusCommand(args: string[], ctx: BotContext, io: Io): number {
         asOf: card?.asOf ?? null,
         sections: (card?.sections ?? []).map((s) => ({
           heading: s.heading,
-          points: s.points.map((p) => ({ text: p.text, evidence: p.evidence, article: p.cite.articleId, paragraphs: p.cite.paragraphs })),
+          points: s.points.map((p) => ({
+            text: p.text,
+            evidence: p.evidence,
+            article: p.cite.articleId,
+            paragraphs: p.cite.paragraphs,
+          })),
         })),
       })}\n`,
     );
@@ -138,7 +169,11 @@ function countdownCommand(args: string[], ctx: BotContext, io: Io): number {
   const { values } = parse(args, { tz: { type: "string" }, json: { type: "boolean" } }, false);
   const timeZone = validateTimeZone(typeof values.tz === "string" ? values.tz : ctx.config.defaultTimeZone);
   const result = countdownFor(ctx, ctx.now(), timeZone, null);
-  io.stdout.write(values.json === true ? `${JSON.stringify({ ...result, timeZone })}\n` : renderText(countdownView(ctx.corpus, result, timeZone, textMarkup)));
+  io.stdout.write(
+    values.json === true
+      ? `${JSON.stringify({ ...result, timeZone })}\n`
+      : renderText(countdownView(ctx.corpus, result, timeZone, textMarkup)),
+  );
   return 0;
 }
 
@@ -149,7 +184,9 @@ async function startCommand(config: Config, logger: Logger, io: Io): Promise<num
   }
   const ctx = await createContext({ config, logger });
   const interactive = io.stdin.isTTY === true;
-  io.stderr.write("talks-bot console (no DISCORD_TOKEN set: to connect to Discord, copy .env.example to .env and fill it in; see README).\n");
+  io.stderr.write(
+    "talks-bot console (no DISCORD_TOKEN set: to connect to Discord, copy .env.example to .env and fill it in; see README).\n",
+  );
   return runConsole(ctx, { input: io.stdin, output: io.stdout, error: io.stderr, interactive });
 }
 
@@ -169,11 +206,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (command === "validate-corpus") {
       const corpus = loadCorpus(loadConfig(process.env).corpusDir);
       const paragraphs = corpus.articles.reduce((n, a) => n + a.paragraphs.length, 0);
-      io.stdout.write(`corpus: ok: ${corpus.articles.length} article(s), ${paragraphs} paragraphs, ${corpus.statusCards.length} status card(s), ${corpus.aliases.entries.size} aliases\n`);
+      io.stdout.write(
+        `corpus: ok: ${corpus.articles.length} article(s), ${paragraphs} paragraphs, ${corpus.statusCards.length} status card(s), ${corpus.aliases.entries.size} aliases\n`,
+      );
       return 0;
     }
     const config = loadConfig(process.env);
-    const logger = createLogger({ level: config.logLevel, secrets: config.discord.token ? [config.discord.token] : [] });
+    const logger = createLogger({
+      level: config.logLevel,
+      secrets: config.discord.token ? [config.discord.token] : [],
+    });
     if (command === "deploy-commands") {
       const { deployCommands } = await import("./discord/deploy.js");
       return await deployCommands(loadConfig(process.env, { requireDiscord: true }), io.stdout);
@@ -181,13 +223,17 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (command === "invite") {
       const { inviteUrl } = await import("./discord/deploy.js");
       const { clientId } = config.discord;
-      if (!clientId) throw new ConfigError(["DISCORD_CLIENT_ID is required to build the invite link (the application id)"]);
+      if (!clientId)
+        throw new ConfigError([
+          "DISCORD_CLIENT_ID is required to build the invite link (the application id)",
+        ]);
       io.stdout.write(`${inviteUrl(clientId)}\n`);
       return 0;
     }
     if (command === "start") return await startCommand(config, logger, io);
     const known = ["ask", "quote", "status", "countdown", "console"];
-    if (!known.includes(command)) throw new UserFacingError(`unknown command '${command}'. See talks-bot --help.`);
+    if (!known.includes(command))
+      throw new UserFacingError(`unknown command '${command}'. See talks-bot --help.`);
     const ctx = await createContext({ config, logger });
     switch (command) {
       case "ask":
@@ -200,7 +246,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return countdownCommand(args, ctx, io);
       default:
         parse(args, {}, false);
-        return await runConsole(ctx, { input: io.stdin, output: io.stdout, error: io.stderr, interactive: io.stdin.isTTY === true });
+        return await runConsole(ctx, {
+          input: io.stdin,
+          output: io.stdout,
+          error: io.stderr,
+          interactive: io.stdin.isTTY === true,
+        });
     }
   } catch (error) {
     if (error instanceof UserFacingError || error instanceof CorpusError || error instanceof ConfigError) {
@@ -211,7 +262,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.stderr.write(`talks-bot: ${error.message}\n`);
       return 1;
     }
-    if (error instanceof Error && "code" in error && (error.code === "TokenInvalid" || error.code === "DisallowedIntents")) {
+    if (
+      error instanceof Error &&
+      "code" in error &&
+      (error.code === "TokenInvalid" || error.code === "DisallowedIntents")
+    ) {
       io.stderr.write(`talks-bot: Discord refused to log in (${error.code}): ${error.message}\n`);
       return 1;
     }

@@ -7,14 +7,14 @@ import type {
   MessageContextMenuCommandInteraction,
   RESTPostAPIApplicationCommandsJSONBody,
 } from "discord.js";
+import type { AnswerCache } from "./answer-cache.js";
 import type { Config } from "./config.js";
+import type { Cooldowns } from "./cooldown.js";
 import type { Corpus } from "./corpus/types.js";
+import type { FeedbackSink } from "./feedback.js";
 import type { Logger } from "./logger.js";
 import type { QuoteBook } from "./quotes.js";
 import type { AnswerEngine } from "./search/engine.js";
-import type { AnswerCache } from "./answer-cache.js";
-import type { Cooldowns } from "./cooldown.js";
-import type { FeedbackSink } from "./feedback.js";
 import type { Storage } from "./storage/types.js";
 import type { Markup, Reply } from "./views/card.js";
 
@@ -66,8 +66,15 @@ export interface Command {
   readonly defer?: boolean;
   run?(invocation: Invocation, ctx: BotContext): Reply | Promise<Reply>;
   /** Discord-only handling that needs the interaction itself (resolved channels, permissions). */
-  execute?(interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction, ctx: BotContext): Promise<void>;
-  autocomplete?(focused: { name: string; value: string }, invocation: Invocation, ctx: BotContext): readonly Choice[];
+  execute?(
+    interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
+    ctx: BotContext,
+  ): Promise<void>;
+  autocomplete?(
+    focused: { name: string; value: string },
+    invocation: Invocation,
+    ctx: BotContext,
+  ): readonly Choice[];
   /** Buttons whose custom id starts with `<data.name>:`. */
   button?(interaction: ButtonInteraction, ctx: BotContext): Promise<void>;
 }
@@ -92,15 +99,22 @@ export const COMMANDS_DIR = fileURLToPath(new URL("../commands", import.meta.url
 function shapeProblem(module: Record<string, unknown>): string | undefined {
   const data = module.data as { name?: unknown; type?: unknown; description?: unknown } | undefined;
   if (!data || typeof data !== "object") return "exports no 'data'";
-  if (typeof data.name !== "string" || data.name.length === 0) return "'data.name' must be a non-empty string";
+  if (typeof data.name !== "string" || data.name.length === 0)
+    return "'data.name' must be a non-empty string";
   const isChatInput = data.type === undefined || data.type === 1;
-  if (isChatInput && !/^[-_\p{L}\p{N}]{1,32}$/u.test(data.name)) return `'data.name' ${data.name} is not a valid slash command name`;
-  if (isChatInput && (typeof data.description !== "string" || data.description.length < 1 || data.description.length > 100)) {
+  if (isChatInput && !/^[-_\p{L}\p{N}]{1,32}$/u.test(data.name))
+    return `'data.name' ${data.name} is not a valid slash command name`;
+  if (
+    isChatInput &&
+    (typeof data.description !== "string" || data.description.length < 1 || data.description.length > 100)
+  ) {
     return "'data.description' must be 1–100 characters";
   }
-  if (typeof module.run !== "function" && typeof module.execute !== "function") return "exports neither 'run' nor 'execute'";
+  if (typeof module.run !== "function" && typeof module.execute !== "function")
+    return "exports neither 'run' nor 'execute'";
   for (const hook of ["autocomplete", "button", "execute", "run"]) {
-    if (module[hook] !== undefined && typeof module[hook] !== "function") return `'${hook}' must be a function`;
+    if (module[hook] !== undefined && typeof module[hook] !== "function")
+      return `'${hook}' must be a function`;
   }
   return undefined;
 }
@@ -120,7 +134,10 @@ export async function loadCommands(dir: string = COMMANDS_DIR): Promise<Command[
     const command = module as unknown as Command;
     const key = `${command.data.type ?? 1}:${command.data.name}`;
     const other = names.get(key);
-    if (other) throw new Error(`commands: ${basename(dir)}/${name}: '${command.data.name}' is already defined in ${other}`);
+    if (other)
+      throw new Error(
+        `commands: ${basename(dir)}/${name}: '${command.data.name}' is already defined in ${other}`,
+      );
     names.set(key, name);
     commands.push(command);
   }

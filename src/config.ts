@@ -22,23 +22,37 @@ const intInRange = (min: number, max: number, fallback: number) => {
 
 const schema = z.object({
   DISCORD_TOKEN: optionalText.pipe(
-    z.string().regex(TOKEN_SHAPE, { message: "does not look like a bot token (three dot-separated parts)" }).optional(),
+    z
+      .string()
+      .regex(TOKEN_SHAPE, { message: "does not look like a bot token (three dot-separated parts)" })
+      .optional(),
   ),
-  DISCORD_CLIENT_ID: optionalText.pipe(z.string().regex(SNOWFLAKE, { message: "must be the application id (digits)" }).optional()),
-  DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(SNOWFLAKE, { message: "must be a server id (digits)" }).optional()),
+  DISCORD_CLIENT_ID: optionalText.pipe(
+    z.string().regex(SNOWFLAKE, { message: "must be the application id (digits)" }).optional(),
+  ),
+  DISCORD_GUILD_ID: optionalText.pipe(
+    z.string().regex(SNOWFLAKE, { message: "must be a server id (digits)" }).optional(),
+  ),
   DISCORD_API_URL: optionalText.pipe(
-    z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://discord.com/api" }).optional(),
+    z
+      .url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://discord.com/api" })
+      .optional(),
   ),
   LOG_LEVEL: optionalText.pipe(
-    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
-      message: "must be one of fatal, error, warn, info, debug, trace, silent",
-    }).default("info"),
+    z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        message: "must be one of fatal, error, warn, info, debug, trace, silent",
+      })
+      .default("info"),
   ),
   DATABASE_PATH: optionalText.pipe(z.string().default("./data/talks-bot.db")),
   CORPUS_DIR: optionalText,
   DEFAULT_TIMEZONE: optionalText.pipe(z.string().default("UTC")),
   RAMADAN_START: optionalText.pipe(
-    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date YYYY-MM-DD (the first day of fasting)" }).optional(),
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date YYYY-MM-DD (the first day of fasting)" })
+      .optional(),
   ),
   REMINDER_GRACE_MINUTES: intInRange(1, 1440, 360),
   ASK_COOLDOWN_SECONDS: intInRange(0, 3600, 5),
@@ -82,7 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   const data = parsed.success ? parsed.data : undefined;
   if (options.requireDiscord) {
     if (!env.DISCORD_TOKEN?.trim()) problems.push("DISCORD_TOKEN is required to connect to Discord");
-    if (!env.DISCORD_CLIENT_ID?.trim()) problems.push("DISCORD_CLIENT_ID is required to connect to Discord (the application id)");
+    if (!env.DISCORD_CLIENT_ID?.trim())
+      problems.push("DISCORD_CLIENT_ID is required to connect to Discord (the application id)");
   }
   const zone = env.DEFAULT_TIMEZONE?.trim();
   if (zone && !isTimeZone(zone)) {

@@ -177,7 +177,9 @@ export function ummAlQuraFirstFast(hijriYear: number): LocalDate {
   for (let i = 0; i < 4; i++) {
     const h = hijriDateOf(date);
     const off = Math.round(
-      (h.year - hijriYear) * MEAN_HIJRI_YEAR_DAYS + (h.month - RAMADAN_MONTH) * MEAN_HIJRI_MONTH_DAYS + (h.day - 1),
+      (h.year - hijriYear) * MEAN_HIJRI_YEAR_DAYS +
+        (h.month - RAMADAN_MONTH) * MEAN_HIJRI_MONTH_DAYS +
+        (h.day - 1),
     );
     if (off === 0) break;
     date = addDaysToLocalDate(date, -off);
@@ -290,7 +292,10 @@ const COMMON_ZONES = [
 let zoneIndex: { entries: readonly ZoneEntry[]; byLower: ReadonlyMap<string, string> } | undefined;
 
 function normalizeForSearch(s: string): string {
-  return s.trim().toLowerCase().replace(/[\s_]+/g, " ");
+  return s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, " ");
 }
 
 /** Built once: the zone list and its lower-case forms are all the autocomplete and validation need. */
@@ -335,7 +340,10 @@ export function validateTimeZone(input: string): string {
     throw invalidZone(trimmed, "is a UTC offset, not a time zone: offsets change with daylight saving");
   }
   if (ABBREVIATION_IDS.has(trimmed.toLowerCase())) {
-    throw invalidZone(trimmed, "is an abbreviation, not a location, and does not follow local daylight saving");
+    throw invalidZone(
+      trimmed,
+      "is an abbreviation, not a location, and does not follow local daylight saving",
+    );
   }
   const candidate = trimmed.replace(/\s+/g, "_");
   const known = zones().byLower.get(candidate.toLowerCase());
@@ -591,9 +599,12 @@ function longDate(date: LocalDate): string {
 }
 
 function remaining(r: CountdownBefore): string {
-  if (r.days > 0) return r.hours > 0 ? `${plural(r.days, "day")} and ${plural(r.hours, "hour")}` : plural(r.days, "day");
+  if (r.days > 0)
+    return r.hours > 0 ? `${plural(r.days, "day")} and ${plural(r.hours, "hour")}` : plural(r.days, "day");
   if (r.hours > 0) {
-    return r.minutes > 0 ? `${plural(r.hours, "hour")} and ${plural(r.minutes, "minute")}` : plural(r.hours, "hour");
+    return r.minutes > 0
+      ? `${plural(r.hours, "hour")} and ${plural(r.minutes, "minute")}`
+      : plural(r.hours, "hour");
   }
   return r.minutes > 0 ? plural(r.minutes, "minute") : "Less than a minute";
 }
@@ -618,10 +629,7 @@ export function formatCountdownText(result: CountdownResult, timeZone: string): 
     );
   }
   const eve = longDate(localParts(result.endsAt, timeZone).date);
-  const left =
-    result.daysLeft === 0
-      ? "the last day"
-      : `${plural(result.daysLeft, "day")} left after today`;
+  const left = result.daysLeft === 0 ? "the last day" : `${plural(result.daysLeft, "day")} left after today`;
   return (
     `Day ${result.day} of Ramadan ${result.hijriYear} (${left}; Eid al-Fitr begins the evening of ` +
     `${eve}, ${timeZone})${sourceNote(result)}`

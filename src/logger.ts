@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 export type { Logger };
 
@@ -13,7 +13,10 @@ const WEBHOOK_URL = /(\/webhooks\/\d+\/)[^/\s"'?]+/g;
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join("[redacted]");
-  return out.replace(TOKEN_LIKE, "[redacted]").replace(INTERACTION_URL, "$1[redacted]").replace(WEBHOOK_URL, "$1[redacted]");
+  return out
+    .replace(TOKEN_LIKE, "[redacted]")
+    .replace(INTERACTION_URL, "$1[redacted]")
+    .replace(WEBHOOK_URL, "$1[redacted]");
 }
 
 export interface LoggerOptions {

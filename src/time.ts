@@ -167,7 +167,8 @@ export function isValidLocalDate(value: string): boolean {
 function requireLocalDate(value: string): { year: number; month: number; day: number } {
   const parsed = parseLocalDate(value);
   // Callers validate user input first, so a bad value here is a programming error, not a user error.
-  if (parsed === undefined) throw new RangeError(`Expected a real date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (parsed === undefined)
+    throw new RangeError(`Expected a real date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
   return parsed;
 }
 

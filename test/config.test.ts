@@ -27,12 +27,20 @@ describe("config", () => {
   });
 
   it("treats empty values (as in .env.example) as unset", () => {
-    expect(loadConfig({ DISCORD_TOKEN: "", DISCORD_GUILD_ID: " ", RAMADAN_START: "" }).discord.token).toBeUndefined();
+    expect(
+      loadConfig({ DISCORD_TOKEN: "", DISCORD_GUILD_ID: " ", RAMADAN_START: "" }).discord.token,
+    ).toBeUndefined();
   });
 
   it("lists every problem at once, by variable name, never by value", () => {
     const found = problems(
-      { DISCORD_TOKEN: "not-a-token-secret-value", LOG_LEVEL: "loud", REMINDER_GRACE_MINUTES: "-5", DEFAULT_TIMEZONE: "Mars/Olympus", DISCORD_API_URL: "ftp://x" },
+      {
+        DISCORD_TOKEN: "not-a-token-secret-value",
+        LOG_LEVEL: "loud",
+        REMINDER_GRACE_MINUTES: "-5",
+        DEFAULT_TIMEZONE: "Mars/Olympus",
+        DISCORD_API_URL: "ftp://x",
+      },
       true,
     );
     expect(found).toEqual(
@@ -58,8 +66,12 @@ describe("config", () => {
   });
 
   it("rejects a start date that is not a calendar date", () => {
-    expect(problems({ RAMADAN_START: "2024-02-30" })).toEqual(["RAMADAN_START must be a real calendar date YYYY-MM-DD"]);
-    expect(problems({ RAMADAN_START: "March 11" })).toEqual([expect.stringMatching(/^RAMADAN_START must be a date YYYY-MM-DD/)]);
+    expect(problems({ RAMADAN_START: "2024-02-30" })).toEqual([
+      "RAMADAN_START must be a real calendar date YYYY-MM-DD",
+    ]);
+    expect(problems({ RAMADAN_START: "March 11" })).toEqual([
+      expect.stringMatching(/^RAMADAN_START must be a date YYYY-MM-DD/),
+    ]);
   });
 });
 

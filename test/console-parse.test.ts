@@ -33,7 +33,9 @@ const commands: Command[] = [
           .setName("preview")
           .setDescription("d")
           .addStringOption((o) => o.setName("timezone").setDescription("d"))
-          .addIntegerOption((o) => o.setName("day_offset").setDescription("d").setMinValue(-2).setMaxValue(2)),
+          .addIntegerOption((o) =>
+            o.setName("day_offset").setDescription("d").setMinValue(-2).setMaxValue(2),
+          ),
       )
       .addSubcommand((s) => s.setName("show").setDescription("d"))
       .toJSON(),
@@ -43,23 +45,51 @@ const commands: Command[] = [
 
 const parsed = (line: string) => {
   const result = parseLine(line, commands);
-  return { name: result.command.data.name, subcommand: result.subcommand, options: Object.fromEntries(result.options) };
+  return {
+    name: result.command.data.name,
+    subcommand: result.subcommand,
+    options: Object.fromEntries(result.options),
+  };
 };
 
 describe("console line parsing", () => {
   it("reads options as Discord's command bar does", () => {
-    expect(parsed("/ask question: who is mediating")).toEqual({ name: "ask", subcommand: null, options: { question: "who is mediating" } });
-    expect(parsed("/quote speaker: kirby topic: un vote")).toEqual({ name: "quote", subcommand: null, options: { speaker: "kirby", topic: "un vote" } });
-    expect(parsed("/quote topic: rafah speaker:gantz")).toEqual({ name: "quote", subcommand: null, options: { speaker: "gantz", topic: "rafah" } });
-    expect(parsed("/ask question: hi hide: true")).toEqual({ name: "ask", subcommand: null, options: { question: "hi", hide: true } });
+    expect(parsed("/ask question: who is mediating")).toEqual({
+      name: "ask",
+      subcommand: null,
+      options: { question: "who is mediating" },
+    });
+    expect(parsed("/quote speaker: kirby topic: un vote")).toEqual({
+      name: "quote",
+      subcommand: null,
+      options: { speaker: "kirby", topic: "un vote" },
+    });
+    expect(parsed("/quote topic: rafah speaker:gantz")).toEqual({
+      name: "quote",
+      subcommand: null,
+      options: { speaker: "gantz", topic: "rafah" },
+    });
+    expect(parsed("/ask question: hi hide: true")).toEqual({
+      name: "ask",
+      subcommand: null,
+      options: { question: "hi", hide: true },
+    });
   });
 
   it("sends bare text to the first required text option", () => {
-    expect(parsed("/ask who is mediating?")).toEqual({ name: "ask", subcommand: null, options: { question: "who is mediating?" } });
+    expect(parsed("/ask who is mediating?")).toEqual({
+      name: "ask",
+      subcommand: null,
+      options: { question: "who is mediating?" },
+    });
   });
 
   it("keeps colons inside values that are not option names", () => {
-    expect(parsed("/ask question: what time: 10:30?")).toEqual({ name: "ask", subcommand: null, options: { question: "what time: 10:30?" } });
+    expect(parsed("/ask question: what time: 10:30?")).toEqual({
+      name: "ask",
+      subcommand: null,
+      options: { question: "what time: 10:30?" },
+    });
   });
 
   it("reads subcommands and typed values", () => {

@@ -7,7 +7,10 @@ import { copyCorpus, SECOND_ARTICLE } from "./support/corpus.js";
 // The raw source sits beside the repository in the team's shared folder; the seed article must match it.
 const SOURCE_URL = new URL("../../shared/corpus-source/cnn-2024-02-ceasefire-talks.txt", import.meta.url);
 const SOURCE = existsSync(SOURCE_URL) ? readFileSync(SOURCE_URL, "utf8") : undefined;
-const ARTICLE = readFileSync(new URL("../corpus/articles/cnn-2024-02-22-ceasefire-talks.md", import.meta.url), "utf8");
+const ARTICLE = readFileSync(
+  new URL("../corpus/articles/cnn-2024-02-22-ceasefire-talks.md", import.meta.url),
+  "utf8",
+);
 
 const copies: { remove(): void }[] = [];
 afterEach(() => {
@@ -39,7 +42,9 @@ describe("the shipped corpus", () => {
   });
 
   it("numbers paragraphs 1..29 from the first line after the dateline", () => {
-    const lines = ARTICLE.slice(ARTICLE.indexOf("\n---\n", 4) + 5).split("\n").filter((line) => line.trim() !== "");
+    const lines = ARTICLE.slice(ARTICLE.indexOf("\n---\n", 4) + 5)
+      .split("\n")
+      .filter((line) => line.trim() !== "");
     expect(article?.paragraphs).toHaveLength(29);
     expect(article?.paragraphs.map((p) => p.number)).toEqual(Array.from({ length: 29 }, (_, i) => i + 1));
     expect(article?.paragraphs[0]?.text).toBe(lines[1]);
@@ -48,7 +53,10 @@ describe("the shipped corpus", () => {
   });
 
   it("keeps the closing editorial lines as notes, out of the paragraphs", () => {
-    expect(article?.notes).toEqual(["This story has been updated with additional details.", "CNN's Katie Bo Lillis contributed reporting."]);
+    expect(article?.notes).toEqual([
+      "This story has been updated with additional details.",
+      "CNN's Katie Bo Lillis contributed reporting.",
+    ]);
     expect(article?.paragraphs.some((p) => /contributed reporting/.test(p.text))).toBe(false);
   });
 
@@ -59,10 +67,20 @@ describe("the shipped corpus", () => {
     expect(points.length).toBeGreaterThanOrEqual(10);
     for (const point of points) {
       const cited = point.cite.paragraphs.map((n) => article?.paragraphs[n - 1]?.text ?? "");
-      expect(cited.some((text) => text.includes(point.evidence)), point.text).toBe(true);
+      expect(
+        cited.some((text) => text.includes(point.evidence)),
+        point.text,
+      ).toBe(true);
     }
     expect(card?.sections.map((s) => s.heading)).toEqual(
-      expect.arrayContaining(["The deal on the table", "Mediators", "Sticking points", "Latest moves", "Deadline", "Risks"]),
+      expect.arrayContaining([
+        "The deal on the table",
+        "Mediators",
+        "Sticking points",
+        "Latest moves",
+        "Deadline",
+        "Risks",
+      ]),
     );
   });
 
@@ -77,9 +95,21 @@ describe("corpus validation names the file and the field", () => {
   const base = "id: x\ntitle: T\nsource: S\npublished: 2024-02-22";
 
   it.each([
-    ["a bad date", "id: x\ntitle: T\nsource: S\npublished: 22/02/2024", "corpus: articles/x.md: 'published' must be an ISO date"],
-    ["a missing title", "id: x\nsource: S\npublished: 2024-02-22", "corpus: articles/x.md: 'title' is required"],
-    ["a bad id", "id: Not An Id\ntitle: T\nsource: S\npublished: 2024-02-22", "corpus: articles/x.md: 'id' must be lowercase letters, digits and dashes"],
+    [
+      "a bad date",
+      "id: x\ntitle: T\nsource: S\npublished: 22/02/2024",
+      "corpus: articles/x.md: 'published' must be an ISO date",
+    ],
+    [
+      "a missing title",
+      "id: x\nsource: S\npublished: 2024-02-22",
+      "corpus: articles/x.md: 'title' is required",
+    ],
+    [
+      "a bad id",
+      "id: Not An Id\ntitle: T\nsource: S\npublished: 2024-02-22",
+      "corpus: articles/x.md: 'id' must be lowercase letters, digits and dashes",
+    ],
     ["a bad url", `${base}\nurl: not a url`, "corpus: articles/x.md: 'url' must be an http(s) URL"],
     ["an unknown field", `${base}\nauthor: me`, "corpus: articles/x.md: unknown field(s) 'author'"],
   ])("rejects %s", (_label, front, message) => {
@@ -87,29 +117,47 @@ describe("corpus validation names the file and the field", () => {
   });
 
   it("rejects an empty body and a missing dateline", () => {
-    expect(() => parseArticle("articles/x.md", valid(base, "\n\n"))).toThrow("corpus: articles/x.md: body must have at least one paragraph");
-    expect(() => parseArticle("articles/x.md", valid(`${base}\ndateline: CNN –`, "Text.\n"))).toThrow("body must start with the dateline 'CNN –'");
-    expect(() => parseArticle("articles/x.md", "no front matter\n")).toThrow("corpus: articles/x.md: missing front matter");
+    expect(() => parseArticle("articles/x.md", valid(base, "\n\n"))).toThrow(
+      "corpus: articles/x.md: body must have at least one paragraph",
+    );
+    expect(() => parseArticle("articles/x.md", valid(`${base}\ndateline: CNN –`, "Text.\n"))).toThrow(
+      "body must start with the dateline 'CNN –'",
+    );
+    expect(() => parseArticle("articles/x.md", "no front matter\n")).toThrow(
+      "corpus: articles/x.md: missing front matter",
+    );
   });
 
   it("rejects duplicate ids with both file names", () => {
-    const dir = corpusWith("articles/copy.md", readFileSync(new URL("../corpus/articles/cnn-2024-02-22-ceasefire-talks.md", import.meta.url), "utf8"));
-    expect(() => loadCorpus(dir)).toThrow(/corpus: articles\/copy\.md: 'id' cnn-2024-02-22-ceasefire-talks is already used by articles\/cnn-2024-02-22-ceasefire-talks\.md/);
+    const dir = corpusWith(
+      "articles/copy.md",
+      readFileSync(new URL("../corpus/articles/cnn-2024-02-22-ceasefire-talks.md", import.meta.url), "utf8"),
+    );
+    expect(() => loadCorpus(dir)).toThrow(
+      /corpus: articles\/copy\.md: 'id' cnn-2024-02-22-ceasefire-talks is already used by articles\/cnn-2024-02-22-ceasefire-talks\.md/,
+    );
   });
 
   it("rejects a status point whose evidence is not in the cited paragraph", () => {
-    const card = readFileSync(new URL("../corpus/status/2024-02-22-cnn.yaml", import.meta.url), "utf8").replace(
-      "evidence: initial six-week pause in fighting",
-      "evidence: a permanent ceasefire was agreed",
-    );
+    const card = readFileSync(
+      new URL("../corpus/status/2024-02-22-cnn.yaml", import.meta.url),
+      "utf8",
+    ).replace("evidence: initial six-week pause in fighting", "evidence: a permanent ceasefire was agreed");
     const dir = corpusWith("status/2024-02-22-cnn.yaml", card);
-    expect(() => loadCorpus(dir)).toThrow(/corpus: status\/2024-02-22-cnn\.yaml: 'sections\.0\.points\.0\.evidence' does not occur verbatim/);
+    expect(() => loadCorpus(dir)).toThrow(
+      /corpus: status\/2024-02-22-cnn\.yaml: 'sections\.0\.points\.0\.evidence' does not occur verbatim/,
+    );
   });
 
   it("rejects a citation of a paragraph that does not exist", () => {
-    const card = readFileSync(new URL("../corpus/status/2024-02-22-cnn.yaml", import.meta.url), "utf8").replace("paragraphs: [8]", "paragraphs: [80]");
+    const card = readFileSync(
+      new URL("../corpus/status/2024-02-22-cnn.yaml", import.meta.url),
+      "utf8",
+    ).replace("paragraphs: [8]", "paragraphs: [80]");
     const dir = corpusWith("status/2024-02-22-cnn.yaml", card);
-    expect(() => loadCorpus(dir)).toThrow(/'sections\.0\.points\.0\.cite\.paragraphs' has 80, but cnn-2024-02-22-ceasefire-talks has 29 paragraphs/);
+    expect(() => loadCorpus(dir)).toThrow(
+      /'sections\.0\.points\.0\.cite\.paragraphs' has 80, but cnn-2024-02-22-ceasefire-talks has 29 paragraphs/,
+    );
   });
 
   it("rejects an empty corpus", () => {
@@ -123,7 +171,10 @@ describe("a second article", () => {
   it("is picked up, newest first", () => {
     const dir = corpusWith("articles/example.md", SECOND_ARTICLE);
     const corpus = loadCorpus(dir);
-    expect(corpus.articles.map((a) => a.id)).toEqual(["example-2024-03-01-talks-resume", "cnn-2024-02-22-ceasefire-talks"]);
+    expect(corpus.articles.map((a) => a.id)).toEqual([
+      "example-2024-03-01-talks-resume",
+      "cnn-2024-02-22-ceasefire-talks",
+    ]);
     expect(corpus.articles[0]?.paragraphs).toHaveLength(3);
     expect(corpus.articles[0]?.url).toBe("https://example.org/talks-resume");
   });

@@ -61,7 +61,7 @@ function expectUserError(fn: () => unknown, ...fragments: string[]): void {
   for (const f of fragments) expect((caught as Error).message).toContain(f);
 }
 
-function before(r: CountdownResult): CountdownBefore {
+function asBefore(r: CountdownResult): CountdownBefore {
   if (r.phase !== "before") throw new Error(`expected phase before, got ${r.phase}`);
   return r;
 }
@@ -100,7 +100,7 @@ describe("ramadanCountdown", () => {
       "America/New_York": { hours: 10, startsAt: "2024-03-10T22:00:00.000Z" },
     };
     for (const [timeZone, want] of Object.entries(expected)) {
-      const r = before(ramadanCountdown(ARTICLE_DAY, { timeZone }));
+      const r = asBefore(ramadanCountdown(ARTICLE_DAY, { timeZone }));
       expect(r.hijriYear).toBe(1445);
       expect(r.firstFast).toBe("2024-03-11");
       expect(r.days).toBe(17);
@@ -108,11 +108,14 @@ describe("ramadanCountdown", () => {
       expect(r.minutes).toBe(0);
       expect(r.startsAt.toISOString()).toBe(want.startsAt);
       expect(r.source).toBe("umm-al-qura");
-      expect(localParts(r.startsAt, timeZone)).toMatchObject({ date: "2024-03-10", time: EVENING_START_TIME });
+      expect(localParts(r.startsAt, timeZone)).toMatchObject({
+        date: "2024-03-10",
+        time: EVENING_START_TIME,
+      });
     }
-    expect(formatCountdownText(ramadanCountdown(ARTICLE_DAY, { timeZone: "Asia/Jerusalem" }), "Asia/Jerusalem")).toBe(
-      "17 days and 4 hours until Ramadan 1445 begins (evening of Sunday 10 March 2024, Asia/Jerusalem)",
-    );
+    expect(
+      formatCountdownText(ramadanCountdown(ARTICLE_DAY, { timeZone: "Asia/Jerusalem" }), "Asia/Jerusalem"),
+    ).toBe("17 days and 4 hours until Ramadan 1445 begins (evening of Sunday 10 March 2024, Asia/Jerusalem)");
     expect(formatCountdownText(ramadanCountdown(ARTICLE_DAY, { timeZone: "UTC" }), "UTC")).toBe(
       "17 days and 6 hours until Ramadan 1445 begins (evening of Sunday 10 March 2024, UTC)",
     );
@@ -178,7 +181,8 @@ describe("ramadanCountdown", () => {
   it("uses singular and plural units and drops empty ones", () => {
     const tz = "UTC";
     const start = Date.parse("2024-03-10T18:00:00Z");
-    const text = (msBefore: number) => formatCountdownText(ramadanCountdown(new Date(start - msBefore), { timeZone: tz }), tz);
+    const text = (msBefore: number) =>
+      formatCountdownText(ramadanCountdown(new Date(start - msBefore), { timeZone: tz }), tz);
     const tail = " until Ramadan 1445 begins (evening of Sunday 10 March 2024, UTC)";
     expect(text(DAY + HOUR)).toBe(`1 day and 1 hour${tail}`);
     expect(text(DAY)).toBe(`1 day${tail}`);
@@ -190,14 +194,18 @@ describe("ramadanCountdown", () => {
   });
 
   it("shifts both ends by a day offset and says so", () => {
-    const r = before(ramadanCountdown(ARTICLE_DAY, { timeZone: "Asia/Jerusalem", dayOffset: 1 }));
+    const r = asBefore(ramadanCountdown(ARTICLE_DAY, { timeZone: "Asia/Jerusalem", dayOffset: 1 }));
     expect(r).toMatchObject({ firstFast: "2024-03-12", lastFast: "2024-04-10", source: "offset", days: 18 });
     expect(formatCountdownText(r, "Asia/Jerusalem")).toBe(
       "18 days and 4 hours until Ramadan 1445 begins (evening of Monday 11 March 2024, Asia/Jerusalem). " +
         "Dates adjusted for a local moon sighting",
     );
-    expect(ramadanCountdown(ARTICLE_DAY, { timeZone: "UTC", dayOffset: -2 })).toMatchObject({ firstFast: "2024-03-09" });
-    expect(ramadanCountdown(ARTICLE_DAY, { timeZone: "UTC", dayOffset: 0 })).toMatchObject({ source: "umm-al-qura" });
+    expect(ramadanCountdown(ARTICLE_DAY, { timeZone: "UTC", dayOffset: -2 })).toMatchObject({
+      firstFast: "2024-03-09",
+    });
+    expect(ramadanCountdown(ARTICLE_DAY, { timeZone: "UTC", dayOffset: 0 })).toMatchObject({
+      source: "umm-al-qura",
+    });
     for (const bad of [3, -3, 1.5, Number.NaN]) {
       expectUserError(() => ramadanCountdown(ARTICLE_DAY, { timeZone: "UTC", dayOffset: bad }), "day offset");
     }
@@ -209,9 +217,9 @@ describe("ramadanCountdown", () => {
     expect(r).toMatchObject({ phase: "before", firstFast: "2024-03-10", source: "override", days: 16 });
     expect(formatCountdownText(r, "Asia/Jerusalem")).toContain("Start date set by the server");
     // The evening of 9 March is already day 1 under the override.
-    expect(ramadanCountdown(new Date("2024-03-09T16:30:00Z"), { timeZone: "Asia/Jerusalem", override })).toMatchObject(
-      { phase: "during", day: 1 },
-    );
+    expect(
+      ramadanCountdown(new Date("2024-03-09T16:30:00Z"), { timeZone: "Asia/Jerusalem", override }),
+    ).toMatchObject({ phase: "during", day: 1 });
     // A stale override does not stop next year's countdown.
     expect(ramadanCountdown(new Date("2025-01-01T00:00:00Z"), { timeZone: "UTC", override })).toMatchObject({
       hijriYear: 1446,
@@ -223,7 +231,10 @@ describe("ramadanCountdown", () => {
       "2024-06-01",
       "2024-03-11",
     );
-    expectUserError(() => ramadanCountdown(ARTICLE_DAY, { timeZone: "UTC", override: { start: "2024-3-1" } }), "2024-3-1");
+    expectUserError(
+      () => ramadanCountdown(ARTICLE_DAY, { timeZone: "UTC", override: { start: "2024-3-1" } }),
+      "2024-3-1",
+    );
   });
 
   it("rejects unknown zones with a user-facing message", () => {
@@ -248,7 +259,10 @@ describe("ramadanCountdown", () => {
             date: addDaysToLocalDate(r.firstFast, -1),
             time: EVENING_START_TIME,
           });
-          expect(localParts(r.endsAt, timeZone)).toMatchObject({ date: r.lastFast, time: EVENING_START_TIME });
+          expect(localParts(r.endsAt, timeZone)).toMatchObject({
+            date: r.lastFast,
+            time: EVENING_START_TIME,
+          });
           expect(r.endsAt.getTime()).toBeGreaterThan(ms);
           if (r.phase === "before") {
             expect(r.startsAt.getTime()).toBeGreaterThan(ms);
@@ -269,7 +283,8 @@ describe("ramadanCountdown", () => {
             expect(r.daysLeft).toBe(r.length - r.day);
             // The Islamic date (the civil date, or the next one after the evening start) is day N of Ramadan.
             const local = localParts(now, timeZone);
-            const islamicDate = local.time >= EVENING_START_TIME ? addDaysToLocalDate(local.date, 1) : local.date;
+            const islamicDate =
+              local.time >= EVENING_START_TIME ? addDaysToLocalDate(local.date, 1) : local.date;
             expect(hijri(addDaysToLocalDate(islamicDate, -dayOffset))).toEqual({
               year: r.hijriYear,
               month: 9,
@@ -327,10 +342,23 @@ describe("parseOverrideStart", () => {
   });
 
   it("rejects malformed, impossible and far-off dates", () => {
-    for (const bad of ["2024-3-11", "11/03/2024", "2024-02-30", "2023-02-29", "tomorrow", "2024-03-11T18:00"]) {
+    for (const bad of [
+      "2024-3-11",
+      "11/03/2024",
+      "2024-02-30",
+      "2023-02-29",
+      "tomorrow",
+      "2024-03-11T18:00",
+    ]) {
       expectUserError(() => parseOverrideStart(bad), "RAMADAN_START", "YYYY-MM-DD", bad);
     }
-    expectUserError(() => parseOverrideStart("2024-03-15"), "RAMADAN_START=2024-03-15", "4 days", "1445", "2024-03-11");
+    expectUserError(
+      () => parseOverrideStart("2024-03-15"),
+      "RAMADAN_START=2024-03-15",
+      "4 days",
+      "1445",
+      "2024-03-11",
+    );
     expectUserError(() => parseOverrideStart("2025-03-11"), "1446", "2025-03-01");
   });
 });
@@ -354,10 +382,18 @@ describe("validateTimeZone", () => {
 
   it("rejects offsets, abbreviations and unknown names, naming the input and an example", () => {
     for (const bad of ["+03:00", "-05:00", "UTC+3", "GMT-5", "utc +02:00", "\u221203:00"]) {
-      expectUserError(() => validateTimeZone(bad), `"${bad}"`, "Use an IANA zone such as Europe/London or Asia/Jerusalem");
+      expectUserError(
+        () => validateTimeZone(bad),
+        `"${bad}"`,
+        "Use an IANA zone such as Europe/London or Asia/Jerusalem",
+      );
     }
     for (const bad of ["EST", "pst8pdt", "Mars/Olympus", "Jerusalem", "Asia/Jerusalme"]) {
-      expectUserError(() => validateTimeZone(bad), `"${bad}"`, "Use an IANA zone such as Europe/London or Asia/Jerusalem");
+      expectUserError(
+        () => validateTimeZone(bad),
+        `"${bad}"`,
+        "Use an IANA zone such as Europe/London or Asia/Jerusalem",
+      );
     }
     expectUserError(() => validateTimeZone("  "), "Use an IANA zone");
   });
@@ -367,7 +403,8 @@ describe("validateTimeZone", () => {
       const zone = validateTimeZone(listed);
       expect(validateTimeZone(zone)).toBe(zone);
       expect(validateTimeZone(listed.toLowerCase())).toBe(zone);
-      const resolve = (z: string) => new Intl.DateTimeFormat("en", { timeZone: z }).resolvedOptions().timeZone;
+      const resolve = (z: string) =>
+        new Intl.DateTimeFormat("en", { timeZone: z }).resolvedOptions().timeZone;
       expect(resolve(zone)).toBe(resolve(listed));
     }
   });
@@ -422,7 +459,10 @@ describe("suggestTimeZones", () => {
   it("always returns valid, distinct zones with short labels showing the local time", () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("a", "asia", "amer", "new", "sao", "  ", "st_")),
+        fc.oneof(
+          fc.string({ maxLength: 30 }),
+          fc.constantFrom("a", "asia", "amer", "new", "sao", "  ", "st_"),
+        ),
         fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2036, 0, 1) }),
         (q, ms) => {
           const at = new Date(ms);

@@ -82,41 +82,73 @@ const wallReadingArb = fc.constantFrom(...ZONES).chain((zone) => {
 
 describe("zonedTimeToUtc", () => {
   it("converts ordinary wall times", () => {
-    expect(zonedTimeToUtc("2024-03-10", "18:00", "Asia/Jerusalem").toISOString()).toBe("2024-03-10T16:00:00.000Z");
-    expect(zonedTimeToUtc("2024-07-01", "18:00", "Asia/Jerusalem").toISOString()).toBe("2024-07-01T15:00:00.000Z");
+    expect(zonedTimeToUtc("2024-03-10", "18:00", "Asia/Jerusalem").toISOString()).toBe(
+      "2024-03-10T16:00:00.000Z",
+    );
+    expect(zonedTimeToUtc("2024-07-01", "18:00", "Asia/Jerusalem").toISOString()).toBe(
+      "2024-07-01T15:00:00.000Z",
+    );
     expect(zonedTimeToUtc("2024-03-10", "18:00", "UTC").toISOString()).toBe("2024-03-10T18:00:00.000Z");
     // 10 March 2024 is itself a US spring-forward day; by 18:00 New York is on EDT.
-    expect(zonedTimeToUtc("2024-03-10", "18:00", "America/New_York").toISOString()).toBe("2024-03-10T22:00:00.000Z");
-    expect(zonedTimeToUtc("2024-01-15", "09:00", "Asia/Kathmandu").toISOString()).toBe("2024-01-15T03:15:00.000Z");
-    expect(zonedTimeToUtc("2024-01-15", "09:00", "Pacific/Chatham").toISOString()).toBe("2024-01-14T19:15:00.000Z");
+    expect(zonedTimeToUtc("2024-03-10", "18:00", "America/New_York").toISOString()).toBe(
+      "2024-03-10T22:00:00.000Z",
+    );
+    expect(zonedTimeToUtc("2024-01-15", "09:00", "Asia/Kathmandu").toISOString()).toBe(
+      "2024-01-15T03:15:00.000Z",
+    );
+    expect(zonedTimeToUtc("2024-01-15", "09:00", "Pacific/Chatham").toISOString()).toBe(
+      "2024-01-14T19:15:00.000Z",
+    );
     expect(zonedTimeToUtc("2024-01-15", "00:00", "Etc/GMT+3").toISOString()).toBe("2024-01-15T03:00:00.000Z");
   });
 
   it("moves a time in a spring-forward gap to the first valid minute after it", () => {
     // America/New_York 2026-03-08: 02:00 EST → 03:00 EDT.
-    expect(zonedTimeToUtc("2026-03-08", "02:30", "America/New_York").toISOString()).toBe("2026-03-08T07:00:00.000Z");
-    expect(zonedTimeToUtc("2026-03-08", "02:00", "America/New_York").toISOString()).toBe("2026-03-08T07:00:00.000Z");
-    expect(zonedTimeToUtc("2026-03-08", "03:00", "America/New_York").toISOString()).toBe("2026-03-08T07:00:00.000Z");
-    expect(zonedTimeToUtc("2026-03-08", "01:59", "America/New_York").toISOString()).toBe("2026-03-08T06:59:00.000Z");
+    expect(zonedTimeToUtc("2026-03-08", "02:30", "America/New_York").toISOString()).toBe(
+      "2026-03-08T07:00:00.000Z",
+    );
+    expect(zonedTimeToUtc("2026-03-08", "02:00", "America/New_York").toISOString()).toBe(
+      "2026-03-08T07:00:00.000Z",
+    );
+    expect(zonedTimeToUtc("2026-03-08", "03:00", "America/New_York").toISOString()).toBe(
+      "2026-03-08T07:00:00.000Z",
+    );
+    expect(zonedTimeToUtc("2026-03-08", "01:59", "America/New_York").toISOString()).toBe(
+      "2026-03-08T06:59:00.000Z",
+    );
     // Asia/Jerusalem 2024-03-29: 02:00 → 03:00.
-    expect(localParts(zonedTimeToUtc("2024-03-29", "02:30", "Asia/Jerusalem"), "Asia/Jerusalem").time).toBe("03:00");
+    expect(localParts(zonedTimeToUtc("2024-03-29", "02:30", "Asia/Jerusalem"), "Asia/Jerusalem").time).toBe(
+      "03:00",
+    );
     // Europe/London 2025-03-30: 01:00 → 02:00.
-    expect(zonedTimeToUtc("2025-03-30", "01:30", "Europe/London").toISOString()).toBe("2025-03-30T01:00:00.000Z");
+    expect(zonedTimeToUtc("2025-03-30", "01:30", "Europe/London").toISOString()).toBe(
+      "2025-03-30T01:00:00.000Z",
+    );
     // Australia/Lord_Howe 2025-10-05: a 30-minute gap, 02:00 → 02:30.
     const lh = zonedTimeToUtc("2025-10-05", "02:15", "Australia/Lord_Howe");
     expect(localParts(lh, "Australia/Lord_Howe").time).toBe("02:30");
     expect(lh.toISOString()).toBe("2025-10-04T15:30:00.000Z");
     // Pacific/Chatham 2025-09-28: 02:45 → 03:45.
-    expect(localParts(zonedTimeToUtc("2025-09-28", "03:00", "Pacific/Chatham"), "Pacific/Chatham").time).toBe("03:45");
+    expect(localParts(zonedTimeToUtc("2025-09-28", "03:00", "Pacific/Chatham"), "Pacific/Chatham").time).toBe(
+      "03:45",
+    );
   });
 
   it("picks the first occurrence of a time repeated by a fall-back change", () => {
     // America/New_York 2026-11-01: 02:00 EDT → 01:00 EST, so 01:30 happens at 05:30Z and again at 06:30Z.
-    expect(zonedTimeToUtc("2026-11-01", "01:30", "America/New_York").toISOString()).toBe("2026-11-01T05:30:00.000Z");
-    expect(zonedTimeToUtc("2026-11-01", "01:00", "America/New_York").toISOString()).toBe("2026-11-01T05:00:00.000Z");
-    expect(zonedTimeToUtc("2026-11-01", "02:00", "America/New_York").toISOString()).toBe("2026-11-01T07:00:00.000Z");
+    expect(zonedTimeToUtc("2026-11-01", "01:30", "America/New_York").toISOString()).toBe(
+      "2026-11-01T05:30:00.000Z",
+    );
+    expect(zonedTimeToUtc("2026-11-01", "01:00", "America/New_York").toISOString()).toBe(
+      "2026-11-01T05:00:00.000Z",
+    );
+    expect(zonedTimeToUtc("2026-11-01", "02:00", "America/New_York").toISOString()).toBe(
+      "2026-11-01T07:00:00.000Z",
+    );
     // Europe/London 2025-10-26: 01:30 BST (00:30Z) before 01:30 GMT (01:30Z).
-    expect(zonedTimeToUtc("2025-10-26", "01:30", "Europe/London").toISOString()).toBe("2025-10-26T00:30:00.000Z");
+    expect(zonedTimeToUtc("2025-10-26", "01:30", "Europe/London").toISOString()).toBe(
+      "2025-10-26T00:30:00.000Z",
+    );
     // Australia/Lord_Howe 2026-04-05: 02:00 → 01:30, so 01:45 repeats after 30 minutes.
     expect(zonedTimeToUtc("2026-04-05", "01:45", "Australia/Lord_Howe").toISOString()).toBe(
       "2026-04-04T14:45:00.000Z",

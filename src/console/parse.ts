@@ -34,10 +34,14 @@ function coerce(option: ValueOption, raw: string, where: string): OptionValue {
       const n = Number(value);
       const isInt = option.type === ApplicationCommandOptionType.Integer;
       if (value === "" || !Number.isFinite(n) || (isInt && !Number.isInteger(n))) {
-        throw new UserFacingError(`${where}: '${option.name}' must be ${isInt ? "a whole number" : "a number"}.`);
+        throw new UserFacingError(
+          `${where}: '${option.name}' must be ${isInt ? "a whole number" : "a number"}.`,
+        );
       }
-      if (option.min_value !== undefined && n < option.min_value) throw new UserFacingError(`${where}: '${option.name}' must be at least ${option.min_value}.`);
-      if (option.max_value !== undefined && n > option.max_value) throw new UserFacingError(`${where}: '${option.name}' must be at most ${option.max_value}.`);
+      if (option.min_value !== undefined && n < option.min_value)
+        throw new UserFacingError(`${where}: '${option.name}' must be at least ${option.min_value}.`);
+      if (option.max_value !== undefined && n > option.max_value)
+        throw new UserFacingError(`${where}: '${option.name}' must be at most ${option.max_value}.`);
       return n;
     }
     case ApplicationCommandOptionType.Boolean:
@@ -46,10 +50,14 @@ function coerce(option: ValueOption, raw: string, where: string): OptionValue {
       throw new UserFacingError(`${where}: '${option.name}' must be true or false.`);
     case ApplicationCommandOptionType.String: {
       if (option.choices && !option.choices.some((c) => c.value === value)) {
-        throw new UserFacingError(`${where}: '${option.name}' must be one of ${option.choices.map((c) => c.value).join(", ")}.`);
+        throw new UserFacingError(
+          `${where}: '${option.name}' must be one of ${option.choices.map((c) => c.value).join(", ")}.`,
+        );
       }
       if (option.max_length !== undefined && value.length > option.max_length) {
-        throw new UserFacingError(`${where}: '${option.name}' is ${value.length} characters; the limit is ${option.max_length}.`);
+        throw new UserFacingError(
+          `${where}: '${option.name}' is ${value.length} characters; the limit is ${option.max_length}.`,
+        );
       }
       return value;
     }
@@ -71,7 +79,9 @@ export function parseLine(line: string, commands: readonly Command[]): ParsedLin
   let rest = head[2] ?? "";
   const command = chatCommands(commands).find((c) => c.data.name === name);
   if (!command) {
-    const known = chatCommands(commands).map((c) => `/${c.data.name}`).join(", ");
+    const known = chatCommands(commands)
+      .map((c) => `/${c.data.name}`)
+      .join(", ");
     throw new UserFacingError(`Unknown command /${name}. Commands: ${known}.`);
   }
   let subcommand: string | null = null;
@@ -81,7 +91,9 @@ export function parseLine(line: string, commands: readonly Command[]): ParsedLin
     const sub = /^(\S+)\s*([\s\S]*)$/.exec(rest);
     const found = subcommands.find((o) => o.name === sub?.[1]?.toLowerCase());
     if (!sub || !found) {
-      throw new UserFacingError(`/${name} needs one of: ${subcommands.map((o) => o.name).join(", ")} (for example /${name} ${subcommands[0]?.name ?? ""}).`);
+      throw new UserFacingError(
+        `/${name} needs one of: ${subcommands.map((o) => o.name).join(", ")} (for example /${name} ${subcommands[0]?.name ?? ""}).`,
+      );
     }
     subcommand = found.name;
     rest = sub[2] ?? "";
@@ -94,15 +106,25 @@ export function parseLine(line: string, commands: readonly Command[]): ParsedLin
   const spans: { name: string; start: number; valueStart: number }[] = [];
   for (const match of marker ? rest.matchAll(marker) : []) {
     const start = (match.index ?? 0) + (match[1]?.length ?? 0);
-    spans.push({ name: (match[2] ?? "").toLowerCase(), start, valueStart: start + (match[2]?.length ?? 0) + 1 });
+    spans.push({
+      name: (match[2] ?? "").toLowerCase(),
+      start,
+      valueStart: start + (match[2]?.length ?? 0) + 1,
+    });
   }
   const parsed = new Map<string, OptionValue>();
   const leading = rest.slice(0, spans[0]?.start ?? rest.length).trim();
   if (leading.length > 0) {
     const stray = /^([\w-]+):/.exec(leading);
-    if (stray) throw new UserFacingError(`${where}: unknown option '${stray[1]}'. Usage: ${usage(name, subcommand, valueOptions)}`);
+    if (stray)
+      throw new UserFacingError(
+        `${where}: unknown option '${stray[1]}'. Usage: ${usage(name, subcommand, valueOptions)}`,
+      );
     const target = valueOptions.find((o) => o.required && o.type === ApplicationCommandOptionType.String);
-    if (!target) throw new UserFacingError(`${where}: unexpected text '${leading}'. Usage: ${usage(name, subcommand, valueOptions)}`);
+    if (!target)
+      throw new UserFacingError(
+        `${where}: unexpected text '${leading}'. Usage: ${usage(name, subcommand, valueOptions)}`,
+      );
     parsed.set(target.name, coerce(target, leading, where));
   }
   spans.forEach((span, index) => {
@@ -115,7 +137,9 @@ export function parseLine(line: string, commands: readonly Command[]): ParsedLin
   });
   for (const option of valueOptions) {
     if (option.required && !parsed.has(option.name)) {
-      throw new UserFacingError(`${where}: '${option.name}' is required. Usage: ${usage(name, subcommand, valueOptions)}`);
+      throw new UserFacingError(
+        `${where}: '${option.name}' is required. Usage: ${usage(name, subcommand, valueOptions)}`,
+      );
     }
   }
   return { command, subcommand, options: parsed };

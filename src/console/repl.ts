@@ -47,7 +47,9 @@ export async function runConsole(ctx: BotContext, io: ConsoleIo): Promise<number
     if (io.interactive) io.output.write("talks-bot> ");
   };
   if (io.interactive) {
-    io.output.write("Type a slash command as in Discord (/help lists them), or just a question. /quit leaves.\n");
+    io.output.write(
+      "Type a slash command as in Discord (/help lists them), or just a question. /quit leaves.\n",
+    );
   }
   prompt();
   for await (const line of lines) {

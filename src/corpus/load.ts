@@ -19,7 +19,9 @@ const isoDate = z
     }),
   );
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: "must be lowercase letters, digits and dashes" });
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, { message: "must be lowercase letters, digits and dashes" });
 const nonEmpty = z.string().trim().min(1, { message: "must not be empty" });
 
 const articleMeta = z.strictObject({
@@ -70,7 +72,8 @@ function zodProblem(file: string, error: z.ZodError): CorpusError {
   const field = issue ? fieldName(issue.path) : "(file)";
   let message = issue?.message ?? "is invalid";
   if (issue?.code === "invalid_type" && issue.input === undefined) message = "is required";
-  if (issue?.code === "unrecognized_keys") return new CorpusError(`corpus: ${file}: unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}`);
+  if (issue?.code === "unrecognized_keys")
+    return new CorpusError(`corpus: ${file}: unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}`);
   return new CorpusError(`corpus: ${file}: '${field}' ${message}`);
 }
 
@@ -80,7 +83,8 @@ function parseBody(file: string, articleId: string, body: string, dateline: stri
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
   if (dateline !== undefined) {
-    if (lines[0] !== dateline) throw new CorpusError(`corpus: ${file}: body must start with the dateline '${dateline}'`);
+    if (lines[0] !== dateline)
+      throw new CorpusError(`corpus: ${file}: body must start with the dateline '${dateline}'`);
     lines.shift();
   }
   const notes: string[] = [];
@@ -98,7 +102,9 @@ export function parseArticle(file: string, source: string): Article {
   try {
     parsed = matter(source);
   } catch (error) {
-    throw new CorpusError(`corpus: ${file}: front matter is not valid YAML (${(error as Error).message.split("\n")[0]})`);
+    throw new CorpusError(
+      `corpus: ${file}: front matter is not valid YAML (${(error as Error).message.split("\n")[0]})`,
+    );
   }
   if (Object.keys(parsed.data).length === 0) throw new CorpusError(`corpus: ${file}: missing front matter`);
   const meta = articleMeta.safeParse(parsed.data);
@@ -157,24 +163,36 @@ function parseStatusCard(file: string, data: unknown, articles: ReadonlyMap<stri
   const parsed = statusFile.safeParse(data);
   if (!parsed.success) throw zodProblem(file, parsed.error);
   const card = parsed.data;
-  if (!articles.has(card.article)) throw new CorpusError(`corpus: ${file}: 'article' names unknown article '${card.article}'`);
+  if (!articles.has(card.article))
+    throw new CorpusError(`corpus: ${file}: 'article' names unknown article '${card.article}'`);
   const sections = card.sections.map((section, s) => ({
     heading: section.heading,
     points: section.points.map((point, p) => {
       const where = `sections.${s}.points.${p}`;
       const articleId = point.cite.article ?? card.article;
       const article = articles.get(articleId);
-      if (!article) throw new CorpusError(`corpus: ${file}: '${where}.cite.article' names unknown article '${articleId}'`);
+      if (!article)
+        throw new CorpusError(
+          `corpus: ${file}: '${where}.cite.article' names unknown article '${articleId}'`,
+        );
       for (const number of point.cite.paragraphs) {
         if (paragraphText(article, number) === undefined) {
-          throw new CorpusError(`corpus: ${file}: '${where}.cite.paragraphs' has ${number}, but ${article.id} has ${article.paragraphs.length} paragraphs`);
+          throw new CorpusError(
+            `corpus: ${file}: '${where}.cite.paragraphs' has ${number}, but ${article.id} has ${article.paragraphs.length} paragraphs`,
+          );
         }
       }
       const cited = point.cite.paragraphs.map((n) => paragraphText(article, n) ?? "");
       if (!cited.some((text) => text.includes(point.evidence))) {
-        throw new CorpusError(`corpus: ${file}: '${where}.evidence' does not occur verbatim in ${article.id} paragraph(s) ${point.cite.paragraphs.join(", ")}`);
+        throw new CorpusError(
+          `corpus: ${file}: '${where}.evidence' does not occur verbatim in ${article.id} paragraph(s) ${point.cite.paragraphs.join(", ")}`,
+        );
       }
-      return { text: point.text, evidence: point.evidence, cite: { articleId, paragraphs: point.cite.paragraphs } };
+      return {
+        text: point.text,
+        evidence: point.evidence,
+        cite: { articleId, paragraphs: point.cite.paragraphs },
+      };
     }),
   }));
   return { id: card.id, asOf: card.as_of, file, sections };
@@ -195,13 +213,19 @@ export function loadCorpus(dir: string = DEFAULT_CORPUS_DIR): Corpus {
     const file = relative(dir, path);
     const article = parseArticle(file, readFileSync(path, "utf8"));
     const existing = byId.get(article.id);
-    if (existing) throw new CorpusError(`corpus: ${file}: 'id' ${article.id} is already used by ${existing.file}`);
+    if (existing)
+      throw new CorpusError(`corpus: ${file}: 'id' ${article.id} is already used by ${existing.file}`);
     byId.set(article.id, article);
   }
-  if (byId.size === 0) throw new CorpusError(`corpus: ${relative(process.cwd(), dir) || dir}: no articles found in articles/*.md`);
+  if (byId.size === 0)
+    throw new CorpusError(
+      `corpus: ${relative(process.cwd(), dir) || dir}: no articles found in articles/*.md`,
+    );
 
   const aliasPath = join(dir, "aliases.yaml");
-  const aliases = existsSync(aliasPath) ? parseAliases("aliases.yaml", readYaml("aliases.yaml", aliasPath)) : { entries: new Map() };
+  const aliases = existsSync(aliasPath)
+    ? parseAliases("aliases.yaml", readYaml("aliases.yaml", aliasPath))
+    : { entries: new Map() };
 
   const cards = listFiles(join(dir, "status"), [".yaml", ".yml"]).map((path) => {
     const file = relative(dir, path);
@@ -215,9 +239,17 @@ export function loadCorpus(dir: string = DEFAULT_CORPUS_DIR): Corpus {
 
   return {
     dir,
-    articles: newestFirst([...byId.values()], (a) => a.published, (a) => a.id),
+    articles: newestFirst(
+      [...byId.values()],
+      (a) => a.published,
+      (a) => a.id,
+    ),
     aliases,
-    statusCards: newestFirst(cards, (c) => c.asOf, (c) => c.id),
+    statusCards: newestFirst(
+      cards,
+      (c) => c.asOf,
+      (c) => c.id,
+    ),
   };
 }
 

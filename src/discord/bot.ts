@@ -1,5 +1,5 @@
-import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { Client, Events, GatewayIntentBits, type RESTOptions, Routes } from "discord.js";
 import { createContext } from "../app.js";
 import type { BotContext } from "../command.js";
@@ -48,7 +48,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { config, logger } = options;
   const now = options.now ?? (() => new Date());
   const ownsStorage = options.storage === undefined;
-  const storage = options.storage ?? SqliteStorage.open(config.databasePath);
+  const storage =
+    options.storage ?? SqliteStorage.open(config.databasePath, { clock: () => now().getTime() });
   const leaseOwner = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const lease = await storage.acquireLease(leaseOwner, LEASE_TTL_MS, Date.now());
   if (!lease.acquired) {
@@ -78,24 +79,37 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     send: async (channelId, body) => {
       const { allowedMentions, embeds, content, components: _components, flags: _flags, ...rest } = body;
       return (await client.rest.post(Routes.channelMessages(channelId), {
-        body: { ...rest, content, embeds, allowed_mentions: { parse: allowedMentions.parse, roles: allowedMentions.roles ?? [] } },
+        body: {
+          ...rest,
+          content,
+          embeds,
+          allowed_mentions: { parse: allowedMentions.parse, roles: allowedMentions.roles ?? [] },
+        },
       })) as { id: string };
     },
   });
   const route = createRouter(ctx, options.router);
   client.on(Events.InteractionCreate, (interaction) => {
-    route(interaction).catch((error: unknown) => logger.error({ err: error, interactionId: interaction.id }, "interaction router failed"));
+    route(interaction).catch((error: unknown) =>
+      logger.error({ err: error, interactionId: interaction.id }, "interaction router failed"),
+    );
   });
   client.on(Events.GuildDelete, (guild) => {
     // An unavailable guild is an outage, not a removal: keep its reminder.
     if (!guild.available) return;
     storage.deleteGuild(guild.id).then(
       (removed) => removed && logger.info({ guildId: guild.id }, "left guild; its reminder was removed"),
-      (error: unknown) => logger.error({ err: error, guildId: guild.id }, "could not remove the reminder of a guild the bot left"),
+      (error: unknown) =>
+        logger.error(
+          { err: error, guildId: guild.id },
+          "could not remove the reminder of a guild the bot left",
+        ),
     );
   });
   client.on(Events.Error, (error) => logger.error({ err: error }, "discord client error"));
-  client.on(Events.ShardDisconnect, (event, id) => logger.warn({ shardId: id, code: event.code }, "gateway disconnected"));
+  client.on(Events.ShardDisconnect, (event, id) =>
+    logger.warn({ shardId: id, code: event.code }, "gateway disconnected"),
+  );
   client.on(Events.ShardResume, (id, replayed) => logger.info({ shardId: id, replayed }, "gateway resumed"));
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   const renew = setInterval(() => {
@@ -122,7 +136,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     await stop();
     throw error;
   }
-  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, shard: [shardId, shardCount] }, "connected to Discord");
+  logger.info(
+    { user: client.user?.tag, guilds: client.guilds.cache.size, shard: [shardId, shardCount] },
+    "connected to Discord",
+  );
   if (options.schedule ?? true) {
     scheduler.start();
     // Catch up at once after a restart instead of waiting for the next minute.

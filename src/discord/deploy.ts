@@ -4,7 +4,8 @@ import { loadCommands } from "../command.js";
 import type { Config } from "../config.js";
 
 /** Exactly what the bot needs: reminders post an embed in a channel. Replies to commands need nothing. */
-export const BOT_PERMISSIONS = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks;
+export const BOT_PERMISSIONS =
+  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks;
 
 /** The link a server admin opens to add the bot, with the `bot` and `applications.commands` scopes. */
 export function inviteUrl(clientId: string): string {
@@ -25,9 +26,18 @@ export async function deployCommands(config: Config, out: Writable): Promise<num
   if (!token || !clientId) throw new Error("deploy: DISCORD_TOKEN and DISCORD_CLIENT_ID are required");
   const commands = await loadCommands();
   const rest = new REST(apiUrl ? { api: apiUrl } : {}).setToken(token);
-  const route = guildId ? Routes.applicationGuildCommands(clientId, guildId) : Routes.applicationCommands(clientId);
-  const registered = (await rest.put(route, { body: commands.map((c) => c.data) })) as { name: string; type?: number }[];
-  const names = registered.map((c) => (c.type === undefined || c.type === 1 ? `/${c.name}` : `“${c.name}” (menu)`));
-  out.write(`Registered ${registered.length} command(s) ${guildId ? `to guild ${guildId}` : "globally (can take up to an hour to appear)"}: ${names.join(", ")}\n`);
+  const route = guildId
+    ? Routes.applicationGuildCommands(clientId, guildId)
+    : Routes.applicationCommands(clientId);
+  const registered = (await rest.put(route, { body: commands.map((c) => c.data) })) as {
+    name: string;
+    type?: number;
+  }[];
+  const names = registered.map((c) =>
+    c.type === undefined || c.type === 1 ? `/${c.name}` : `“${c.name}” (menu)`,
+  );
+  out.write(
+    `Registered ${registered.length} command(s) ${guildId ? `to guild ${guildId}` : "globally (can take up to an hour to appear)"}: ${names.join(", ")}\n`,
+  );
   return 0;
 }

@@ -62,8 +62,10 @@ export function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
     let longestLength = 0;
     for (const embed of kept) {
       const slots: { get: () => string; set: (v: string) => void }[] = [];
-      if (embed.description) slots.push({ get: () => embed.description ?? "", set: (v) => (embed.description = v) });
-      for (const field of embed.fields ?? []) slots.push({ get: () => field.value, set: (v) => (field.value = v) });
+      if (embed.description)
+        slots.push({ get: () => embed.description ?? "", set: (v) => (embed.description = v) });
+      for (const field of embed.fields ?? [])
+        slots.push({ get: () => field.value, set: (v) => (field.value = v) });
       for (const slot of slots) {
         if (slot.get().length > longestLength) {
           longest = slot;
@@ -81,13 +83,31 @@ export function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
 function button(action: ReplyAction): ButtonBuilder[] {
   switch (action.kind) {
     case "more-sources":
-      return [new ButtonBuilder().setCustomId(`ask:more:${action.key}`).setLabel("More sources").setStyle(ButtonStyle.Secondary)];
+      return [
+        new ButtonBuilder()
+          .setCustomId(`ask:more:${action.key}`)
+          .setLabel("More sources")
+          .setStyle(ButtonStyle.Secondary),
+      ];
     case "post-publicly":
-      return [new ButtonBuilder().setCustomId(`ask:public:${action.key}`).setLabel("Post publicly").setStyle(ButtonStyle.Primary)];
+      return [
+        new ButtonBuilder()
+          .setCustomId(`ask:public:${action.key}`)
+          .setLabel("Post publicly")
+          .setStyle(ButtonStyle.Primary),
+      ];
     case "feedback":
       return [
-        new ButtonBuilder().setCustomId(`ask:up:${action.key}`).setLabel("Helpful").setEmoji("👍").setStyle(ButtonStyle.Secondary),
-        new ButtonBuilder().setCustomId(`ask:down:${action.key}`).setLabel("Not helpful").setEmoji("👎").setStyle(ButtonStyle.Secondary),
+        new ButtonBuilder()
+          .setCustomId(`ask:up:${action.key}`)
+          .setLabel("Helpful")
+          .setEmoji("👍")
+          .setStyle(ButtonStyle.Secondary),
+        new ButtonBuilder()
+          .setCustomId(`ask:down:${action.key}`)
+          .setLabel("Not helpful")
+          .setEmoji("👎")
+          .setStyle(ButtonStyle.Secondary),
       ];
   }
 }
@@ -97,7 +117,10 @@ export function toDiscordMessage(reply: Reply, options: { withComponents?: boole
   const buttons = (options.withComponents ?? true) ? (reply.actions ?? []).flatMap(button).slice(0, 5) : [];
   const message: DiscordMessage = {
     embeds: fitEmbeds(reply.cards.map(toEmbed)),
-    components: buttons.length > 0 ? [new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(buttons)] : [],
+    components:
+      buttons.length > 0
+        ? [new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(buttons)]
+        : [],
     allowedMentions: {
       parse: [],
       ...(reply.mentionUserId ? { users: [reply.mentionUserId] } : {}),

@@ -5,8 +5,8 @@ import {
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
   type Interaction,
-  MessageFlags,
   type MessageContextMenuCommandInteraction,
+  MessageFlags,
   type RepliableInteraction,
 } from "discord.js";
 import type { BotContext, Command, Invocation, OptionValue } from "../command.js";
@@ -23,11 +23,18 @@ export interface RouterOptions {
 
 type CommandInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction;
 
-function flattenOptions(data: readonly CommandInteractionOption[]): { subcommand: string | null; options: Map<string, OptionValue> } {
+function flattenOptions(data: readonly CommandInteractionOption[]): {
+  subcommand: string | null;
+  options: Map<string, OptionValue>;
+} {
   let subcommand: string | null = null;
   let list = data;
   const first = data[0];
-  if (first && (first.type === ApplicationCommandOptionType.Subcommand || first.type === ApplicationCommandOptionType.SubcommandGroup)) {
+  if (
+    first &&
+    (first.type === ApplicationCommandOptionType.Subcommand ||
+      first.type === ApplicationCommandOptionType.SubcommandGroup)
+  ) {
     subcommand = first.name;
     list = first.options ?? [];
     const nested = list[0];
@@ -92,10 +99,13 @@ function commandKey(type: number | undefined, name: string): string {
 function errorMessage(error: unknown, interactionId: string): DiscordMessage {
   if (error instanceof UserFacingError) return toDiscordMessage(notice(error.message));
   return toDiscordMessage(
-    notice(`Something went wrong on my side and it has been logged (reference ${interactionId}). Please try again in a moment.`, {
-      title: "Sorry",
-      tone: "warning",
-    }),
+    notice(
+      `Something went wrong on my side and it has been logged (reference ${interactionId}). Please try again in a moment.`,
+      {
+        title: "Sorry",
+        tone: "warning",
+      },
+    ),
   );
 }
 
@@ -111,7 +121,9 @@ function hideOption(interaction: CommandInteraction): boolean {
  */
 export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
   const ackDeadlineMs = options.ackDeadlineMs ?? 2000;
-  const commands = new Map<string, Command>(ctx.commands.map((c) => [commandKey(c.data.type, c.data.name), c]));
+  const commands = new Map<string, Command>(
+    ctx.commands.map((c) => [commandKey(c.data.type, c.data.name), c]),
+  );
 
   async function runCommand(interaction: CommandInteraction, command: Command): Promise<void> {
     if (command.execute) {
@@ -119,14 +131,21 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
       return;
     }
     const invocation = invocationOf(interaction);
-    if (command.defer) await interaction.deferReply(hideOption(interaction) ? { flags: MessageFlags.Ephemeral } : {});
+    if (command.defer)
+      await interaction.deferReply(hideOption(interaction) ? { flags: MessageFlags.Ephemeral } : {});
     const running = Promise.resolve().then(() => command.run?.(invocation, ctx));
     // Discord drops an interaction not acknowledged within 3 s: a slow command gets a deferral first.
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<"late">((resolve) => {
       timer = setTimeout(() => resolve("late"), ackDeadlineMs);
     });
-    const first = await Promise.race([running.then(() => "done" as const, () => "done" as const), deadline]);
+    const first = await Promise.race([
+      running.then(
+        () => "done" as const,
+        () => "done" as const,
+      ),
+      deadline,
+    ]);
     clearTimeout(timer);
     if (first === "late" && !interaction.deferred && !interaction.replied) {
       await interaction.deferReply(hideOption(interaction) ? { flags: MessageFlags.Ephemeral } : {});
@@ -136,11 +155,22 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
     await respond(interaction, toDiscordMessage(reply));
   }
 
-  async function autocomplete(interaction: AutocompleteInteraction, command: Command | undefined): Promise<void> {
+  async function autocomplete(
+    interaction: AutocompleteInteraction,
+    command: Command | undefined,
+  ): Promise<void> {
     const focused = interaction.options.getFocused(true);
-    const choices = command?.autocomplete?.({ name: focused.name, value: String(focused.value ?? "") }, invocationOf(interaction), ctx) ?? [];
+    const choices =
+      command?.autocomplete?.(
+        { name: focused.name, value: String(focused.value ?? "") },
+        invocationOf(interaction),
+        ctx,
+      ) ?? [];
     await interaction.respond(
-      choices.slice(0, LIMITS.choices).map((c) => ({ name: truncate(c.name, LIMITS.choiceName) || "…", value: c.value.slice(0, LIMITS.choiceValue) })),
+      choices.slice(0, LIMITS.choices).map((c) => ({
+        name: truncate(c.name, LIMITS.choiceName) || "…",
+        value: c.value.slice(0, LIMITS.choiceValue),
+      })),
     );
   }
 
@@ -162,7 +192,10 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
       } else if (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand()) {
         name = interaction.commandName;
         const command = commands.get(commandKey(interaction.commandType, interaction.commandName));
-        if (!command) throw new UserFacingError("I don't know that command any more. The server's command list may be out of date.");
+        if (!command)
+          throw new UserFacingError(
+            "I don't know that command any more. The server's command list may be out of date.",
+          );
         await runCommand(interaction, command);
       } else if (interaction.isButton()) {
         name = `button:${interaction.customId.split(":").slice(0, 2).join(":")}`;
@@ -172,17 +205,27 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
       }
     } catch (error) {
       outcome = error instanceof UserFacingError ? "user-error" : "error";
-      if (outcome === "error") ctx.logger.error({ err: error, interactionId: interaction.id, command: name }, "command failed");
+      if (outcome === "error")
+        ctx.logger.error({ err: error, interactionId: interaction.id, command: name }, "command failed");
       if (interaction.isAutocomplete()) {
         if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
       } else if (interaction.isRepliable()) {
         await respond(interaction, errorMessage(error, interaction.id)).catch((replyError: unknown) => {
-          ctx.logger.warn({ err: replyError, interactionId: interaction.id, command: name }, "could not deliver the error reply");
+          ctx.logger.warn(
+            { err: replyError, interactionId: interaction.id, command: name },
+            "could not deliver the error reply",
+          );
         });
       }
     } finally {
       ctx.logger.info(
-        { interactionId: interaction.id, command: name, guildId: interaction.guildId, latencyMs: Math.round(performance.now() - started), outcome },
+        {
+          interactionId: interaction.id,
+          command: name,
+          guildId: interaction.guildId,
+          latencyMs: Math.round(performance.now() - started),
+          outcome,
+        },
         "interaction",
       );
     }

@@ -38,7 +38,10 @@ export function countdownFor(
  * or re-sent request is dropped by Discord (`enforce_nonce`) instead of posting twice. At most 25 chars.
  */
 export function reminderNonce(guildId: string, localDate: string): string {
-  return createHash("sha256").update(`talks-bot:reminder:${guildId}:${localDate}`).digest("base64url").slice(0, 25);
+  return createHash("sha256")
+    .update(`talks-bot:reminder:${guildId}:${localDate}`)
+    .digest("base64url")
+    .slice(0, 25);
 }
 
 /** One point of the status card per day, in turn, so the daily post says something new each day. */
@@ -47,7 +50,8 @@ export function pointOfTheDay(corpus: Corpus, localDate: string, markup: Markup)
   if (!card) return undefined;
   const points = card.sections.flatMap((section) => section.points);
   if (points.length === 0) return undefined;
-  const index = ((daysBetweenLocalDates("2000-01-01", localDate) % points.length) + points.length) % points.length;
+  const index =
+    ((daysBetweenLocalDates("2000-01-01", localDate) % points.length) + points.length) % points.length;
   const point = points[index];
   if (!point) return undefined;
   const article = findArticle(corpus, point.cite.articleId);
@@ -71,12 +75,11 @@ export function reminderPost(input: ReminderPostInput): Reply {
   const base = countdownView(input.corpus, result, input.timeZone, input.markup);
   const [card] = base.cards;
   const point = pointOfTheDay(input.corpus, input.localDate, input.markup);
-  const calendar =
-    input.settings.startOverride
-      ? `This server counts from a first fast on ${formatDate(input.settings.startOverride)} (local moon sighting).`
-      : input.settings.dayOffset
-        ? `This server shifts the calendar by ${input.settings.dayOffset > 0 ? "+" : ""}${input.settings.dayOffset} day(s) (local moon sighting).`
-        : undefined;
+  const calendar = input.settings.startOverride
+    ? `This server counts from a first fast on ${formatDate(input.settings.startOverride)} (local moon sighting).`
+    : input.settings.dayOffset
+      ? `This server shifts the calendar by ${input.settings.dayOffset > 0 ? "+" : ""}${input.settings.dayOffset} day(s) (local moon sighting).`
+      : undefined;
   const fields = [
     ...(card?.fields ?? []).filter((f) => f.name !== "Why it matters"),
     ...(point ? [{ name: "From the coverage", value: truncate(point, LIMITS.fieldValue) }] : []),

@@ -2,11 +2,11 @@ import { DiscordAPIError, HTTPError } from "discord.js";
 import { type ScheduledTask, schedule } from "node-cron";
 import type { Config } from "../config.js";
 import type { Corpus } from "../corpus/types.js";
+import { type DiscordMessage, toDiscordMessage } from "../discord/render.js";
 import type { Logger } from "../logger.js";
 import type { Reminder, ShardFilter, Storage } from "../storage/types.js";
 import { localParts } from "../time.js";
 import { discordMarkup } from "../views/markup.js";
-import { type DiscordMessage, toDiscordMessage } from "../discord/render.js";
 import { evaluateDue, slotAfterLocalDate } from "./due.js";
 import { reminderNonce, reminderPost } from "./post.js";
 
@@ -22,8 +22,13 @@ const PAUSING_CODES: ReadonlyMap<number, string> = new Map([
 const NONCE_WINDOW_MS = 4 * 60_000;
 /** How many posts are in flight at once; discord.js's queue paces them to the global rate limit. */
 const CONCURRENCY = 16;
+/** Due reminders read per tick; more wait for the next minute (their grace window covers that). */
+const BATCH = 2000;
 
-export type SendMessage = (channelId: string, body: DiscordMessage & { nonce: string; enforce_nonce: true }) => Promise<{ id: string }>;
+export type SendMessage = (
+  channelId: string,
+  body: DiscordMessage & { nonce: string; enforce_nonce: true },
+) => Promise<{ id: string }>;
 
 export interface SchedulerOptions {
   readonly storage: Storage;
@@ -49,7 +54,8 @@ function describe(error: unknown): { pause?: string; message: string } {
   if (error instanceof DiscordAPIError) {
     const reason = typeof error.code === "number" ? PAUSING_CODES.get(error.code) : undefined;
     if (reason) return { pause: reason, message: reason };
-    if (error.status === 403 || error.status === 404) return { pause: `${error.status}: ${error.message}`, message: error.message };
+    if (error.status === 403 || error.status === 404)
+      return { pause: `${error.status}: ${error.message}`, message: error.message };
     return { message: `Discord answered ${error.status}: ${error.message}` };
   }
   if (error instanceof HTTPError) return { message: `Discord answered ${error.status}` };
@@ -100,7 +106,11 @@ export class ReminderScheduler {
     const report: TickReport = { posted: [], skipped: [], paused: [], failed: [] };
     let due: Reminder[];
     try {
-      due = await this.options.storage.dueReminders(this.options.now().getTime(), this.options.shard());
+      due = await this.options.storage.dueReminders(
+        this.options.now().getTime(),
+        this.options.shard(),
+        BATCH,
+      );
     } catch (error) {
       this.options.logger.warn({ err: error }, "reminders: could not read due reminders; retrying next tick");
       return report;
@@ -111,7 +121,10 @@ export class ReminderScheduler {
         const reminder = due[next++];
         if (!reminder) continue;
         const outcome = await this.#process(reminder).catch((error: unknown) => {
-          this.options.logger.error({ err: error, guildId: reminder.guildId }, "reminders: unexpected failure");
+          this.options.logger.error(
+            { err: error, guildId: reminder.guildId },
+            "reminders: unexpected failure",
+          );
           return "failed" as const;
         });
         if (outcome !== "none") report[outcome].push(reminder.guildId);
@@ -131,20 +144,33 @@ export class ReminderScheduler {
     let skippedDays = 0;
     // A long outage can leave several slots behind: skip each missed day, post the current one if in grace.
     for (let guard = 0; guard < 400; guard++) {
-      const decision = evaluateDue({ now, slotAt, slotLocalDate: slotDate, graceMs: Math.max(1, config.reminderGraceMs) });
+      const decision = evaluateDue({
+        now,
+        slotAt,
+        slotLocalDate: slotDate,
+        graceMs: Math.max(1, config.reminderGraceMs),
+      });
       if (decision.action === "wait") {
         if (skippedDays === 0) return "none";
         await storage.setNextDueAt(guildId, slotAt.getTime(), reminder.revision);
         return "skipped";
       }
       if (decision.action === "post") break;
-      logger.warn({ guildId, localDate: slotDate, lateByMinutes: Math.round(decision.lateByMs / 60_000) }, "reminders: slot missed beyond the grace window; skipping that day");
+      logger.warn(
+        { guildId, localDate: slotDate, lateByMinutes: Math.round(decision.lateByMs / 60_000) },
+        "reminders: slot missed beyond the grace window; skipping that day",
+      );
       skippedDays++;
       const following = slotAfterLocalDate(slotDate, time, timeZone);
       slotAt = following.at;
       slotDate = following.localDate;
     }
-    const advance = () => storage.setNextDueAt(guildId, slotAfterLocalDate(slotDate, time, timeZone).at.getTime(), reminder.revision);
+    const advance = () =>
+      storage.setNextDueAt(
+        guildId,
+        slotAfterLocalDate(slotDate, time, timeZone).at.getTime(),
+        reminder.revision,
+      );
 
     const claim = await storage.claimPost(guildId, slotDate, reminderNonce(guildId, slotDate));
     if (claim.status === "inactive") return "none";
@@ -155,7 +181,10 @@ export class ReminderScheduler {
     if (claim.status === "pending" && now.getTime() - claim.claimedAt > NONCE_WINDOW_MS) {
       // The earlier attempt may have reached Discord, and its nonce no longer protects a re-send:
       // at most once wins over a duplicate.
-      logger.warn({ guildId, localDate: slotDate }, "reminders: an earlier post was never confirmed and is too old to re-send safely; skipping the day");
+      logger.warn(
+        { guildId, localDate: slotDate },
+        "reminders: an earlier post was never confirmed and is too old to re-send safely; skipping the day",
+      );
       await advance();
       return "skipped";
     }
@@ -171,7 +200,11 @@ export class ReminderScheduler {
     });
     const message = toDiscordMessage(reply, { withComponents: false });
     try {
-      const sent = await this.options.send(reminder.channelId, { ...message, nonce: claim.nonce, enforce_nonce: true });
+      const sent = await this.options.send(reminder.channelId, {
+        ...message,
+        nonce: claim.nonce,
+        enforce_nonce: true,
+      });
       await storage.markPosted(guildId, slotDate, sent.id, reminder.channelId);
       await advance();
       logger.info({ guildId, localDate: slotDate, messageId: sent.id }, "reminders: posted");
@@ -181,7 +214,10 @@ export class ReminderScheduler {
       if (problem.pause) {
         await storage.releaseClaim(guildId, slotDate);
         await storage.pauseReminder(guildId, problem.pause);
-        logger.warn({ guildId, reason: problem.pause }, "reminders: paused until a moderator runs /reminders set");
+        logger.warn(
+          { guildId, reason: problem.pause },
+          "reminders: paused until a moderator runs /reminders set",
+        );
         return "paused";
       }
       if (error instanceof DiscordAPIError || error instanceof HTTPError) {

@@ -95,12 +95,6 @@ interface PostRow {
   channel_id: string | null;
 }
 
-interface VoteRow {
-  article_id: string;
-  paragraph: number;
-  helpful: number;
-}
-
 interface TotalRow {
   question_key: string;
   article_id: string;
@@ -122,10 +116,9 @@ interface LeaseRow {
  */
 export class SqliteStorage implements Storage {
   private readonly now: () => number;
-  private readonly statements;
+  private readonly statements: Statements;
   private readonly claimTx;
   private readonly markTx;
-  private readonly feedbackTx;
   private readonly leaseTx;
 
   /**
@@ -184,10 +177,16 @@ export class SqliteStorage implements Storage {
       if (existing !== undefined) {
         // Counting the retry is a write: on a full or read-only disk it fails, and the caller does not re-send.
         const attempts = s.bumpAttempts.get(guildId, localDate);
-        return { status: "pending", nonce: existing.nonce, attempts: attempts ?? existing.attempts + 1 };
+        return {
+          status: "pending",
+          nonce: existing.nonce,
+          attempts: attempts ?? existing.attempts + 1,
+          claimedAt: existing.claimed_at,
+        };
       }
-      s.insertClaim.run(guildId, localDate, nonce, this.now());
-      return { status: "claimed", nonce, attempts: 1 };
+      const claimedAt = this.now();
+      s.insertClaim.run(guildId, localDate, nonce, claimedAt);
+      return { status: "claimed", nonce, attempts: 1, claimedAt };
     });
 
     this.markTx = db.transaction(
@@ -202,28 +201,6 @@ export class SqliteStorage implements Storage {
         return true;
       },
     );
-
-    this.feedbackTx = db.transaction((vote: FeedbackVote): void => {
-      const previous = s.getVote.get(vote.questionKey, vote.userId);
-      const helpful = vote.helpful ? 1 : 0;
-      if (
-        previous !== undefined &&
-        previous.article_id === vote.articleId &&
-        previous.paragraph === vote.paragraph &&
-        previous.helpful === helpful
-      ) {
-        // Same vote again (a double click): no write, and the time of the real vote is kept.
-        return;
-      }
-      s.upsertVote.run({
-        questionKey: vote.questionKey,
-        userId: vote.userId,
-        articleId: vote.articleId,
-        paragraph: vote.paragraph,
-        helpful,
-        now: this.now(),
-      });
-    });
 
     this.leaseTx = db.transaction((ownerId: string, ttlMs: number, now: number): LeaseResult => {
       const expiresAt = now + ttlMs;
@@ -401,7 +378,14 @@ export class SqliteStorage implements Storage {
         throw new RangeError(`storage: paragraph must be a positive integer, got ${vote.paragraph}`);
       }
       checkSnowflake("userId", vote.userId);
-      return this.feedbackTx.immediate(vote);
+      this.statements.upsertVote.run({
+        questionKey: vote.questionKey,
+        userId: vote.userId,
+        articleId: vote.articleId,
+        paragraph: vote.paragraph,
+        helpful: vote.helpful ? 1 : 0,
+        now: this.now(),
+      });
     });
   }
 
@@ -448,6 +432,10 @@ export class SqliteStorage implements Storage {
    * Uses SQLite's online backup from this connection, so the copy is consistent and includes what is still in
    * the WAL (copying the `.db` file alone would miss it). Writes go to a temporary file renamed over `path` at
    * the end, so a crash mid-backup never leaves a half-written file under the final name.
+   *
+   * The copy runs in steps between other work. Writes through this storage are applied to the copy as they
+   * happen, but a write by another connection (another process) restarts it from the first page, so run
+   * backups through the bot's own storage rather than a second process while the bot is busy.
    */
   async backup(path: string): Promise<void> {
     if (!this.db.open) throw new StorageError("storage: backup: the database is closed", undefined);
@@ -511,6 +499,8 @@ function configure(db: Database.Database): void {
   db.pragma("journal_size_limit = 67108864");
   runMigrations(db);
 }
+
+type Statements = ReturnType<typeof prepareStatements>;
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -596,9 +586,6 @@ function prepareStatements(db: Database.Database) {
       "SELECT * FROM posts WHERE guild_id = ? AND state = 'sent' ORDER BY local_date DESC LIMIT 1",
     ),
 
-    getVote: db.prepare<[string, string], VoteRow>(
-      "SELECT article_id, paragraph, helpful FROM feedback_votes WHERE question_key = ? AND user_id = ?",
-    ),
     upsertVote: db.prepare<{
       questionKey: string;
       userId: string;
@@ -611,7 +598,9 @@ function prepareStatements(db: Database.Database) {
       VALUES (@questionKey, @userId, @articleId, @paragraph, @helpful, @now)
       ON CONFLICT (question_key, user_id) DO UPDATE SET
         article_id = excluded.article_id, paragraph = excluded.paragraph,
-        helpful = excluded.helpful, voted_at = excluded.voted_at`),
+        helpful = excluded.helpful, voted_at = excluded.voted_at
+      -- The same vote again (a double click) writes nothing and keeps the time of the real vote.
+      WHERE article_id <> excluded.article_id OR paragraph <> excluded.paragraph OR helpful <> excluded.helpful`),
     feedbackTotals: db.prepare<[], TotalRow>(`
       SELECT question_key, article_id, paragraph,
         SUM(helpful) AS helpful, COUNT(*) - SUM(helpful) AS not_helpful

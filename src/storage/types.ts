@@ -74,7 +74,13 @@ export interface ShardFilter {
  * - `inactive`: the reminder was removed, disabled or paused since it was found due; do not send.
  */
 export type ClaimResult =
-  | { readonly status: "claimed" | "pending"; readonly nonce: string; readonly attempts: number }
+  | {
+      readonly status: "claimed" | "pending";
+      readonly nonce: string;
+      readonly attempts: number;
+      /** When the post was first claimed (the clock's epoch ms): how old a pending send may be. */
+      readonly claimedAt: number;
+    }
   | { readonly status: "already-sent"; readonly nonce: string; readonly messageId: string }
   | { readonly status: "inactive" };
 
@@ -147,7 +153,8 @@ export interface Storage {
   setNextDueAt(guildId: string, nextDueAt: number | null, ifRevision?: number): Promise<boolean>;
   /**
    * Enabled, unpaused reminders of guilds owned by `shard` whose `nextDueAt <= now`, earliest first, at most
-   * `limit` (default: all). Served from an index.
+   * `limit` (default: all). Served from an index; pass a limit near what one tick can post, since reading
+   * every guild after a long outage costs time in row reads, not in the search.
    */
   dueReminders(now: number, shard: ShardFilter, limit?: number): Promise<Reminder[]>;
 

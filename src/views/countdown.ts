@@ -39,7 +39,12 @@ function sourceNote(result: CountdownResult): string {
 }
 
 /** The countdown card; during Ramadan it says which day it is. */
-export function countdownView(corpus: Corpus, result: CountdownResult, timeZone: string, markup: Markup): Reply {
+export function countdownView(
+  corpus: Corpus,
+  result: CountdownResult,
+  timeZone: string,
+  markup: Markup,
+): Reply {
   const fields: { name: string; value: string }[] = [];
   let title: string;
   let description: string;
@@ -52,6 +57,12 @@ export function countdownView(corpus: Corpus, result: CountdownResult, timeZone:
   }
   const context = deadlineContext(corpus, markup);
   if (context) fields.push({ name: "Why it matters", value: truncate(context, LIMITS.fieldValue) });
-  const card: Card = { title, description, fields, footer: `${sourceNote(result)} · time zone ${timeZone}`, tone: "info" };
+  const card: Card = {
+    title,
+    description,
+    fields,
+    footer: `${sourceNote(result)} · time zone ${timeZone}`,
+    tone: "info",
+  };
   return { cards: [card] };
 }

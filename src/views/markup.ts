@@ -20,7 +20,11 @@ export const discordMarkup: Markup = {
   timestamp: (at, style) =>
     time(
       at,
-      style === "relative" ? TimestampStyles.RelativeTime : style === "date" ? TimestampStyles.LongDate : TimestampStyles.LongDateTime,
+      style === "relative"
+        ? TimestampStyles.RelativeTime
+        : style === "date"
+          ? TimestampStyles.LongDate
+          : TimestampStyles.LongDateTime,
     ),
   link: (label, url) => `[${label}](${url})`,
   userMention: (userId) => `<@${userId}>`,
@@ -52,5 +56,10 @@ export const textMarkup: Markup = {
 /** "22 February 2024" for an ISO date or an instant. */
 export function formatDate(value: string | Date, timeZone = "UTC"): string {
   const at = typeof value === "string" ? new Date(`${value}T12:00:00Z`) : value;
-  return new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "long", year: "numeric" }).format(at);
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(at);
 }

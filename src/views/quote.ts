@@ -16,20 +16,42 @@ function quoteField(corpus: Corpus, quote: Quote, markup: Markup) {
 }
 
 /** Quotes found for a speaker and/or topic, or a helpful miss ("did you mean"). */
-export function quoteView(corpus: Corpus, match: QuoteMatch, query: { speaker?: string | undefined; topic?: string | undefined }, markup: Markup): Reply {
-  const asked = [query.speaker ? `speaker “${query.speaker}”` : "", query.topic ? `topic “${query.topic}”` : ""].filter(Boolean).join(" and ");
+export function quoteView(
+  corpus: Corpus,
+  match: QuoteMatch,
+  query: { speaker?: string | undefined; topic?: string | undefined },
+  markup: Markup,
+): Reply {
+  const asked = [
+    query.speaker ? `speaker “${query.speaker}”` : "",
+    query.topic ? `topic “${query.topic}”` : "",
+  ]
+    .filter(Boolean)
+    .join(" and ");
   if (match.status === "unknown-speaker") {
     const suggestions = match.didYouMean.map((s) => markup.bold(markup.escape(s.label)));
     const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.join(" or ")}?` : "";
     return {
       ephemeral: true,
-      cards: [{ title: "Speaker not found", tone: "notice", description: `Nobody called “${markup.escape(match.input)}” is quoted in the coverage.${hint}` }],
+      cards: [
+        {
+          title: "Speaker not found",
+          tone: "notice",
+          description: `Nobody called “${markup.escape(match.input)}” is quoted in the coverage.${hint}`,
+        },
+      ],
     };
   }
   if (match.status !== "found" || match.quotes.length === 0) {
     return {
       ephemeral: true,
-      cards: [{ title: "No quotes found", tone: "notice", description: `The coverage has no direct quote for ${markup.escape(asked || "that")}. Try /quote without a topic, or /ask.` }],
+      cards: [
+        {
+          title: "No quotes found",
+          tone: "notice",
+          description: `The coverage has no direct quote for ${markup.escape(asked || "that")}. Try /quote without a topic, or /ask.`,
+        },
+      ],
     };
   }
   const shown = match.quotes.slice(0, SHOWN);

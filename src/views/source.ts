@@ -14,7 +14,9 @@ export function paragraphLabel(paragraphs: readonly number[]): string {
 
 /** One citation line: outlet, title (linked when the corpus has a URL), date, paragraph(s). */
 export function citation(article: Article, paragraphs: readonly number[], markup: Markup): string {
-  const title = article.url ? markup.link(markup.escape(article.title), article.url) : `“${markup.escape(article.title)}”`;
+  const title = article.url
+    ? markup.link(markup.escape(article.title), article.url)
+    : `“${markup.escape(article.title)}”`;
   return `${markup.escape(article.source)}, ${title}, ${publishedLabel(article)}, ${paragraphLabel(paragraphs)}`;
 }
 

@@ -8,15 +8,28 @@ import { citation, findArticle, paragraphLabel } from "./source.js";
 export function statusView(corpus: Corpus, markup: Markup): Reply {
   const card: StatusCard | undefined = corpus.statusCards[0];
   if (!card) {
-    return { ephemeral: true, cards: [{ title: "Where the talks stand", description: "No status card is available yet." }] };
+    return {
+      ephemeral: true,
+      cards: [{ title: "Where the talks stand", description: "No status card is available yet." }],
+    };
   }
   const articleIds = [...new Set(card.sections.flatMap((s) => s.points.map((p) => p.cite.articleId)))];
   const sources = articleIds
     .map((id) => findArticle(corpus, id))
     .filter((a) => a !== undefined)
     .map((a) => {
-      const cited = [...new Set(card.sections.flatMap((s) => s.points.filter((p) => p.cite.articleId === a.id).flatMap((p) => p.cite.paragraphs)))];
-      return citation(a, cited.sort((x, y) => x - y), markup);
+      const cited = [
+        ...new Set(
+          card.sections.flatMap((s) =>
+            s.points.filter((p) => p.cite.articleId === a.id).flatMap((p) => p.cite.paragraphs),
+          ),
+        ),
+      ];
+      return citation(
+        a,
+        cited.sort((x, y) => x - y),
+        markup,
+      );
     });
   const multipleArticles = articleIds.length > 1;
   return {

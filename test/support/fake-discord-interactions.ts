@@ -76,8 +76,17 @@ export const opt = {
   /** A channel (id); `data.resolved.channels` carries the app's permissions in it. */
   channel: (id: string): TypedOption => ({ kind: "typed-option", type: OptionKind.Channel, value: id }),
   role: (id: string): TypedOption => ({ kind: "typed-option", type: OptionKind.Role, value: id }),
-  mentionable: (id: string): TypedOption => ({ kind: "typed-option", type: OptionKind.Mentionable, value: id }),
-  attachment: (file: { filename: string; size?: number; contentType?: string; url?: string }): TypedOption => {
+  mentionable: (id: string): TypedOption => ({
+    kind: "typed-option",
+    type: OptionKind.Mentionable,
+    value: id,
+  }),
+  attachment: (file: {
+    filename: string;
+    size?: number;
+    contentType?: string;
+    url?: string;
+  }): TypedOption => {
     const id = snowflake();
     return {
       kind: "typed-option",
@@ -185,7 +194,11 @@ export class InteractionBuilder {
    * A slash command (type 2, data.type 1). `path` is the command name, optionally followed by a
    * subcommand (`"config channel"`) or a group and subcommand (`"config set time"`).
    */
-  command(path: string, options: CommandOptions = {}, ctx: InteractionContextOptions = {}): InteractionPayload {
+  command(
+    path: string,
+    options: CommandOptions = {},
+    ctx: InteractionContextOptions = {},
+  ): InteractionPayload {
     const base = this.base(InteractionKind.ApplicationCommand, ctx);
     base.data = this.commandData(path, options, base, undefined);
     return base;
@@ -301,8 +314,7 @@ export class InteractionBuilder {
 
   /** The fields every interaction carries, for a guild channel or a DM. */
   private base(type: number, ctx: InteractionContextOptions): InteractionPayload {
-    const user = ctx.user?.id ? makeUser({ ...this.host.defaultUser, ...ctx.user, id: ctx.user.id }) : undefined;
-    const invoker = user ?? this.host.defaultUser;
+    const invoker = this.invoker(ctx);
     const common = {
       id: snowflake(),
       application_id: this.host.applicationId,
@@ -350,8 +362,9 @@ export class InteractionBuilder {
       ctx.appPermissions !== undefined
         ? toPermissionBits(ctx.appPermissions)
         : computePermissions(guild, this.host.botUser.id, channel, { implicit: false });
-    const member: FakeMember = known ? { ...known, roles: [...roles] } : makeMember(invoker, roles);
-    const { user: memberUser, ...memberRest } = member;
+    const { user: _replaced, ...member }: FakeMember = known
+      ? { ...known, roles: [...roles] }
+      : makeMember(invoker, roles);
     return {
       ...common,
       guild_id: guild.id,
@@ -359,11 +372,23 @@ export class InteractionBuilder {
       guild_locale: ctx.guildLocale ?? guild.preferred_locale,
       channel_id: channel.id,
       channel: partialChannel(channel),
-      member: { ...memberRest, user: { ...memberUser, ...(user ?? {}) }, permissions: memberPermissions.toString() },
+      member: { ...member, user: invoker, permissions: memberPermissions.toString() },
       app_permissions: appPermissions.toString(),
       authorizing_integration_owners: { "0": guild.id },
       context: 0,
     };
+  }
+
+  /** The invoking user: the default test user, or a known member, with the test's overrides. */
+  private invoker(ctx: InteractionContextOptions): FakeUser {
+    const given = ctx.user;
+    if (!given) return this.host.defaultUser;
+    const id = given.id ?? this.host.defaultUser.id;
+    let known: FakeUser | undefined = id === this.host.defaultUser.id ? this.host.defaultUser : undefined;
+    if (!known && !ctx.dm && !ctx.userInstall) {
+      known = this.host.guild(ctx.guildId).members.find((m) => m.user.id === id)?.user;
+    }
+    return makeUser({ ...known, ...given, id });
   }
 
   private commandData(
@@ -383,7 +408,11 @@ export class InteractionBuilder {
       const groupSchema = schema?.find((o) => o.name === group);
       schema = groupSchema?.options?.find((o) => o.name === sub)?.options;
       wrap = (leaf) => [
-        { name: group, type: OptionKind.SubcommandGroup, options: [{ name: sub, type: OptionKind.Subcommand, options: leaf }] },
+        {
+          name: group,
+          type: OptionKind.SubcommandGroup,
+          options: [{ name: sub, type: OptionKind.Subcommand, options: leaf }],
+        },
       ];
     } else if (rest.length === 1) {
       const [sub] = rest as [string];
@@ -546,10 +575,7 @@ function commandId(name: string, type: number): string {
   return id;
 }
 
-function bucket(
-  resolved: Record<string, Record<string, unknown>>,
-  key: string,
-): Record<string, unknown> {
+function bucket(resolved: Record<string, Record<string, unknown>>, key: string): Record<string, unknown> {
   let map = resolved[key];
   if (!map) {
     map = {};
@@ -563,7 +589,11 @@ function typed(
   declared: number | undefined,
 ): { type: number; value: string | number | boolean; attachment?: Record<string, unknown> } {
   if (typeof input === "object") {
-    return { type: input.type, value: input.value, ...(input.attachment ? { attachment: input.attachment } : {}) };
+    return {
+      type: input.type,
+      value: input.value,
+      ...(input.attachment ? { attachment: input.attachment } : {}),
+    };
   }
   if (declared !== undefined) return { type: declared, value: input };
   if (typeof input === "boolean") return { type: OptionKind.Boolean, value: input };

@@ -631,7 +631,12 @@ export interface FormErrors {
   [field: string]: FormErrors | { code: string; message: string }[];
 }
 
-function addError(errors: FormErrors, path: readonly (string | number)[], code: string, message: string): void {
+function addError(
+  errors: FormErrors,
+  path: readonly (string | number)[],
+  code: string,
+  message: string,
+): void {
   let node: FormErrors = errors;
   for (const key of path) {
     const existing = node[String(key)];
@@ -661,7 +666,8 @@ function maxLength(
     addError(errors, path, "STRING_TYPE_CONVERT", "Could not interpret value as string.");
     return;
   }
-  if (value.length > max) addError(errors, path, "BASE_TYPE_MAX_LENGTH", `Must be ${max} or fewer in length.`);
+  if (value.length > max)
+    addError(errors, path, "BASE_TYPE_MAX_LENGTH", `Must be ${max} or fewer in length.`);
   if (value.length < min) {
     addError(errors, path, "BASE_TYPE_MIN_LENGTH", `Must be ${min} or more in length.`);
   }
@@ -781,7 +787,11 @@ export function resolveMentions(
   content: string,
   allowed: AllowedMentions | undefined | null,
   defaults: DefaultMentionParse,
-  context: { guild?: FakeGuild; mayMentionEveryone: boolean; lookupUser: (id: string) => FakeUser | undefined },
+  context: {
+    guild?: FakeGuild;
+    mayMentionEveryone: boolean;
+    lookupUser: (id: string) => FakeUser | undefined;
+  },
 ): MentionResult {
   const parse = new Set(allowed ? (allowed.parse ?? []) : defaults);
   const userIds = new Set(allowed?.users ?? []);

@@ -1,0 +1,66 @@
+/** Someone quoted in the coverage: a named person, an organisation, or an anonymous source as described. */
+export interface Speaker {
+  /** Stable slug: the name for people and organisations, the description plus an article tag for anonymous sources. */
+  readonly key: string;
+  /** Full name as printed ("Majed Al-Ansari"), or the organisation ("US"); null for anonymous sources. */
+  readonly name: string | null;
+  /** Title or position as printed ("Qatari Foreign Ministry spokesman"); null when the coverage gives none. */
+  readonly role: string | null;
+  /** How to present the speaker: "Majed Al-Ansari, Qatari Foreign Ministry spokesman", or the description. */
+  readonly label: string;
+  /** Other ways the coverage refers to the speaker: the surname, the core of a description ("diplomat"). */
+  readonly aliases: readonly string[];
+}
+
+/**
+ * One direct quotation. `text` is copied verbatim from between the quotation marks; only a dangling
+ * comma (or semicolon, colon) that belongs to the surrounding sentence is left out.
+ */
+export interface Quote {
+  /** `<articleId>#p<paragraph>-q<n>`, n counting quotes within the paragraph from 1. */
+  readonly id: string;
+  readonly articleId: string;
+  readonly paragraph: number;
+  readonly text: string;
+  /** `statement`: a spoken or written sentence; `phrase`: a word or fragment quoted inside the reporter's sentence. */
+  readonly kind: "statement" | "phrase";
+  readonly speaker: Speaker;
+}
+
+/** A speaker's or topic's lookup result. */
+export type QuoteMatch =
+  | {
+      readonly status: "found";
+      /** Statements before phrases, best match first. */
+      readonly quotes: readonly Quote[];
+      /** The speakers the query matched (empty for topic-only queries). */
+      readonly speakers: readonly Speaker[];
+    }
+  | {
+      readonly status: "unknown-speaker";
+      readonly input: string;
+      /** Quoted speakers whose name, surname or role is close to the input; may be empty. */
+      readonly didYouMean: readonly Speaker[];
+    }
+  | {
+      readonly status: "no-quotes";
+      /**
+       * `not-quoted`: the speaker appears in the coverage but is never quoted directly.
+       * `no-topic-match`: nothing quoted (by the matched speakers, if any) is about the topic.
+       */
+      readonly reason: "not-quoted" | "no-topic-match";
+      readonly speakers: readonly Speaker[];
+      readonly topic: string | null;
+    };
+
+/** A lookup by speaker, topic or both; empty strings count as absent. */
+export interface QuoteQuery {
+  readonly speaker?: string | undefined;
+  readonly topic?: string | undefined;
+}
+
+/** One autocomplete choice, within Discord's 100-character limits. */
+export interface SpeakerChoice {
+  readonly name: string;
+  readonly value: string;
+}
