@@ -50,8 +50,11 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const ownsStorage = options.storage === undefined;
   const storage =
     options.storage ?? SqliteStorage.open(config.databasePath, { clock: () => now().getTime() });
+  const [shardId, shardCount] = options.shard ?? [0, 1];
   const leaseOwner = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
-  const lease = await storage.acquireLease(leaseOwner, LEASE_TTL_MS, Date.now());
+  // One process per shard: a second process for the same shard would answer every interaction twice.
+  const leaseName = shardCount > 1 ? `bot:shard:${shardId}/${shardCount}` : "bot";
+  const lease = await storage.acquireLease(leaseOwner, LEASE_TTL_MS, Date.now(), leaseName);
   if (!lease.acquired) {
     if (ownsStorage) await storage.close();
     throw new AlreadyRunningError(
@@ -60,7 +63,6 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   }
   const base = await createContext({ config, logger, now, storage });
   const ctx = options.override ? options.override(base) : base;
-  const [shardId, shardCount] = options.shard ?? [0, 1];
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
@@ -113,7 +115,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   client.on(Events.ShardResume, (id, replayed) => logger.info({ shardId: id, replayed }, "gateway resumed"));
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   const renew = setInterval(() => {
-    storage.renewLease(leaseOwner, LEASE_TTL_MS, Date.now()).then(
+    storage.renewLease(leaseOwner, LEASE_TTL_MS, Date.now(), leaseName).then(
       (ok) => ok || logger.error("lost the single-instance lease to another process"),
       (error: unknown) => logger.warn({ err: error }, "could not renew the single-instance lease"),
     );
@@ -126,7 +128,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     clearInterval(renew);
     await scheduler.stop();
     await client.destroy();
-    await storage.releaseLease(leaseOwner).catch(() => false);
+    await storage.releaseLease(leaseOwner, leaseName).catch(() => false);
     if (ownsStorage) await storage.close();
   };
   try {

@@ -52,7 +52,8 @@ export const DUE_REMINDERS_SQL = `
   ORDER BY next_due_at
   LIMIT @limit`;
 
-const LEASE_NAME = "bot";
+/** The lease a process takes unless it names one (a sharded deployment takes one per shard). */
+const DEFAULT_LEASE = "bot";
 /** Discord's nonce limit. */
 const MAX_NONCE_LENGTH = 25;
 /** Error texts come from Discord and stack traces; a cap keeps rows and `/status` output bounded. */
@@ -202,17 +203,19 @@ export class SqliteStorage implements Storage {
       },
     );
 
-    this.leaseTx = db.transaction((ownerId: string, ttlMs: number, now: number): LeaseResult => {
-      const expiresAt = now + ttlMs;
-      if (s.acquireLease.run({ name: LEASE_NAME, ownerId, now, expiresAt }).changes > 0) {
-        return { acquired: true, expiresAt };
-      }
-      const holder = s.getLease.get(LEASE_NAME);
-      if (holder === undefined) {
-        throw new StorageError("storage: acquireLease: lease row vanished inside a transaction", undefined);
-      }
-      return { acquired: false, holder: holder.owner_id, expiresAt: holder.expires_at };
-    });
+    this.leaseTx = db.transaction(
+      (name: string, ownerId: string, ttlMs: number, now: number): LeaseResult => {
+        const expiresAt = now + ttlMs;
+        if (s.acquireLease.run({ name, ownerId, now, expiresAt }).changes > 0) {
+          return { acquired: true, expiresAt };
+        }
+        const holder = s.getLease.get(name);
+        if (holder === undefined) {
+          throw new StorageError("storage: acquireLease: lease row vanished inside a transaction", undefined);
+        }
+        return { acquired: false, holder: holder.owner_id, expiresAt: holder.expires_at };
+      },
+    );
   }
 
   upsertReminder(input: ReminderUpsert): Promise<Reminder> {
@@ -408,24 +411,22 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  acquireLease(ownerId: string, ttlMs: number, now: number): Promise<LeaseResult> {
+  acquireLease(ownerId: string, ttlMs: number, now: number, name = DEFAULT_LEASE): Promise<LeaseResult> {
     return this.call("acquireLease", () => {
       checkLeaseArgs(ownerId, ttlMs, now);
-      return this.leaseTx.immediate(ownerId, ttlMs, now);
+      return this.leaseTx.immediate(name, ownerId, ttlMs, now);
     });
   }
 
-  renewLease(ownerId: string, ttlMs: number, now: number): Promise<boolean> {
+  renewLease(ownerId: string, ttlMs: number, now: number, name = DEFAULT_LEASE): Promise<boolean> {
     return this.call("renewLease", () => {
       checkLeaseArgs(ownerId, ttlMs, now);
-      return (
-        this.statements.renewLease.run({ name: LEASE_NAME, ownerId, expiresAt: now + ttlMs }).changes > 0
-      );
+      return this.statements.renewLease.run({ name, ownerId, expiresAt: now + ttlMs }).changes > 0;
     });
   }
 
-  releaseLease(ownerId: string): Promise<boolean> {
-    return this.call("releaseLease", () => this.statements.releaseLease.run(LEASE_NAME, ownerId).changes > 0);
+  releaseLease(ownerId: string, name = DEFAULT_LEASE): Promise<boolean> {
+    return this.call("releaseLease", () => this.statements.releaseLease.run(name, ownerId).changes > 0);
   }
 
   /**

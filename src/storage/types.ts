@@ -178,11 +178,11 @@ export interface Storage {
    * Takes the single-instance lease if it is free, already ours, or expired (`expiresAt <= now`: the holder
    * crashed). The holder must renew before `ttlMs` runs out.
    */
-  acquireLease(ownerId: string, ttlMs: number, now: number): Promise<LeaseResult>;
+  acquireLease(ownerId: string, ttlMs: number, now: number, name?: string): Promise<LeaseResult>;
   /** Extends our lease; false means another process has taken it and this one must stop. */
-  renewLease(ownerId: string, ttlMs: number, now: number): Promise<boolean>;
+  renewLease(ownerId: string, ttlMs: number, now: number, name?: string): Promise<boolean>;
   /** Gives the lease up on clean shutdown; false when it was not ours. */
-  releaseLease(ownerId: string): Promise<boolean>;
+  releaseLease(ownerId: string, name?: string): Promise<boolean>;
 
   /** Writes a consistent copy of the whole database to `path`, safe while the bot keeps writing. */
   backup(path: string): Promise<void>;

@@ -28,7 +28,7 @@ export interface AskViewOptions {
 
 /** The answer card: the best sentence(s), the paragraph they come from, and the citation. */
 export function askView(corpus: Corpus, answer: Answer, markup: Markup, options: AskViewOptions = {}): Reply {
-  const title = truncate(answer.question.replace(/\s+/g, " "), LIMITS.title);
+  const title = truncate(markup.escape(answer.question.replace(/\s+/g, " ")), LIMITS.title);
   const mention = options.mentionUserId
     ? `${markup.userMention(options.mentionUserId)}, here is what the coverage says.`
     : undefined;

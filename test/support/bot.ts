@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import type { BotContext } from "../../src/command.js";
+import { loadConfig } from "../../src/config.js";
+import { type RunningBot, startBot } from "../../src/discord/bot.js";
+import { deployCommands } from "../../src/discord/deploy.js";
+import type { RouterOptions } from "../../src/discord/router.js";
+import { createLogger } from "../../src/logger.js";
+import type { FakeDiscord } from "./fake-discord.js";
+
+/** A clock the test moves by hand; the bot, its scheduler and its storage all read it. */
+export class TestClock {
+  constructor(private at: number) {}
+  now = (): Date => new Date(this.at);
+  set(iso: string | number): void {
+    this.at = typeof iso === "number" ? iso : Date.parse(iso);
+  }
+  advance(ms: number): void {
+    this.at += ms;
+  }
+}
+
+export interface TestBotOptions {
+  readonly env?: Record<string, string>;
+  readonly clock?: TestClock;
+  readonly databasePath?: string;
+  readonly router?: RouterOptions;
+  readonly override?: (ctx: BotContext) => BotContext;
+  readonly shard?: readonly [number, number];
+  readonly deploy?: boolean;
+}
+
+export interface TestBot extends RunningBot {
+  /** Every JSON log line the bot wrote, parsed. */
+  readonly logs: Record<string, unknown>[];
+  readonly databasePath: string;
+}
+
+/** A temp folder for a test's database files, removed by `cleanup()`. */
+export function tempDir(): { path: string; cleanup(): void } {
+  const path = mkdtempSync(join(tmpdir(), "talks-bot-test-"));
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export function botEnv(
+  fake: FakeDiscord,
+  databasePath: string,
+  env: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DISCORD_TOKEN: fake.token,
+    DISCORD_CLIENT_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+    DATABASE_PATH: databasePath,
+    LOG_LEVEL: "debug",
+    ASK_COOLDOWN_SECONDS: "0",
+    ...env,
+  };
+}
+
+/**
+ * Registers the commands (as `npm run deploy:commands` does), then starts the real bot, in process, against
+ * the fake Discord, with the clock and database the test chooses.
+ */
+export async function startTestBot(fake: FakeDiscord, options: TestBotOptions = {}): Promise<TestBot> {
+  const databasePath = options.databasePath ?? join(tempDir().path, "talks-bot.db");
+  const config = loadConfig(botEnv(fake, databasePath, options.env), { requireDiscord: true });
+  if (options.deploy ?? true) await deployCommands(config, new PassThrough());
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    level: "debug",
+    secrets: [fake.token],
+    write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
+  });
+  const bot = await startBot({
+    config,
+    logger,
+    ...(options.clock ? { now: options.clock.now } : {}),
+    ...(options.router ? { router: options.router } : {}),
+    ...(options.override ? { override: options.override } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
+    schedule: false,
+    rest: { timeout: 2000, retries: 2 },
+  });
+  return Object.assign(bot, { logs, databasePath });
+}
+
+/** A token of the shape Discord issues, so the bot's config check accepts it. */
+export const TEST_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB";
+
+/** Every message body the bot sent: interaction callbacks with a message, webhook edits and follow-ups, channel posts. */
+export function sentMessages(fake: FakeDiscord): { route: string; body: Record<string, unknown> }[] {
+  const out: { route: string; body: Record<string, unknown> }[] = [];
+  for (const request of fake.requests) {
+    const body = request.body as Record<string, unknown> | undefined;
+    if (!body || typeof body !== "object") continue;
+    if (request.route.endsWith("/callback")) {
+      const type = body.type as number;
+      const data = body.data as Record<string, unknown> | undefined;
+      if ((type === 4 || type === 7) && data) out.push({ route: request.route, body: data });
+    } else if (
+      request.route.includes("/webhooks/") &&
+      request.method !== "DELETE" &&
+      request.method !== "GET"
+    ) {
+      out.push({ route: request.route, body });
+    } else if (request.route === "POST /channels/:id/messages") {
+      out.push({ route: request.route, body });
+    }
+  }
+  return out;
+}
