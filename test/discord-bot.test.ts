@@ -8,7 +8,6 @@ import { PassThrough } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { deployCommands } from "../src/discord/deploy.js";
-import type { AnswerEngine } from "../src/search/engine.js";
 import { botEnv, sentMessages, startTestBot, TEST_TOKEN, type TestBot, tempDir } from "./support/bot.js";
 import { type FakeDiscord, startFakeDiscord } from "./support/fake-discord.js";
 
@@ -169,7 +168,7 @@ describe("/ask", () => {
     const reply = await fake.command("ask", {
       question:
         "@everyone @here <@&123456789012345678> <@111111111111111111> **who** is [mediating](https://evil.example)?",
-      mention: { type: 6, value: target },
+      mention: target,
     });
     expect(reply.data.allowed_mentions).toEqual({ parse: [], users: [target] });
     expect(reply.data.content).toBe(`<@${target}>, here is what the coverage says.`);
