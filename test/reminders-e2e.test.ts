@@ -1,0 +1,336 @@
+/**
+ * Daily reminders end to end: a moderator sets them by interaction, the test's clock passes the slot, and
+ * the real scheduler posts through the fake Discord exactly once, through restarts, errors and DST.
+ */
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { SqliteStorage } from "../src/storage/sqlite.js";
+import { startTestBot, TEST_TOKEN, type TestBot, TestClock, tempDir } from "./support/bot.js";
+import { type FakeDiscord, guildIdForShard, startFakeDiscord } from "./support/fake-discord.js";
+
+let fake: FakeDiscord | undefined;
+const bots: TestBot[] = [];
+const dirs: { cleanup(): void }[] = [];
+const MOD = { permissions: ["ManageGuild", "ViewChannel", "SendMessages"] as const };
+
+afterEach(async () => {
+  for (const bot of bots.splice(0)) await bot.stop();
+  await fake?.close();
+  fake = undefined;
+  for (const dir of dirs.splice(0)) dir.cleanup();
+});
+
+async function setup(startAt: string, env: Record<string, string> = {}) {
+  const clock = new TestClock(Date.parse(startAt));
+  fake = await startFakeDiscord({ token: TEST_TOKEN, heartbeatIntervalMs: 500 });
+  const dir = tempDir();
+  dirs.push(dir);
+  const databasePath = join(dir.path, "bot.db");
+  const bot = await startTestBot(fake, { clock, databasePath, env });
+  bots.push(bot);
+  const general = fake.findChannel("general");
+  return { fake, bot, clock, general, databasePath };
+}
+
+const posts = (f: FakeDiscord, channelId: string) =>
+  f.requests.filter((r) => r.route === "POST /channels/:id/messages" && r.params.id === channelId);
+const text = (reply: { data: { embeds?: unknown[]; content?: string } }) => JSON.stringify(reply.data);
+
+describe("/reminders set and the daily post", () => {
+  it("posts exactly once at the slot, through a second tick and a restart", async () => {
+    const { fake, bot, clock, general, databasePath } = await setup("2026-03-01T04:00:00Z");
+    const set = await fake.command(
+      "reminders set",
+      { channel: general.id, time: "07:00", timezone: "asia/jerusalem" },
+      MOD,
+    );
+    expect(set.ephemeral).toBe(true);
+    // 07:00 in Jerusalem (UTC+2 in early March) is 05:00 UTC.
+    expect(text(set)).toContain(`<t:${Date.parse("2026-03-01T05:00:00Z") / 1000}:F>`);
+    expect(text(set)).toContain("Asia/Jerusalem");
+
+    clock.set("2026-03-01T04:59:00Z");
+    expect((await bot.scheduler.tick()).posted).toEqual([]);
+    clock.set("2026-03-01T05:00:20Z");
+    expect((await bot.scheduler.tick()).posted).toEqual([fake.guild().id]);
+    expect((await bot.scheduler.tick()).posted).toEqual([]);
+    const [post] = posts(fake, general.id);
+    const body = post?.body as {
+      nonce: string;
+      enforce_nonce: boolean;
+      allowed_mentions: unknown;
+      embeds: { title: string; fields: { name: string; value: string }[] }[];
+    };
+    expect(body.enforce_nonce).toBe(true);
+    expect(body.nonce.length).toBeLessThanOrEqual(25);
+    expect(body.allowed_mentions).toEqual({ parse: [], roles: [] });
+    // 1 March 2026 is during Ramadan 1447 (first fast 18 February).
+    expect(body.embeds[0]?.title).toBe("Daily countdown: Day 12 of Ramadan 1447");
+    expect(body.embeds[0]?.fields.find((f) => f.name === "From the coverage")?.value).toMatch(
+      /¶\d+ · as of 22 February 2024$/,
+    );
+
+    await bot.stop();
+    bots.splice(bots.indexOf(bot), 1);
+    clock.set("2026-03-01T05:03:00Z");
+    const restarted = await startTestBot(fake, { clock, databasePath, deploy: false });
+    bots.push(restarted);
+    expect((await restarted.scheduler.tick()).posted).toEqual([]);
+    expect(posts(fake, general.id)).toHaveLength(1);
+
+    const shown = await fake.command("reminders show", {}, MOD);
+    expect(text(shown)).toContain("Active");
+    expect(text(shown)).toContain(`https://discord.com/channels/${fake.guild().id}/${general.id}/`);
+    expect(text(shown)).toContain(`<t:${Date.parse("2026-03-02T05:00:00Z") / 1000}:F>`);
+
+    clock.set("2026-03-02T05:00:00Z");
+    expect((await restarted.scheduler.tick()).posted).toEqual([fake.guild().id]);
+    expect(posts(fake, general.id)).toHaveLength(2);
+  });
+
+  it("pings the configured role and no one else", async () => {
+    const { fake, bot, clock, general } = await setup("2026-12-01T06:00:00Z");
+    const role = fake.guild().roles.find((r) => r.id !== fake?.guild().id);
+    expect(role).toBeDefined();
+    await fake.command(
+      "reminders set",
+      { channel: general.id, time: "08:00", timezone: "UTC", role: role?.id ?? "" },
+      MOD,
+    );
+    clock.set("2026-12-01T08:00:00Z");
+    await bot.scheduler.tick();
+    const body = posts(fake, general.id)[0]?.body as { content: string; allowed_mentions: unknown };
+    expect(body.content).toBe(`<@&${role?.id}>`);
+    expect(body.allowed_mentions).toEqual({ parse: [], roles: [role?.id] });
+  });
+
+  it("catches up within the grace window after downtime, and skips the day beyond it", async () => {
+    const { fake, bot, clock, general } = await setup("2026-12-01T06:00:00Z", {
+      REMINDER_GRACE_MINUTES: "120",
+    });
+    await fake.command("reminders set", { channel: general.id, time: "07:00", timezone: "UTC" }, MOD);
+    clock.set("2026-12-01T08:30:00Z"); // 90 minutes late: inside the grace window
+    expect((await bot.scheduler.tick()).posted).toHaveLength(1);
+    clock.set("2026-12-02T09:30:00Z"); // 150 minutes late: the day is skipped, and logged
+    expect((await bot.scheduler.tick()).skipped).toHaveLength(1);
+    expect(posts(fake, general.id)).toHaveLength(1);
+    expect(bot.logs.some((l) => String(l.msg).includes("skipping that day"))).toBe(true);
+    clock.set("2026-12-03T07:00:00Z");
+    expect((await bot.scheduler.tick()).posted).toHaveLength(1);
+  });
+
+  it("posts once at the first valid minute when the time falls in a spring-forward gap", async () => {
+    const { fake, bot, clock, general } = await setup("2026-03-08T04:00:00Z");
+    await fake.command(
+      "reminders set",
+      { channel: general.id, time: "02:30", timezone: "America/New_York" },
+      MOD,
+    );
+    clock.set("2026-03-08T06:59:00Z");
+    expect((await bot.scheduler.tick()).posted).toHaveLength(0);
+    clock.set("2026-03-08T07:00:00Z"); // 03:00 EDT, right after the gap
+    expect((await bot.scheduler.tick()).posted).toHaveLength(1);
+    clock.set("2026-03-08T08:00:00Z");
+    expect((await bot.scheduler.tick()).posted).toHaveLength(0);
+  });
+});
+
+describe("Discord errors", () => {
+  it("pauses on Missing Permissions, shows why, stops requesting, and set clears it", async () => {
+    const { fake, bot, clock, general } = await setup("2026-12-01T06:00:00Z");
+    await fake.command("reminders set", { channel: general.id, time: "07:00", timezone: "UTC" }, MOD);
+    fake.failNext("POST /channels/:id/messages", {
+      status: 403,
+      code: 50013,
+      message: "Missing Permissions",
+    });
+    clock.set("2026-12-01T07:00:00Z");
+    expect((await bot.scheduler.tick()).paused).toHaveLength(1);
+    const shown = await fake.command("reminders show", {}, MOD);
+    expect(text(shown)).toContain("Paused: Missing Permissions");
+    const before = posts(fake, general.id).length;
+    clock.set("2026-12-02T07:00:00Z");
+    await bot.scheduler.tick();
+    expect(posts(fake, general.id)).toHaveLength(before);
+
+    await fake.command("reminders set", { channel: general.id, time: "07:00", timezone: "UTC" }, MOD);
+    expect(text(await fake.command("reminders show", {}, MOD))).toContain("Active");
+    clock.set("2026-12-02T07:01:00Z");
+    expect((await bot.scheduler.tick()).posted).toHaveLength(1);
+  });
+
+  it("a deleted channel (Unknown Channel) pauses too", async () => {
+    const { fake, bot, clock, general } = await setup("2026-12-01T06:00:00Z");
+    await fake.command("reminders set", { channel: general.id, time: "07:00", timezone: "UTC" }, MOD);
+    fake.deleteChannel(general.id);
+    clock.set("2026-12-01T07:00:00Z");
+    expect((await bot.scheduler.tick()).paused).toHaveLength(1);
+    const reminder = await bot.ctx.storage?.getReminder(fake.guild().id);
+    expect(reminder?.pausedReason).toMatch(/Unknown Channel|Missing Access/);
+  });
+
+  it("an outage (5xx) is retried on the next tick and never pauses", async () => {
+    const { fake, bot, clock, general } = await setup("2026-12-01T06:00:00Z");
+    await fake.command("reminders set", { channel: general.id, time: "07:00", timezone: "UTC" }, MOD);
+    fake.failNext("POST /channels/:id/messages", { status: 503, times: 10 });
+    clock.set("2026-12-01T07:00:00Z");
+    expect((await bot.scheduler.tick()).failed).toHaveLength(1);
+    const reminder = await bot.ctx.storage?.getReminder(fake.guild().id);
+    expect(reminder?.pausedReason).toBeNull();
+    expect(reminder?.lastError).toMatch(/503/);
+    fake.clearFaults();
+    clock.set("2026-12-01T07:01:00Z");
+    expect((await bot.scheduler.tick()).posted).toHaveLength(1);
+    expect(fake.messagesIn(general.id)).toHaveLength(1);
+  });
+
+  it("a 429 then 200 gives one message, after the wait", async () => {
+    const { fake, bot, clock, general } = await setup("2026-12-01T06:00:00Z");
+    await fake.command("reminders set", { channel: general.id, time: "07:00", timezone: "UTC" }, MOD);
+    fake.failNext("POST /channels/:id/messages", { status: 429, retryAfter: 0.3 });
+    clock.set("2026-12-01T07:00:00Z");
+    expect((await bot.scheduler.tick()).posted).toHaveLength(1);
+    expect(posts(fake, general.id).map((r) => r.status)).toEqual([429, 200]);
+    expect(fake.messagesIn(general.id)).toHaveLength(1);
+  });
+
+  it("a response lost after Discord created the message is retried with the same nonce: one message", async () => {
+    const { fake, bot, clock, general } = await setup("2026-12-01T06:00:00Z");
+    await fake.command("reminders set", { channel: general.id, time: "07:00", timezone: "UTC" }, MOD);
+    fake.resetConnectionNext("POST /channels/:id/messages");
+    clock.set("2026-12-01T07:00:00Z");
+    await bot.scheduler.tick();
+    const attempts = posts(fake, general.id);
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(attempts.map((r) => (r.body as { nonce: string }).nonce)).size).toBe(1);
+    expect(fake.messagesIn(general.id)).toHaveLength(1);
+  });
+
+  it("removes the reminder when the bot leaves the server", async () => {
+    const { fake, bot, general } = await setup("2026-12-01T06:00:00Z");
+    await fake.command("reminders set", { channel: general.id, time: "07:00", timezone: "UTC" }, MOD);
+    const guildId = fake.guild().id;
+    fake.guildDelete(guildId);
+    await expect.poll(() => bot.ctx.storage?.getReminder(guildId), { timeout: 5000 }).toBeNull();
+  });
+});
+
+describe("moderator checks: nothing is saved", () => {
+  it("refuses a member without Manage Server", async () => {
+    const { fake, bot, general } = await setup("2026-12-01T06:00:00Z");
+    const reply = await fake.command(
+      "reminders set",
+      { channel: general.id, time: "07:00", timezone: "UTC" },
+      { permissions: ["SendMessages"] },
+    );
+    expect(reply.ephemeral).toBe(true);
+    expect(text(reply)).toContain("Manage Server");
+    expect(await bot.ctx.storage?.getReminder(fake.guild().id)).toBeNull();
+  });
+
+  it.each([
+    ["7pm", "UTC", "Time must be HH:MM in 24-hour form, 00:00–23:59"],
+    ["24:00", "UTC", "Time must be HH:MM"],
+    ["07:60", "UTC", "Time must be HH:MM"],
+    ["07:00", "Mars/Olympus", "Mars/Olympus"],
+    ["07:00", "+03:00", "IANA"],
+  ])("refuses time %j in zone %j", async (time, timezone, message) => {
+    const { fake, bot, general } = await setup("2026-12-01T06:00:00Z");
+    const reply = await fake.command("reminders set", { channel: general.id, time, timezone }, MOD);
+    expect(reply.ephemeral).toBe(true);
+    expect(text(reply)).toContain(message);
+    expect(await bot.ctx.storage?.getReminder(fake.guild().id)).toBeNull();
+  });
+
+  it("refuses a channel where the bot cannot post, naming the missing permission", async () => {
+    const { fake, bot } = await setup("2026-12-01T06:00:00Z");
+    const guild = fake.guild();
+    const botRole = guild.members.find((m) => m.user.id === fake?.botUser.id)?.roles[0] ?? guild.id;
+    const locked = fake.createChannel(guild.id, {
+      name: "locked",
+      permissionOverwrites: [{ id: botRole, type: "role", deny: ["SendMessages"] }],
+    });
+    const reply = await fake.command(
+      "reminders set",
+      { channel: locked.id, time: "07:00", timezone: "UTC" },
+      MOD,
+    );
+    expect(text(reply)).toContain("missing Send Messages");
+    expect(await bot.ctx.storage?.getReminder(guild.id)).toBeNull();
+  });
+
+  it("refuses a voice channel", async () => {
+    const { fake, bot } = await setup("2026-12-01T06:00:00Z");
+    const voice = fake.findChannel("Voice");
+    const reply = await fake.command(
+      "reminders set",
+      { channel: voice.id, time: "07:00", timezone: "UTC" },
+      MOD,
+    );
+    expect(text(reply)).toContain("text or announcement channel");
+    expect(await bot.ctx.storage?.getReminder(fake.guild().id)).toBeNull();
+  });
+
+  it("off stops posting, keeps the settings, and preview/test work", async () => {
+    const { fake, bot, clock, general } = await setup("2026-12-01T06:00:00Z");
+    await fake.command(
+      "reminders set",
+      { channel: general.id, time: "07:00", timezone: "UTC", day_offset: 1 },
+      MOD,
+    );
+    const preview = await fake.command("reminders preview", {}, MOD);
+    expect(preview.ephemeral).toBe(true);
+    expect(text(preview)).toContain("shifts the calendar by +1 day");
+    const test = await fake.command("reminders test", {}, MOD);
+    expect(text(test)).toContain("Test post sent");
+    expect(fake.messagesIn(general.id)).toHaveLength(1);
+    const off = await fake.command("reminders off", {}, MOD);
+    expect(text(off)).toContain("Daily countdown off");
+    clock.set("2026-12-01T07:00:00Z");
+    expect((await bot.scheduler.tick()).posted).toHaveLength(0);
+    expect(text(await fake.command("reminders show", {}, MOD))).toContain("Off");
+  });
+});
+
+describe("sharding", () => {
+  it("only the shard that owns a guild posts for it", async () => {
+    const guild0 = guildIdForShard(0, 2);
+    const guild1 = guildIdForShard(1, 2);
+    const clock = new TestClock(Date.parse("2026-12-01T06:00:00Z"));
+    fake = await startFakeDiscord({
+      token: TEST_TOKEN,
+      heartbeatIntervalMs: 500,
+      shards: 2,
+      guilds: [{ id: guild0 }, { id: guild1 }],
+    });
+    const dir = tempDir();
+    dirs.push(dir);
+    const databasePath = join(dir.path, "bot.db");
+    const storage = SqliteStorage.open(databasePath);
+    const at = Date.parse("2026-12-01T07:00:00Z");
+    for (const guildId of [guild0, guild1]) {
+      const channel = fake.guild(guildId).channels.find((c) => c.type === 0);
+      await storage.upsertReminder({
+        guildId,
+        channelId: channel?.id ?? "",
+        time: "07:00",
+        timeZone: "UTC",
+        roleId: null,
+        dayOffset: 0,
+        startOverride: null,
+        by: "1",
+        nextDueAt: at,
+      });
+    }
+    await storage.close();
+    const shard0 = await startTestBot(fake, { clock, databasePath, shard: [0, 2] });
+    bots.push(shard0);
+    const shard1 = await startTestBot(fake, { clock, databasePath, shard: [1, 2], deploy: false });
+    bots.push(shard1);
+    clock.set("2026-12-01T07:00:00Z");
+    const [a, b] = await Promise.all([shard0.scheduler.tick(), shard1.scheduler.tick()]);
+    expect(a.posted).toEqual([guild0]);
+    expect(b.posted).toEqual([guild1]);
+    expect((await shard0.scheduler.tick()).posted).toEqual([]);
+  });
+});
