@@ -22,7 +22,7 @@ import type { Reminder, Storage } from "../src/storage/types.js";
 import { localParts } from "../src/time.js";
 import type { Markup, Reply } from "../src/views/card.js";
 import { LIMITS, truncate } from "../src/views/limits.js";
-import { discordMarkup } from "../src/views/markup.js";
+import { discordMarkup, whenLabel } from "../src/views/markup.js";
 
 const POSTABLE_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
 
@@ -216,7 +216,7 @@ async function set(
       {
         title: "Daily countdown saved",
         tone: "answer",
-        description: `I'll post the Ramadan countdown in <#${channel.id}> every day at ${time.text} (${timeZone})${role ? `, pinging <@&${role.id}>` : ""}.\nNext post: ${markup.timestamp(slot.at, "full", timeZone)} (${markup.timestamp(slot.at, "relative", timeZone)}).`,
+        description: `I'll post the Ramadan countdown in <#${channel.id}> every day at ${time.text} (${timeZone})${role ? `, pinging <@&${role.id}>` : ""}.\nNext post: ${whenLabel(markup, slot.at, timeZone)}.`,
         fields: notes.length > 0 ? [{ name: "Note", value: notes.join("\n") }] : [],
         footer: "/reminders show to check it, /reminders preview to see a post, /reminders off to stop",
       },
@@ -263,13 +263,13 @@ async function show(
       name: "Next post",
       value:
         reminder.nextDueAt !== null && reminder.enabled && !reminder.pausedReason
-          ? `${markup.timestamp(new Date(reminder.nextDueAt), "full", reminder.timeZone)} (${markup.timestamp(new Date(reminder.nextDueAt), "relative", reminder.timeZone)})`
+          ? whenLabel(markup, new Date(reminder.nextDueAt), reminder.timeZone)
           : "None scheduled",
     },
     {
       name: "Last post",
       value: last
-        ? `[${last.localDate}](https://discord.com/channels/${interaction.guildId}/${last.channelId}/${last.messageId}) ${markup.timestamp(new Date(last.sentAt), "relative", reminder.timeZone)}`
+        ? `[${last.localDate}](https://discord.com/channels/${interaction.guildId}/${last.channelId}/${last.messageId}) ${whenLabel(markup, new Date(last.sentAt), reminder.timeZone)}`
         : "None yet",
     },
     ...(reminder.lastError

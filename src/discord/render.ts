@@ -52,30 +52,50 @@ function toEmbed(card: Card): APIEmbed {
   return embed;
 }
 
-/** Shrinks the longest text in the embeds until all of them fit Discord's 6000-character total. */
+interface TextSlot {
+  get(): string;
+  set(value: string): void;
+}
+
+function textSlots(embed: APIEmbed): TextSlot[] {
+  const slots: TextSlot[] = [];
+  if (embed.description)
+    slots.push({ get: () => embed.description ?? "", set: (v) => (embed.description = v) });
+  for (const field of embed.fields ?? []) {
+    slots.push({ get: () => field.value, set: (v) => (field.value = v) });
+    slots.push({ get: () => field.name, set: (v) => (field.name = v) });
+  }
+  if (embed.footer) {
+    const footer = embed.footer;
+    slots.push({ get: () => footer.text, set: (v) => (footer.text = v) });
+  }
+  if (embed.title) slots.push({ get: () => embed.title ?? "", set: (v) => (embed.title = v) });
+  return slots;
+}
+
+/**
+ * Fits embeds into Discord's 6000-character total: shortens the longest text first, so a long answer
+ * loses its tail rather than a field disappearing; drops trailing fields only when nothing can shrink.
+ */
 export function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
   const kept = embeds.slice(0, LIMITS.embeds);
-  let total = kept.reduce((sum, e) => sum + embedLength(e), 0);
-  while (total > LIMITS.embedTotal) {
-    const excess = total - LIMITS.embedTotal;
-    let longest: { get: () => string; set: (v: string) => void } | undefined;
-    let longestLength = 0;
-    for (const embed of kept) {
-      const slots: { get: () => string; set: (v: string) => void }[] = [];
-      if (embed.description)
-        slots.push({ get: () => embed.description ?? "", set: (v) => (embed.description = v) });
-      for (const field of embed.fields ?? [])
-        slots.push({ get: () => field.value, set: (v) => (field.value = v) });
-      for (const slot of slots) {
-        if (slot.get().length > longestLength) {
-          longest = slot;
-          longestLength = slot.get().length;
-        }
-      }
+  const total = () => kept.reduce((sum, e) => sum + embedLength(e), 0);
+  for (let excess = total() - LIMITS.embedTotal; excess > 0; excess = total() - LIMITS.embedTotal) {
+    const longest = kept
+      .flatMap(textSlots)
+      .reduce<TextSlot | undefined>(
+        (best, slot) => (!best || slot.get().length > best.get().length ? slot : best),
+        undefined,
+      );
+    const length = longest?.get().length ?? 0;
+    if (longest && length > 32) {
+      longest.set(truncate(longest.get(), Math.max(32, length - excess)));
+      continue;
     }
-    if (!longest || longestLength <= 1) break;
-    longest.set(truncate(longest.get(), Math.max(1, longestLength - excess)));
-    total = kept.reduce((sum, e) => sum + embedLength(e), 0);
+    const last = kept[kept.length - 1];
+    if (last?.fields && last.fields.length > 0) last.fields.pop();
+    else if (kept.length > 1) kept.pop();
+    else break;
   }
   return kept;
 }

@@ -11,6 +11,7 @@ import {
 } from "discord.js";
 import type { BotContext, Command, Invocation, OptionValue } from "../command.js";
 import { UserFacingError } from "../errors.js";
+import { StorageBusyError } from "../storage/types.js";
 import { notice } from "../views/card.js";
 import { LIMITS, truncate } from "../views/limits.js";
 import { discordMarkup } from "../views/markup.js";
@@ -98,6 +99,13 @@ function commandKey(type: number | undefined, name: string): string {
 
 function errorMessage(error: unknown, interactionId: string): DiscordMessage {
   if (error instanceof UserFacingError) return toDiscordMessage(notice(error.message));
+  if (error instanceof StorageBusyError) {
+    return toDiscordMessage(
+      notice("I'm busy saving other changes right now. Please try again in a moment.", {
+        title: "Try again",
+      }),
+    );
+  }
   return toDiscordMessage(
     notice(
       `Something went wrong on my side and it has been logged (reference ${interactionId}). Please try again in a moment.`,
@@ -204,7 +212,12 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
         outcome = "ignored";
       }
     } catch (error) {
-      outcome = error instanceof UserFacingError ? "user-error" : "error";
+      outcome =
+        error instanceof UserFacingError
+          ? "user-error"
+          : error instanceof StorageBusyError
+            ? "busy"
+            : "error";
       if (outcome === "error")
         ctx.logger.error({ err: error, interactionId: interaction.id, command: name }, "command failed");
       if (interaction.isAutocomplete()) {

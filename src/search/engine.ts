@@ -4,7 +4,7 @@ import MiniSearch, { type SearchResult } from "minisearch";
 import SearchableMap from "minisearch/SearchableMap";
 import { parse as parseYaml } from "yaml";
 import type { Article, Corpus } from "../corpus/types.js";
-import { UserFacingError } from "../errors.js";
+import { CorpusError, UserFacingError } from "../errors.js";
 import { AliasMatcher } from "./aliases.js";
 import { contentTerms, isStopWord, stem, tokenize } from "./normalize.js";
 import { findPeople, type Person, peopleIn } from "./people.js";
@@ -126,7 +126,6 @@ interface Scored {
   readonly score: number;
   readonly coverage: number;
   readonly specific: boolean;
-  readonly credits: number[];
 }
 
 const NUMBER_WORD =
@@ -151,12 +150,23 @@ function idf(documentFrequency: number, documents: number): number {
   return Math.log(1 + (documents - documentFrequency + 0.5) / (documentFrequency + 0.5));
 }
 
+/** Reads `questions.yaml` (a list of questions) from the corpus folder; none when the file is absent. */
 function readSuggestedQuestions(corpus: Corpus): string[] {
   const file = join(corpus.dir, "questions.yaml");
   if (!existsSync(file)) return [];
-  const data: unknown = parseYaml(readFileSync(file, "utf8"));
-  const list = Array.isArray(data) ? data : (data as { questions?: unknown } | null)?.questions;
-  return Array.isArray(list) ? list.filter((q): q is string => typeof q === "string") : [];
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new CorpusError(
+      `corpus: questions.yaml: not valid YAML (${(error as Error).message.split("\n")[0]})`,
+    );
+  }
+  if (data === null || data === undefined) return [];
+  if (!Array.isArray(data) || !data.every((q) => typeof q === "string")) {
+    throw new CorpusError("corpus: questions.yaml: must be a list of questions (strings)");
+  }
+  return data;
 }
 
 /**
@@ -334,44 +344,59 @@ export class AnswerEngine {
     return best.map(([term]) => this.documentFrequency(term));
   }
 
+  /**
+   * How far each concept of the query is matched (0..1), given the credit of each index term: the
+   * best alternative wins, and a phrase alternative counts by the share of its words matched.
+   */
+  private conceptCredits(query: ExpandedQuery, termCredit: (term: string) => number): number[] {
+    const { concepts } = query.plan;
+    const wordCredit = concepts.map((concept) => concept.alternatives.map((alt) => alt.words.map(() => 0)));
+    for (const [term, leaf] of query.leaves) {
+      const credit = termCredit(term);
+      if (credit === 0) continue;
+      for (const ref of leaf.refs) {
+        const words = wordCredit[ref.concept]?.[ref.alt];
+        if (words && ref.word < words.length) {
+          words[ref.word] = Math.max(words[ref.word] ?? 0, ref.credit * credit);
+        }
+      }
+    }
+    return concepts.map((concept, c) => {
+      let best = 0;
+      concept.alternatives.forEach((alt, a) => {
+        const words = wordCredit[c]?.[a] ?? [];
+        const mean = words.reduce((sum, x) => sum + x, 0) / Math.max(1, words.length);
+        best = Math.max(best, alt.credit * mean);
+      });
+      return best * (query.factors[c] ?? 1);
+    });
+  }
+
   private score(query: ExpandedQuery, result: SearchResult): Scored | null {
     const doc = this.docs[result.id as number];
     if (!doc) return null;
-    const { concepts } = query.plan;
-    // Best credit per concept / alternative / word.
-    const wordCredit = concepts.map((concept) => concept.alternatives.map((alt) => alt.words.map(() => 0)));
-    for (const term of result.terms) {
-      const leaf = query.leaves.get(term);
-      const fields = result.match[term] ?? [];
-      if (!leaf) continue;
-      const fieldCredit = Math.max(0, ...fields.map((f) => FIELD_CREDIT[f as Field] ?? 0));
-      for (const ref of leaf.refs) {
-        const words = wordCredit[ref.concept]?.[ref.alt];
-        if (words && ref.word < words.length)
-          words[ref.word] = Math.max(words[ref.word] ?? 0, ref.credit * fieldCredit);
-      }
-    }
+    const credits = this.conceptCredits(query, (term) => {
+      const fields = result.match[term];
+      if (!fields || !Object.hasOwn(result.match, term)) return 0;
+      let best = 0;
+      for (const field of fields) best = Math.max(best, FIELD_CREDIT[field as Field] ?? 0);
+      return best;
+    });
     let covered = 0;
     let total = 0;
     let specific = false;
-    const credits = concepts.map((concept, c) => {
-      const perAlt = concept.alternatives.map((alt, a) => {
-        const words = wordCredit[c]?.[a] ?? [];
-        const mean = words.reduce((sum, x) => sum + x, 0) / Math.max(1, words.length);
-        return alt.credit * mean;
-      });
-      const credit = Math.max(0, ...perAlt) * (query.factors[c] ?? 1);
+    credits.forEach((credit, c) => {
       const weight = query.weights[c] ?? 0;
       covered += weight * credit;
       total += weight;
       if (credit >= 0.5 && !query.generic[c]) specific = true;
-      return credit;
     });
     const coverage = total > 0 ? covered / total : 0;
-    // MiniSearch multiplies by the number of distinct query terms matched; coverage replaces that.
+    // MiniSearch multiplies the score by the number of query terms matched, which would count an
+    // alias's words again; the coverage factor below does that job with each concept counted once.
     const bm25 = result.score / Math.max(1, result.queryTerms.length);
     const kindBonus = fitsKind(doc.text, query.plan.kind) ? 1.1 : 1;
-    return { doc, score: bm25 * coverage ** COVERAGE_POWER * kindBonus, coverage, specific, credits };
+    return { doc, score: bm25 * coverage ** COVERAGE_POWER * kindBonus, coverage, specific };
   }
 
   private search(question: string): { query: ExpandedQuery; ranked: Scored[] } {
@@ -438,18 +463,10 @@ export class AnswerEngine {
     query: ExpandedQuery,
     sentence: SentenceInfo,
   ): { score: number; covered: Set<number> } {
-    const best = query.plan.concepts.map(() => 0);
-    for (const [term, leaf] of query.leaves) {
-      if (!sentence.terms.has(term)) continue;
-      for (const ref of leaf.refs) {
-        const alt = query.plan.concepts[ref.concept]?.alternatives[ref.alt];
-        const credit = (ref.credit * (alt?.credit ?? 1)) / (alt?.words.length ?? 1);
-        best[ref.concept] = Math.max(best[ref.concept] ?? 0, credit);
-      }
-    }
+    const credits = this.conceptCredits(query, (term) => (sentence.terms.has(term) ? 1 : 0));
     let score = 0;
     const covered = new Set<number>();
-    best.forEach((credit, c) => {
+    credits.forEach((credit, c) => {
       if (credit > 0) covered.add(c);
       score += credit * (query.weights[c] ?? 0);
     });
@@ -496,6 +513,7 @@ export class AnswerEngine {
    * most 100 characters. Never throws, whatever is typed.
    */
   suggest(partial: string, limit = 25): string[] {
+    // Autocomplete runs on every keystroke; a failure there must cost a suggestion, not the interaction.
     try {
       return this.suggester.suggest(typeof partial === "string" ? partial : "", limit);
     } catch {

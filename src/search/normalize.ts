@@ -64,6 +64,8 @@ const STEM_EXCEPTIONS: ReadonlyMap<string, string> = new Map([
 
 /** Lowercases, strips accents and unifies quote marks and dashes. */
 export function foldText(text: string): string {
+  // Plain ASCII (most chat and most tokens) needs only lowercasing; NFKD is the slow part.
+  if (/^[\x20-\x5f\x61-\x7e\t\n\r]*$/.test(text)) return text.toLowerCase();
   return text
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
@@ -128,27 +130,39 @@ export function isLightWord(token: string): boolean {
   return LIGHT_WORDS.has(token);
 }
 
+// Stemming is the costliest step of indexing and the vocabulary is small: remember the answers.
+const STEM_CACHE = new Map<string, string>();
+const STEM_CACHE_LIMIT = 200_000;
+
 /** English (Porter) stem of a folded token; numbers pass through and small number words become digits. */
 export function stem(token: string): string {
-  if (/^[\d.,]+$/.test(token)) return token;
-  const number = NUMBER_WORDS.get(token) ?? STEM_EXCEPTIONS.get(token);
-  if (number !== undefined) return number;
-  return stemmer(token.replace(/'/g, ""));
+  const cached = STEM_CACHE.get(token);
+  if (cached !== undefined) return cached;
+  let result: string;
+  if (/^[\d.,]+$/.test(token)) result = token;
+  else result = NUMBER_WORDS.get(token) ?? STEM_EXCEPTIONS.get(token) ?? stemmer(token.replace(/'/g, ""));
+  if (STEM_CACHE.size >= STEM_CACHE_LIMIT) STEM_CACHE.clear();
+  STEM_CACHE.set(token, result);
+  return result;
+}
+
+function termOfFolded(folded: string): string | null {
+  // A lone letter is a stray initial or chat shorthand ("w/"), never a topic.
+  if (folded.length <= 1 ? !/^\d$/.test(folded) : isStopWord(folded)) return null;
+  return stem(folded);
 }
 
 /** The full term pipeline for one token: null when the token carries no meaning (a stop word). */
 export function processTerm(token: string): string | null {
-  const folded = foldText(token);
-  // A lone letter is a stray initial or chat shorthand ("w/"), never a topic.
-  if (folded.length === 0 || isStopWord(folded) || /^\p{L}$/u.test(folded)) return null;
-  return stem(folded);
+  return termOfFolded(foldText(token));
 }
 
 /** Content terms of a text, in order: tokenised, stop words removed, stemmed. */
 export function contentTerms(text: string): string[] {
   const terms: string[] = [];
+  // Tokens come out of `tokenize` already folded.
   for (const token of tokenize(text)) {
-    const term = processTerm(token);
+    const term = termOfFolded(token);
     if (term !== null) terms.push(term);
   }
   return terms;

@@ -134,8 +134,7 @@ interface Draft {
   speaker: boolean;
 }
 
-function collectRuns(text: string, found: Map<string, Draft>): void {
-  const all = words(text);
+function collectRuns(text: string, all: readonly Word[], found: Map<string, Draft>): void {
   let run: Word[] = [];
   const flush = () => {
     while (run.length > 0 && isStopWord(bare(run[0]?.core ?? ""))) run = run.slice(1);
@@ -189,9 +188,11 @@ function mentions(foldedText: string, key: string): boolean {
 /** Finds the people an article introduces with a title or a role, and whether it quotes them. */
 export function findPeople(article: Article): Person[] {
   const found = new Map<string, Draft>();
-  for (const paragraph of article.paragraphs) collectRuns(paragraph.text, found);
-  for (const paragraph of article.paragraphs) {
-    const all = words(paragraph.text);
+  const split = article.paragraphs.map((paragraph) => words(paragraph.text));
+  article.paragraphs.forEach((paragraph, i) => {
+    collectRuns(paragraph.text, split[i] ?? [], found);
+  });
+  for (const all of split) {
     all.forEach((word, index) => {
       const draft = found.get(foldText(word.core));
       if (draft && !draft.speaker && speaksAfter(all, index)) draft.speaker = true;

@@ -46,8 +46,10 @@ export interface Markup {
   italic(text: string): string;
   /** A quotation block. */
   quote(text: string): string;
-  /** A timestamp: Discord renders it in each reader's zone; relative ones stay live. */
-  timestamp(at: Date, style: "relative" | "full" | "date", timeZone: string): string;
+  /** A timestamp: Discord renders it in each reader's zone. */
+  timestamp(at: Date, style: "full" | "date", timeZone: string): string;
+  /** A live "in 3 days" that the reader's client keeps current; undefined where the surface has none. */
+  liveRelative(at: Date): string | undefined;
   link(label: string, url: string): string;
   userMention(userId: string): string;
 }

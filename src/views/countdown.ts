@@ -2,7 +2,7 @@ import type { Corpus } from "../corpus/types.js";
 import type { CountdownResult } from "../countdown.js";
 import type { Card, Markup, Reply } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
-import { formatDate } from "./markup.js";
+import { formatDate, whenLabel } from "./markup.js";
 import { citation, findArticle } from "./source.js";
 
 function plural(n: number, word: string): string {
@@ -11,8 +11,8 @@ function plural(n: number, word: string): string {
 
 /** "17 days and 6 hours", "5 hours and 3 minutes". */
 export function remainingLabel(days: number, hours: number, minutes: number): string {
-  if (days > 0) return `${plural(days, "day")} and ${plural(hours, "hour")}`;
-  if (hours > 0) return `${plural(hours, "hour")} and ${plural(minutes, "minute")}`;
+  if (days > 0) return hours > 0 ? `${plural(days, "day")} and ${plural(hours, "hour")}` : plural(days, "day");
+  if (hours > 0) return minutes > 0 ? `${plural(hours, "hour")} and ${plural(minutes, "minute")}` : plural(hours, "hour");
   return plural(minutes, "minute");
 }
 
@@ -50,10 +50,10 @@ export function countdownView(
   let description: string;
   if (result.phase === "before") {
     title = `${remainingLabel(result.days, result.hours, result.minutes)} until Ramadan ${result.hijriYear}`;
-    description = `Ramadan ${result.hijriYear} begins ${markup.timestamp(result.startsAt, "relative", timeZone)}, on the evening of ${markup.timestamp(result.startsAt, "full", timeZone)}; the first fast is ${formatDate(result.firstFast)}.`;
+    description = `Ramadan ${result.hijriYear} begins on the evening of ${whenLabel(markup, result.startsAt, timeZone)}; the first fast is ${formatDate(result.firstFast)}.`;
   } else {
     title = `Day ${result.day} of Ramadan ${result.hijriYear}`;
-    description = `Ramadan ${result.hijriYear} ends ${markup.timestamp(result.endsAt, "relative", timeZone)} (${markup.timestamp(result.endsAt, "full", timeZone)}).`;
+    description = `Ramadan ${result.hijriYear} ends on the evening of ${whenLabel(markup, result.endsAt, timeZone)}.`;
   }
   const context = deadlineContext(corpus, markup);
   if (context) fields.push({ name: "Why it matters", value: truncate(context, LIMITS.fieldValue) });

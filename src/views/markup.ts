@@ -18,14 +18,8 @@ export const discordMarkup: Markup = {
       .map((line) => `> ${line}`)
       .join("\n"),
   timestamp: (at, style) =>
-    time(
-      at,
-      style === "relative"
-        ? TimestampStyles.RelativeTime
-        : style === "date"
-          ? TimestampStyles.LongDate
-          : TimestampStyles.LongDateTime,
-    ),
+    time(at, style === "date" ? TimestampStyles.LongDate : TimestampStyles.LongDateTime),
+  liveRelative: (at) => time(at, TimestampStyles.RelativeTime),
   link: (label, url) => `[${label}](${url})`,
   userMention: (userId) => `<@${userId}>`,
 };
@@ -40,6 +34,7 @@ export const textMarkup: Markup = {
       .split("\n")
       .map((line) => `  │ ${line}`)
       .join("\n"),
+  liveRelative: () => undefined,
   timestamp: (at, style, timeZone) => {
     if (style === "date") return formatDate(at, timeZone);
     const absolute = new Intl.DateTimeFormat("en-GB", {
@@ -62,4 +57,11 @@ export function formatDate(value: string | Date, timeZone = "UTC"): string {
     month: "long",
     year: "numeric",
   }).format(at);
+}
+
+/** "Sunday, 7 February 2027 at 18:00 (in 72 days)": absolute, plus a live relative time where there is one. */
+export function whenLabel(markup: Markup, at: Date, timeZone: string): string {
+  const absolute = markup.timestamp(at, "full", timeZone);
+  const live = markup.liveRelative(at);
+  return live ? `${absolute} (${live})` : absolute;
 }

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { fitEmbeds, toDiscordMessage } from "../src/discord/render.js";
+import type { Reply } from "../src/views/card.js";
+import { remainingLabel } from "../src/views/countdown.js";
+import { LIMITS, truncate } from "../src/views/limits.js";
+import { discordMarkup, textMarkup } from "../src/views/markup.js";
+
+const long = (n: number) => "word ".repeat(Math.ceil(n / 5)).slice(0, n);
+
+function embedTotal(embeds: ReturnType<typeof toDiscordMessage>["embeds"]): number {
+  return embeds.reduce(
+    (sum, e) =>
+      sum +
+      (e.title?.length ?? 0) +
+      (e.description?.length ?? 0) +
+      (e.footer?.text.length ?? 0) +
+      (e.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0),
+    0,
+  );
+}
+
+describe("Discord rendering keeps every limit", () => {
+  it("truncates each part and the 6000-character total, never producing a 400", () => {
+    const reply: Reply = {
+      content: long(2001),
+      cards: [
+        {
+          title: long(300),
+          description: long(4097),
+          fields: Array.from({ length: 30 }, (_, i) => ({ name: long(300) + i, value: long(1100) })),
+          footer: long(2100),
+        },
+        { title: "second", description: long(4000) },
+      ],
+    };
+    const message = toDiscordMessage(reply);
+    expect(message.content?.length).toBeLessThanOrEqual(LIMITS.content);
+    const [first] = message.embeds;
+    expect(first?.title?.length).toBeLessThanOrEqual(LIMITS.title);
+    expect(first?.description?.length).toBeLessThanOrEqual(LIMITS.description);
+    expect(first?.fields).toHaveLength(LIMITS.fields);
+    for (const field of first?.fields ?? []) {
+      expect(field.name.length).toBeLessThanOrEqual(LIMITS.fieldName);
+      expect(field.value.length).toBeLessThanOrEqual(LIMITS.fieldValue);
+      expect(field.value.length).toBeGreaterThan(0);
+    }
+    expect(first?.footer?.text.length).toBeLessThanOrEqual(LIMITS.footer);
+    expect(embedTotal(message.embeds)).toBeLessThanOrEqual(LIMITS.embedTotal);
+    expect(message.allowedMentions).toEqual({ parse: [] });
+  });
+
+  it("keeps at most 10 embeds", () => {
+    expect(fitEmbeds(Array.from({ length: 12 }, () => ({ title: "x" })))).toHaveLength(10);
+  });
+
+  it("allows only the one named user or role to be pinged", () => {
+    expect(toDiscordMessage({ cards: [], mentionUserId: "1" }).allowedMentions).toEqual({ parse: [], users: ["1"] });
+    expect(toDiscordMessage({ cards: [], mentionRoleId: "2" }).allowedMentions).toEqual({ parse: [], roles: ["2"] });
+  });
+
+  it("marks ephemeral replies and turns actions into at most five buttons", () => {
+    const message = toDiscordMessage({
+      cards: [{ title: "t" }],
+      ephemeral: true,
+      actions: [
+        { kind: "more-sources", key: "k" },
+        { kind: "post-publicly", key: "k" },
+        { kind: "feedback", key: "k" },
+      ],
+    });
+    expect(message.flags).toBe(64);
+    const ids = message.components.flatMap((row) => row.components.map((c) => (c.toJSON() as { custom_id: string }).custom_id));
+    expect(ids).toEqual(["ask:more:k", "ask:public:k", "ask:up:k", "ask:down:k"]);
+  });
+});
+
+describe("markup", () => {
+  it("escapes markdown, code fences and masked links, and stops link previews", () => {
+    const escaped = discordMarkup.escape("**bold** `code` ```fence``` [x](https://evil.example) see https://example.org");
+    expect(escaped).toContain("\\*\\*bold\\*\\*");
+    expect(escaped).toContain("\\`code\\`");
+    expect(escaped).toContain("\\[x]");
+    expect(escaped).toContain("<https://example.org>");
+  });
+
+  it("truncates at a word boundary without a dangling escape", () => {
+    expect(truncate("a b c d e f", 6)).toBe("a b c…");
+    expect(truncate("short", 10)).toBe("short");
+    expect(truncate("abc\\\\\\\\def", 6).endsWith("\\…")).toBe(false);
+  });
+
+  it("writes times out in the console, and as live timestamps in Discord", () => {
+    const at = new Date("2027-02-07T15:00:00Z");
+    expect(textMarkup.timestamp(at, "full", "Asia/Jerusalem")).toBe("Sunday, 7 February 2027 at 17:00 (Asia/Jerusalem)");
+    expect(textMarkup.liveRelative(at)).toBeUndefined();
+    expect(discordMarkup.liveRelative(at)).toBe(`<t:${at.getTime() / 1000}:R>`);
+  });
+
+  it("says remaining time without zero units", () => {
+    expect(remainingLabel(17, 6, 0)).toBe("17 days and 6 hours");
+    expect(remainingLabel(1, 0, 5)).toBe("1 day");
+    expect(remainingLabel(0, 1, 1)).toBe("1 hour and 1 minute");
+    expect(remainingLabel(0, 0, 0)).toBe("0 minutes");
+  });
+});
