@@ -144,8 +144,12 @@ export const UNANSWERABLE: readonly QuestionCase[] = [
 ];
 
 /**
- * A second set, written after the engine was tuned on the two lists above and never tuned on: its
- * figures show how well the tuning generalises.
+ * A second set, written after the engine had been tuned on the two lists above, to see how far that
+ * tuning generalises. First measured at 17/23 top-1 (4 refused) and 9/10 refused. The general
+ * vocabulary gaps it exposed (demonyms such as "algerian", travel verbs such as "heading", framing
+ * words such as "position") were then filled in aliases.yaml and the light-word list, so it is only
+ * partly held out now; do not tune on individual questions here. The tests print its figures but
+ * assert no threshold on it.
  */
 export const HELD_OUT_ANSWERABLE: readonly QuestionCase[] = [
   { q: "what did the diplomat say would kill the deal", expect: [3], kind: "who-said" },

@@ -79,7 +79,7 @@ const PREFIX_CREDIT = 0.8;
 const LIGHT_WEIGHT = 0.25;
 const MAX_PREFIX_EXPANSIONS = 5;
 /** Results re-ranked by coverage; the rest stay in BM25 order and are never shown. */
-const RERANK_DEPTH = 40;
+const RERANK_DEPTH = 30;
 /** Coverage is raised to this power in the final score: matching every concept matters more than repeats. */
 const COVERAGE_POWER = 2;
 

@@ -71,7 +71,8 @@ export function planQuery(question: string, context: PlanContext): QueryPlan {
   const raw = tokenize(question);
   const corrections = new Map<number, number>();
   const tokens = raw.map((token, i) => {
-    if (i > 0 && raw[i - 1] === "how" && QUESTION_PHRASE_TAILS.has(token)) return "how";
+    // Dropped, not removed, so positions still line up with `raw` (an empty token matches nothing).
+    if (i > 0 && raw[i - 1] === "how" && QUESTION_PHRASE_TAILS.has(token)) return "";
     if (isStopWord(token)) return token;
     const fix = context.correct(token);
     if (fix === null) return token;
