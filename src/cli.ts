@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { type ParseArgsConfig, parseArgs } from "node:util";
@@ -12,6 +13,7 @@ import { loadCorpus } from "./corpus/load.js";
 import { validateTimeZone } from "./countdown.js";
 import { ConfigError, CorpusError, UserFacingError } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
+import { PROJECT_ROOT } from "./paths.js";
 import { countdownFor } from "./reminders/post.js";
 import type { Answer } from "./search/engine.js";
 import { askView } from "./views/ask.js";
@@ -46,7 +48,7 @@ interface Io {
 const defaultIo: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as {
     version: string;
   };
   return pkg.version;

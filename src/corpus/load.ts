@@ -1,14 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import matter from "gray-matter";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { CorpusError } from "../errors.js";
+import { PROJECT_ROOT } from "../paths.js";
 import type { AliasTable, Article, Corpus, Paragraph, StatusCard } from "./types.js";
 
 /** The corpus shipped with the bot. */
-export const DEFAULT_CORPUS_DIR = fileURLToPath(new URL("../../corpus", import.meta.url));
+export const DEFAULT_CORPUS_DIR = join(PROJECT_ROOT, "corpus");
 
 const isoDate = z
   .union([z.string(), z.date()])

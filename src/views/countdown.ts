@@ -11,8 +11,10 @@ function plural(n: number, word: string): string {
 
 /** "17 days and 6 hours", "5 hours and 3 minutes". */
 export function remainingLabel(days: number, hours: number, minutes: number): string {
-  if (days > 0) return hours > 0 ? `${plural(days, "day")} and ${plural(hours, "hour")}` : plural(days, "day");
-  if (hours > 0) return minutes > 0 ? `${plural(hours, "hour")} and ${plural(minutes, "minute")}` : plural(hours, "hour");
+  if (days > 0)
+    return hours > 0 ? `${plural(days, "day")} and ${plural(hours, "hour")}` : plural(days, "day");
+  if (hours > 0)
+    return minutes > 0 ? `${plural(hours, "hour")} and ${plural(minutes, "minute")}` : plural(hours, "hour");
   return plural(minutes, "minute");
 }
 
