@@ -54,10 +54,15 @@ export function askView(corpus: Corpus, answer: Answer, markup: Markup, options:
     tone: "answer",
     description: markup.quote(markup.escape(answer.answer)),
     fields: [
-      {
-        name: `From the article (¶${best.paragraph})`,
-        value: truncate(markup.escape(best.text), LIMITS.fieldValue),
-      },
+      // When the answer is the whole paragraph, showing it twice adds nothing.
+      ...(best.text.trim() === answer.answer.trim()
+        ? []
+        : [
+            {
+              name: `From the article (¶${best.paragraph})`,
+              value: truncate(markup.escape(best.text), LIMITS.fieldValue),
+            },
+          ]),
       { name: "Source", value: passageCitation(corpus, best, markup) },
     ],
     footer: asOfFooter(corpus),
