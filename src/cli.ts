@@ -19,7 +19,7 @@ import type { Answer } from "./search/engine.js";
 import { askView } from "./views/ask.js";
 import { countdownView } from "./views/countdown.js";
 import { textMarkup } from "./views/markup.js";
-import { quoteView } from "./views/quote.js";
+import { quoteView, unknownSpeakerText } from "./views/quote.js";
 import { statusView } from "./views/status.js";
 
 const HELP = `talks-bot: answers about the Israel–Hamas ceasefire and hostage talks, from the coverage, with citations.
@@ -137,8 +137,8 @@ async function quoteCommand(args: string[], ctx: BotContext, io: Io): Promise<nu
       })}\n`,
     );
   } else {
-    const reply = quoteView(ctx.corpus, match, { speaker, topic }, textMarkup);
-    (match.status === "found" ? io.stdout : io.stderr).write(renderText(reply));
+    if (match.status === "unknown-speaker") throw new UserFacingError(unknownSpeakerText(match, textMarkup));
+    io.stdout.write(renderText(quoteView(ctx.corpus, match, { speaker, topic }, textMarkup)));
   }
   return match.status === "unknown-speaker" ? 1 : 0;
 }
@@ -197,6 +197,22 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   dotenv.config({ quiet: true });
   const [command = "start", ...args] = argv;
   try {
+    // Commands that take no options still reject unknown ones instead of ignoring them.
+    if (
+      [
+        "help",
+        "--help",
+        "-h",
+        "--version",
+        "-v",
+        "validate-corpus",
+        "deploy-commands",
+        "invite",
+        "start",
+      ].includes(command)
+    ) {
+      parse(args, {}, false);
+    }
     if (command === "help" || command === "--help" || command === "-h") {
       io.stdout.write(HELP);
       return 0;

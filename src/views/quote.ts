@@ -15,6 +15,16 @@ function quoteField(corpus: Corpus, quote: Quote, markup: Markup) {
   };
 }
 
+/** "Nobody called “X” is quoted in the coverage. Did you mean …?" */
+export function unknownSpeakerText(
+  match: Extract<QuoteMatch, { status: "unknown-speaker" }>,
+  markup: Markup,
+): string {
+  const suggestions = match.didYouMean.map((s) => markup.bold(markup.escape(s.label)));
+  const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.join(" or ")}?` : "";
+  return `Nobody called “${markup.escape(match.input)}” is quoted in the coverage.${hint}`;
+}
+
 /** Quotes found for a speaker and/or topic, or a helpful miss ("did you mean"). */
 export function quoteView(
   corpus: Corpus,
@@ -29,15 +39,13 @@ export function quoteView(
     .filter(Boolean)
     .join(" and ");
   if (match.status === "unknown-speaker") {
-    const suggestions = match.didYouMean.map((s) => markup.bold(markup.escape(s.label)));
-    const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.join(" or ")}?` : "";
     return {
       ephemeral: true,
       cards: [
         {
           title: "Speaker not found",
           tone: "notice",
-          description: `Nobody called “${markup.escape(match.input)}” is quoted in the coverage.${hint}`,
+          description: unknownSpeakerText(match, markup),
         },
       ],
     };

@@ -1,0 +1,541 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterAll, describe, type ExpectStatic, it } from "vitest";
+import { copyCorpus } from "./support/corpus.js";
+import { type CliResult, createCliSandbox, REPO_ROOT } from "./support/run-cli.js";
+
+// Every test runs `node src/bin.js …` as a child process, from a temp cwd (dotenv reads `.env` from the
+// cwd, so a developer's `.env` in the checkout must not leak in) with a clean environment.
+
+const ARTICLE_ID = "cnn-2024-02-22-ceasefire-talks";
+const ARTICLE_FILE = join(REPO_ROOT, "corpus", "articles", `${ARTICLE_ID}.md`);
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }
+).version;
+/** Shaped like a bot token (three dot-separated parts) but not a real one. */
+const TOKEN_SHAPED = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GqZx9w.Zq9xKv7PpLm2Rt8Yw4Nb6Hc1Jd3Fg5Sk0Ae";
+const CLIENT_ID = "123456789012345678";
+
+/** Paragraph N of the seed article: the N-th non-empty line after the dateline (see README, The corpus). */
+function articleParagraphs(): string[] {
+  const text = readFileSync(ARTICLE_FILE, "utf8");
+  const [, , body = ""] = text.split(/^---\s*$/m);
+  const lines = body.split("\n").filter((line) => line.trim() !== "");
+  return lines.slice(1); // the first line is the dateline "CNN –"
+}
+
+const PARAGRAPHS = articleParagraphs();
+
+const STACK_FRAME = /^\s+at\s/m;
+
+function jsonLines(stdout: string): unknown[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as unknown);
+}
+
+interface Passage {
+  article: string;
+  paragraph: number;
+  text: string;
+  score: number;
+}
+
+interface AskJson {
+  question: string;
+  answer: string | null;
+  passages: Passage[];
+}
+
+/** A local HTTP server standing in for Discord's REST API: answers 401 to everything and records it. */
+async function recordingApi(): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.method ?? "?"} ${req.url ?? "?"}`);
+    res.writeHead(401, { "content-type": "application/json" });
+    res.end(JSON.stringify({ message: "401: Unauthorized", code: 0 }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const sandbox = createCliSandbox();
+afterAll(() => sandbox.cleanup());
+const cli = sandbox.run;
+
+describe.concurrent("talks-bot CLI as a child process", () => {
+  describe("ask", () => {
+    it("--json prints one object with the answer and the best passages, best first", async ({ expect }) => {
+      const result = await cli(["ask", "how many people fled to rafah", "--json"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout.endsWith("\n")).toBe(true);
+      const objects = jsonLines(result.stdout);
+      expect(objects).toHaveLength(1);
+      const body = objects[0] as AskJson;
+      expect(Object.keys(body).sort()).toEqual(["answer", "passages", "question"]);
+      expect(body.question).toBe("how many people fled to rafah");
+      expect(body.answer).toContain("1.5 million");
+      expect(body.passages.length).toBeGreaterThan(0);
+      expect(body.passages.length).toBeLessThanOrEqual(5);
+      expect(body.passages[0]).toMatchObject({ article: ARTICLE_ID, paragraph: 2 });
+      for (const passage of body.passages) {
+        expect(Object.keys(passage).sort()).toEqual(["article", "paragraph", "score", "text"]);
+        expect(passage.article).toBe(ARTICLE_ID);
+        expect(Number.isInteger(passage.paragraph)).toBe(true);
+        // The whole paragraph, verbatim, not a snippet.
+        expect(passage.text).toBe(PARAGRAPHS[passage.paragraph - 1]);
+        expect(typeof passage.score).toBe("number");
+        expect(Number.isFinite(passage.score)).toBe(true);
+      }
+      const scores = body.passages.map((p) => p.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      // The answer is taken from the best passage.
+      expect(body.passages[0]?.text).toContain(body.answer ?? "<no answer>");
+    });
+
+    it("--json gives answer null and no passages when the coverage does not say", async ({ expect }) => {
+      const result = await cli(["ask", "who won the super bowl", "--json"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(jsonLines(result.stdout)).toEqual([
+        { question: "who won the super bowl", answer: null, passages: [] },
+      ]);
+    });
+
+    it("says the coverage doesn't say in human output", async ({ expect }) => {
+      const result = await cli(["ask", "who won the super bowl"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("The coverage I have doesn't say");
+    });
+
+    it("--json with no question answers each non-empty stdin line, in order", async ({ expect }) => {
+      // A blank line, a whitespace-only line, and a last line with no newline.
+      const input =
+        "how many people fled to rafah\n\nwho won the super bowl\n   \nwho is mediating the talks";
+      const result = await cli(["ask", "--json"], { input });
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const objects = jsonLines(result.stdout) as AskJson[];
+      expect(objects.map((o) => o.question)).toEqual([
+        "how many people fled to rafah",
+        "who won the super bowl",
+        "who is mediating the talks",
+      ]);
+      const [rafah, superBowl, mediators] = objects;
+      expect(rafah?.answer).toContain("1.5 million");
+      expect(rafah?.passages[0]?.paragraph).toBe(2);
+      expect(superBowl).toEqual({ question: "who won the super bowl", answer: null, passages: [] });
+      expect(mediators?.answer).toContain("Qatar, Egypt and the United States");
+      expect(mediators?.passages[0]?.paragraph).toBe(3);
+    });
+  });
+
+  describe("bad input: exit 1, one line on stderr, nothing on stdout", () => {
+    const longQuestion = `${"why ".repeat(250)}x`; // 1001 characters
+    const cases: [string, string[], RegExp][] = [
+      ["an empty question", ["ask", ""], /question/i],
+      ["a blank question", ["ask", "   "], /question/i],
+      ["a question over 1000 characters", ["ask", longQuestion], /1000 characters.*1001/],
+      ["ask with no question and no --json", ["ask"], /ask needs a question/],
+      ["an unknown command", ["frobnicate"], /unknown command 'frobnicate'/i],
+      ["an unknown option", ["ask", "x", "--frob"], /unknown option '--frob'/i],
+      ["an unknown time zone", ["countdown", "--tz", "Mars/Olympus"], /"Mars\/Olympus" is not a time zone/],
+      ["a UTC offset as time zone", ["countdown", "--tz", "+03:00"], /"\+03:00" is a UTC offset/],
+    ];
+
+    it.for(cases)("%s", async ([, args, message], { expect }) => {
+      const result = await cli(args);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(/^talks-bot: [^\n]+\n$/);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+      expect(result.stderr).not.toContain(longQuestion);
+    });
+  });
+
+  describe("quote", () => {
+    it("--speaker kirby --json gives John Kirby's verbatim quotes from paragraph 29", async ({ expect }) => {
+      const result = await cli(["quote", "--speaker", "kirby", "--json"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const [body] = jsonLines(result.stdout) as {
+        status: string;
+        quotes: { speaker: string; text: string; article: string; paragraph: number }[];
+      }[];
+      expect(body?.status).toBe("found");
+      const quotes = body?.quotes ?? [];
+      expect(quotes.length).toBeGreaterThan(0);
+      expect(quotes.some((q) => q.paragraph === 29)).toBe(true);
+      for (const quote of quotes) {
+        expect(quote.speaker).toBe("John Kirby");
+        expect(quote.article).toBe(ARTICLE_ID);
+        expect(quote.text.length).toBeGreaterThan(0);
+        expect(PARAGRAPHS[quote.paragraph - 1]).toContain(quote.text);
+      }
+    });
+
+    it("--topic rafah prints the quotes about Rafah with their paragraphs", async ({ expect }) => {
+      const result = await cli(["quote", "--topic", "rafah"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("rafah");
+      expect(result.stdout).toContain("If there is an operation against Rafah");
+      expect(result.stdout).toContain("¶3");
+    });
+
+    // One run, shared by the two tests below.
+    let unknownSpeaker: Promise<CliResult> | undefined;
+    const runUnknownSpeaker = () => {
+      unknownSpeaker ??= cli(["quote", "--speaker", "zelenskyy"]);
+      return unknownSpeaker;
+    };
+
+    it("an unknown speaker exits 1 with the message on stderr and nothing on stdout", async ({ expect }) => {
+      const result = await runUnknownSpeaker();
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain("zelenskyy");
+      expect(result.stderr).toMatch(/nobody called/i);
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+    });
+
+    it("an unknown speaker is reported on one talks-bot: line", async ({ expect }) => {
+      const result = await runUnknownSpeaker();
+      expect(result.stderr).toMatch(/^talks-bot: [^\n]*zelenskyy[^\n]*\n$/);
+    });
+
+    it("an unknown speaker with --json exits 1 with status unknown-speaker on stdout", async ({ expect }) => {
+      const result = await cli(["quote", "--speaker", "zelenskyy", "--json"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe("");
+      const objects = jsonLines(result.stdout);
+      expect(objects).toHaveLength(1);
+      expect(objects[0]).toMatchObject({ status: "unknown-speaker", quotes: [] });
+    });
+  });
+
+  describe("status", () => {
+    it("--json gives the card as of 2024-02-22, every point citing paragraphs", async ({ expect }) => {
+      const result = await cli(["status", "--json"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const [card] = jsonLines(result.stdout) as {
+        asOf: string;
+        sections: {
+          heading: string;
+          points: { text: string; evidence: string; article: string; paragraphs: number[] }[];
+        }[];
+      }[];
+      expect(card?.asOf).toBe("2024-02-22");
+      const sections = card?.sections ?? [];
+      expect(sections.length).toBeGreaterThan(0);
+      for (const section of sections) {
+        expect(section.heading.length).toBeGreaterThan(0);
+        expect(section.points.length).toBeGreaterThan(0);
+        for (const point of section.points) {
+          expect(point.text.length).toBeGreaterThan(0);
+          expect(point.article).toBe(ARTICLE_ID);
+          expect(point.paragraphs.length).toBeGreaterThan(0);
+          for (const n of point.paragraphs) {
+            expect(Number.isInteger(n)).toBe(true);
+            expect(PARAGRAPHS[n - 1]).toBeDefined();
+          }
+          const cited = point.paragraphs.map((n) => PARAGRAPHS[n - 1] ?? "");
+          expect(cited.some((text) => text.includes(point.evidence))).toBe(true);
+        }
+      }
+      expect(sections.map((s) => s.heading)).toContain("Mediators");
+    });
+
+    it("prints the card with its as-of date", async ({ expect }) => {
+      const result = await cli(["status"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("as of 22 February 2024");
+      expect(result.stdout).toContain("Qatar, Egypt and the United States broker the negotiations");
+      expect(result.stdout).toMatch(/\(¶\d+/);
+    });
+  });
+
+  it("countdown --tz Asia/Jerusalem --json has the zone, the phase and the Hijri year", async ({
+    expect,
+  }) => {
+    const result = await cli(["countdown", "--tz", "Asia/Jerusalem", "--json"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const objects = jsonLines(result.stdout);
+    expect(objects).toHaveLength(1);
+    // A live clock: check the shape and the invariants, not the numbers.
+    const body = objects[0] as Record<string, unknown>;
+    expect(body.timeZone).toBe("Asia/Jerusalem");
+    expect(["before", "during"]).toContain(body.phase);
+    expect(Number.isInteger(body.hijriYear)).toBe(true);
+    expect(body.hijriYear as number).toBeGreaterThanOrEqual(1445);
+    expect(body.firstFast).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(body.lastFast).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect([29, 30]).toContain(body.length);
+    const startsAt = Date.parse(String(body.startsAt));
+    const endsAt = Date.parse(String(body.endsAt));
+    expect(Number.isNaN(startsAt)).toBe(false);
+    expect(endsAt).toBeGreaterThan(startsAt);
+    if (body.phase === "before") {
+      for (const key of ["days", "hours", "minutes", "totalMs"])
+        expect(Number.isInteger(body[key])).toBe(true);
+      expect(body.hours as number).toBeLessThan(24);
+      expect(body.minutes as number).toBeLessThan(60);
+      expect(body.totalMs as number).toBeGreaterThan(0);
+    } else {
+      expect(Number.isInteger(body.day)).toBe(true);
+      expect(body.day as number).toBeGreaterThanOrEqual(1);
+      expect(body.day as number).toBeLessThanOrEqual(body.length as number);
+    }
+  });
+
+  describe("help and version", () => {
+    it("--help lists the commands", async ({ expect }) => {
+      const result = await cli(["--help"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      for (const command of [
+        "console",
+        "ask",
+        "quote",
+        "status",
+        "countdown",
+        "validate-corpus",
+        "deploy-commands",
+        "invite",
+      ]) {
+        expect(result.stdout).toMatch(new RegExp(`talks-bot ${command}\\b`));
+      }
+    });
+
+    it("--version prints the package.json version", async ({ expect }) => {
+      const result = await cli(["--version"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(`${PACKAGE_VERSION}\n`);
+    });
+  });
+
+  describe("validate-corpus", () => {
+    it("accepts the shipped corpus", async ({ expect }) => {
+      const result = await cli(["validate-corpus"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^corpus: ok/);
+    });
+
+    it("names the file and the field when a date is not ISO", async ({ expect }) => {
+      const corpus = copyCorpus();
+      try {
+        const path = join(corpus.dir, "articles", `${ARTICLE_ID}.md`);
+        const original = readFileSync(path, "utf8");
+        const broken = original.replace(/^published: 2024-02-22$/m, "published: 22/02/2024");
+        expect(broken).not.toBe(original);
+        writeFileSync(path, broken);
+        const result = await cli(["validate-corpus"], { env: { CORPUS_DIR: corpus.dir } });
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toContain(`corpus: articles/${ARTICLE_ID}.md: 'published' must be an ISO date`);
+        expect(result.stderr).not.toMatch(STACK_FRAME);
+      } finally {
+        corpus.remove();
+      }
+    });
+  });
+
+  describe("invite", () => {
+    it("needs DISCORD_CLIENT_ID", async ({ expect }) => {
+      const result = await cli(["invite"]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain("DISCORD_CLIENT_ID");
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+    });
+
+    it("prints the link with both scopes and exactly the needed permissions", async ({ expect }) => {
+      const result = await cli(["invite"], { env: { DISCORD_CLIENT_ID: CLIENT_ID } });
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const lines = result.stdout.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      const raw = lines[0] ?? "";
+      expect(raw).toContain("scope=bot%20applications.commands");
+      const url = new URL(raw);
+      expect(url.origin).toBe("https://discord.com");
+      expect(url.searchParams.get("client_id")).toBe(CLIENT_ID);
+      expect(url.searchParams.get("scope")).toBe("bot applications.commands");
+      // View Channel (1024) + Send Messages (2048) + Embed Links (16384)
+      expect(url.searchParams.get("permissions")).toBe("19456");
+    });
+  });
+
+  describe("the console through a pipe", () => {
+    const input = [
+      "/ask question: how many people fled to rafah",
+      "/nope",
+      "/quote speaker: kriby",
+      "/status",
+      "who is mediating the talks",
+      "/countdown timezone: Asia/Riyadh",
+      "/reminders preview timezone: asia/riyadh",
+      "/help",
+      "",
+    ].join("\n");
+
+    /** Each reply in input order: the console kept going after the bad line. */
+    function expectAllAnswered(expect: ExpectStatic, result: CliResult): void {
+      expect(result.code).toBe(0);
+      const markers = [
+        "== how many people fled to rafah ==",
+        "1.5 million",
+        "(¶2)",
+        "John Kirby",
+        "¶29",
+        "Where the talks stand (as of 22 February 2024)",
+        "== who is mediating the talks ==",
+        "brokered by Qatar, Egypt and the United States",
+        "time zone Asia/Riyadh",
+        "Daily countdown",
+        "Commands:",
+        "/quote",
+      ];
+      let from = 0;
+      for (const marker of markers) {
+        const at = result.stdout.indexOf(marker, from);
+        expect(at, `'${marker}' after offset ${from}`).toBeGreaterThanOrEqual(0);
+        from = at;
+      }
+      expect(result.stdout).toMatch(/until Ramadan \d+|day \d+ of Ramadan/);
+      expect(result.stdout).not.toContain("/nope");
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+      expect(result.stderr).not.toContain("something went wrong");
+    }
+
+    it("`start` with no DISCORD_TOKEN answers every line and ends at end of input", async ({ expect }) => {
+      const result = await cli(["start"], { input });
+      expectAllAnswered(expect, result);
+      const errors = result.stderr.trimEnd().split("\n");
+      expect(errors).toHaveLength(2);
+      expect(errors[0]).toContain("DISCORD_TOKEN");
+      expect(errors[1]).toContain("Unknown command /nope");
+    });
+
+    it("`console` answers every line the same way", async ({ expect }) => {
+      const result = await cli(["console"], { input });
+      expectAllAnswered(expect, result);
+      const errors = result.stderr.trimEnd().split("\n");
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain("Unknown command /nope");
+    });
+  });
+
+  describe("configuration", () => {
+    it("a malformed DISCORD_TOKEN stops start, named but never echoed", async ({ expect }) => {
+      const token = "abc";
+      const databasePath = sandbox.databasePath();
+      const result = await cli(["start"], { env: { DISCORD_TOKEN: token, DATABASE_PATH: databasePath } });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain("DISCORD_TOKEN");
+      expect(result.stderr).not.toContain(token);
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+      expect(existsSync(databasePath)).toBe(false);
+    });
+
+    it("a token without DISCORD_CLIENT_ID stops start before any request to Discord", async ({ expect }) => {
+      const api = await recordingApi();
+      try {
+        const result = await cli(["start"], {
+          env: {
+            DISCORD_TOKEN: TOKEN_SHAPED,
+            DISCORD_API_URL: api.url,
+            DATABASE_PATH: sandbox.databasePath(),
+          },
+        });
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toContain("DISCORD_CLIENT_ID");
+        expect(result.stderr).not.toContain(TOKEN_SHAPED);
+        expect(result.stderr).not.toMatch(STACK_FRAME);
+        expect(api.requests).toEqual([]);
+      } finally {
+        await api.close();
+      }
+    });
+
+    // The check above is only meaningful if DISCORD_API_URL is where a login would go.
+    it("with a complete config, start does log in through DISCORD_API_URL", async ({ expect }) => {
+      const api = await recordingApi();
+      try {
+        const result = await cli(["start"], {
+          env: {
+            DISCORD_TOKEN: TOKEN_SHAPED,
+            DISCORD_CLIENT_ID: CLIENT_ID,
+            DISCORD_API_URL: api.url,
+            DATABASE_PATH: sandbox.databasePath(),
+          },
+        });
+        expect(api.requests.length).toBeGreaterThan(0);
+        expect(api.requests.every((r) => r.includes(" /api/"))).toBe(true);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/Discord refused to log in \(TokenInvalid\)/);
+        expect(result.stderr).not.toContain(TOKEN_SHAPED);
+        expect(result.stdout).not.toContain(TOKEN_SHAPED);
+      } finally {
+        await api.close();
+      }
+    });
+
+    it("LOG_LEVEL=loud is refused by name", async ({ expect }) => {
+      const result = await cli(["status"], { env: { LOG_LEVEL: "loud" } });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain("LOG_LEVEL");
+      expect(result.stderr).not.toContain("loud");
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+    });
+
+    // Why the tests run from a temp cwd: settings in a `.env` there are read like the environment.
+    it("reads .env from the working directory", async ({ expect }) => {
+      const cwd = sandbox.mkdir();
+      writeFileSync(join(cwd, ".env"), "LOG_LEVEL=loud\n");
+      const result = await cli(["status"], { cwd });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("LOG_LEVEL");
+      expect(existsSync(join(sandbox.dir, ".env"))).toBe(false);
+    });
+  });
+
+  // README, "Command line": an unknown option "prints one clear line to stderr and exits with code 1",
+  // also after commands that take no options.
+  describe("unknown options after commands that ignore them", () => {
+    it("start --frob is refused", async ({ expect }) => {
+      const result = await cli(["start", "--frob"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe("talks-bot: Unknown option '--frob'. See talks-bot --help.\n");
+    });
+
+    it("validate-corpus --frob is refused", async ({ expect }) => {
+      const result = await cli(["validate-corpus", "--frob"]);
+      expect(result.code).toBe(1);
+    });
+
+    it("invite --frob is refused", async ({ expect }) => {
+      const result = await cli(["invite", "--frob"], { env: { DISCORD_CLIENT_ID: CLIENT_ID } });
+      expect(result.code).toBe(1);
+    });
+  });
+});

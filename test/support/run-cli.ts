@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root and the CLI entry, as absolute paths (the CLI runs from a temp cwd). */
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const BIN = fileURLToPath(new URL("../../src/bin.js", import.meta.url));
+
+/**
+ * Settings the CLI reads from the environment; stripped from the child's environment so that the
+ * developer's shell (or CI) cannot change what a test sees.
+ */
+const CONFIG_KEYS = new Set([
+  "DATABASE_PATH",
+  "RAMADAN_START",
+  "LOG_LEVEL",
+  "CORPUS_DIR",
+  "DEFAULT_TIMEZONE",
+  "REMINDER_GRACE_MINUTES",
+  "ASK_COOLDOWN_SECONDS",
+]);
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  /** Variables added to the clean environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Written to the child's stdin, which is then closed (closed at once when absent). */
+  readonly input?: string;
+  /** Working directory; the sandbox's own folder by default. */
+  readonly cwd?: string;
+}
+
+export interface CliSandbox {
+  /** A temp folder with no `.env`: the child's cwd, so dotenv finds nothing to load. */
+  readonly dir: string;
+  /** A fresh path for a SQLite file inside {@link dir}. */
+  databasePath(): string;
+  /** A fresh empty folder inside {@link dir}. */
+  mkdir(): string;
+  run(args: readonly string[], options?: RunOptions): Promise<CliResult>;
+  /** Kills any child still running (a hung test) and removes the folder. */
+  cleanup(): void;
+}
+
+/** A copy of process.env without any DISCORD_* key or other talks-bot setting. */
+export function cleanEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith("DISCORD_") || CONFIG_KEYS.has(key)) continue;
+    env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+export function createCliSandbox(): CliSandbox {
+  const dir = mkdtempSync(join(tmpdir(), "talks-bot-cli-"));
+  const live = new Set<ChildProcess>();
+  let counter = 0;
+
+  const run = (args: readonly string[], options: RunOptions = {}): Promise<CliResult> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd: options.cwd ?? dir,
+        env: cleanEnv({ DATABASE_PATH: join(dir, "default.db"), ...options.env }),
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      live.add(child);
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+        stdout += chunk;
+      });
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+        stderr += chunk;
+      });
+      // A child that exits before reading its input closes the pipe; that is not a test failure.
+      child.stdin.on("error", () => {});
+      child.stdin.end(options.input ?? "");
+      child.on("error", (error) => {
+        live.delete(child);
+        reject(error);
+      });
+      child.on("close", (code, signal) => {
+        live.delete(child);
+        resolve({ code, signal, stdout, stderr });
+      });
+    });
+
+  return {
+    dir,
+    databasePath: () => join(dir, `db-${++counter}.sqlite`),
+    mkdir: () => {
+      const path = join(dir, `dir-${++counter}`);
+      mkdirSync(path);
+      return path;
+    },
+    run,
+    cleanup: () => {
+      for (const child of live) if (child.pid !== undefined && child.exitCode === null) child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
