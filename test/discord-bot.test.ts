@@ -82,7 +82,7 @@ describe("start-up and registration", () => {
     const put = fake.requests
       .filter((r) => r.route === "PUT /applications/:app/guilds/:guild/commands")
       .at(-1);
-    expect((put?.body as { name: string }[]).map((c) => c.name).sort()).toEqual([
+    expect(((put?.body ?? []) as { name: string }[]).map((c) => c.name).sort()).toEqual([
       "Ask talks-bot",
       "ask",
       "countdown",
@@ -92,7 +92,7 @@ describe("start-up and registration", () => {
       "status",
     ]);
     const reminders = (
-      put?.body as { name: string; default_member_permissions?: string; contexts?: number[] }[]
+      (put?.body ?? []) as { name: string; default_member_permissions?: string; contexts?: number[] }[]
     ).find((c) => c.name === "reminders");
     expect(reminders?.default_member_permissions).toBe("32");
     expect(reminders?.contexts).toEqual([0]);
