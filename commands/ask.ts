@@ -115,7 +115,7 @@ export async function button(interaction: ButtonInteraction, ctx: BotContext): P
     case "down": {
       const best = answer.best;
       if (best) {
-        await ctx.feedback.record({
+        await ctx.feedback.recordFeedback({
           questionKey: answer.question.toLowerCase().replace(/\s+/g, " ").trim().slice(0, 200),
           articleId: best.articleId,
           paragraph: best.paragraph,

@@ -3,7 +3,7 @@ import { type BotContext, loadCommands } from "./command.js";
 import type { Config } from "./config.js";
 import { Cooldowns } from "./cooldown.js";
 import { loadCorpus } from "./corpus/load.js";
-import { type FeedbackSink, MemoryFeedback, StoredFeedback } from "./feedback.js";
+import { type FeedbackSink, MemoryFeedback } from "./feedback.js";
 import type { Logger } from "./logger.js";
 import { QuoteBook } from "./quotes.js";
 import { AnswerEngine } from "./search/engine.js";
@@ -21,7 +21,7 @@ export async function createContext(options: ContextOptions): Promise<BotContext
   const now = options.now ?? (() => new Date());
   const corpus = loadCorpus(options.config.corpusDir);
   const storage = options.storage ?? null;
-  const feedback: FeedbackSink = storage ? new StoredFeedback(storage) : new MemoryFeedback();
+  const feedback: FeedbackSink = storage ?? new MemoryFeedback();
   return {
     config: options.config,
     corpus,

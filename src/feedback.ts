@@ -1,48 +1,41 @@
-import type { Storage } from "./storage/types.js";
+import type { FeedbackAnswerTotal, FeedbackTotals, FeedbackVote, Storage } from "./storage/types.js";
 
-export interface FeedbackVote {
-  readonly questionKey: string;
-  readonly articleId: string;
-  readonly paragraph: number;
-  readonly helpful: boolean;
-  readonly userId: string;
-}
+export type { FeedbackTotals, FeedbackVote };
 
-export interface FeedbackTotals {
-  readonly helpful: number;
-  readonly notHelpful: number;
-}
+/** Where helpful / not-helpful votes on answers go: the database, or memory where there is none. */
+export type FeedbackSink = Pick<Storage, "recordFeedback" | "feedbackTotals">;
 
-/** Where helpful / not-helpful votes on answers go. */
-export interface FeedbackSink {
-  record(vote: FeedbackVote): Promise<void>;
-  totals(): Promise<FeedbackTotals>;
-}
-
-/** Votes kept for the life of the process (the console, or a bot without a database). One vote per user per question. */
+/** Votes kept for the life of the process (a bot without a database). One vote per user per question. */
 export class MemoryFeedback implements FeedbackSink {
-  readonly #votes = new Map<string, boolean>();
+  readonly #votes = new Map<string, FeedbackVote>();
 
-  async record(vote: FeedbackVote): Promise<void> {
-    this.#votes.set(`${vote.userId}\u0000${vote.questionKey}`, vote.helpful);
+  async recordFeedback(vote: FeedbackVote): Promise<void> {
+    this.#votes.set(`${vote.userId}\u0000${vote.questionKey}`, vote);
   }
 
-  async totals(): Promise<FeedbackTotals> {
-    let helpful = 0;
-    for (const value of this.#votes.values()) if (value) helpful++;
-    return { helpful, notHelpful: this.#votes.size - helpful };
-  }
-}
-
-/** Votes stored in the database, so they survive restarts. */
-export class StoredFeedback implements FeedbackSink {
-  constructor(private readonly storage: Storage) {}
-
-  record(vote: FeedbackVote): Promise<void> {
-    return this.storage.recordFeedback(vote);
-  }
-
-  totals(): Promise<FeedbackTotals> {
-    return this.storage.feedbackTotals();
+  async feedbackTotals(): Promise<FeedbackTotals> {
+    const byAnswer = new Map<string, FeedbackAnswerTotal>();
+    for (const vote of this.#votes.values()) {
+      const key = `${vote.questionKey}\u0000${vote.articleId}\u0000${vote.paragraph}`;
+      const total = byAnswer.get(key) ?? { ...vote, helpful: 0, notHelpful: 0 };
+      byAnswer.set(key, {
+        questionKey: total.questionKey,
+        articleId: total.articleId,
+        paragraph: total.paragraph,
+        helpful: total.helpful + (vote.helpful ? 1 : 0),
+        notHelpful: total.notHelpful + (vote.helpful ? 0 : 1),
+      });
+    }
+    const answers = [...byAnswer.values()].sort(
+      (a, b) =>
+        a.questionKey.localeCompare(b.questionKey) ||
+        a.articleId.localeCompare(b.articleId) ||
+        a.paragraph - b.paragraph,
+    );
+    return {
+      helpful: answers.reduce((n, a) => n + a.helpful, 0),
+      notHelpful: answers.reduce((n, a) => n + a.notHelpful, 0),
+      byAnswer: answers,
+    };
   }
 }

@@ -158,7 +158,7 @@ describe("/ask", () => {
     expect(thanks.ephemeral).toBe(true);
     expect(thanks.data.content).toMatch(/Thanks/);
     await fake.click(down, { message: reply.message });
-    const totals = await bot.ctx.feedback.totals();
+    const totals = await bot.ctx.feedback.feedbackTotals();
     expect(totals.helpful + totals.notHelpful).toBe(1);
     expect(totals.notHelpful).toBe(1);
   });

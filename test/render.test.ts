@@ -54,8 +54,14 @@ describe("Discord rendering keeps every limit", () => {
   });
 
   it("allows only the one named user or role to be pinged", () => {
-    expect(toDiscordMessage({ cards: [], mentionUserId: "1" }).allowedMentions).toEqual({ parse: [], users: ["1"] });
-    expect(toDiscordMessage({ cards: [], mentionRoleId: "2" }).allowedMentions).toEqual({ parse: [], roles: ["2"] });
+    expect(toDiscordMessage({ cards: [], mentionUserId: "1" }).allowedMentions).toEqual({
+      parse: [],
+      users: ["1"],
+    });
+    expect(toDiscordMessage({ cards: [], mentionRoleId: "2" }).allowedMentions).toEqual({
+      parse: [],
+      roles: ["2"],
+    });
   });
 
   it("marks ephemeral replies and turns actions into at most five buttons", () => {
@@ -69,14 +75,18 @@ describe("Discord rendering keeps every limit", () => {
       ],
     });
     expect(message.flags).toBe(64);
-    const ids = message.components.flatMap((row) => row.components.map((c) => (c.toJSON() as { custom_id: string }).custom_id));
+    const ids = message.components.flatMap((row) =>
+      row.components.map((c) => (c.toJSON() as { custom_id: string }).custom_id),
+    );
     expect(ids).toEqual(["ask:more:k", "ask:public:k", "ask:up:k", "ask:down:k"]);
   });
 });
 
 describe("markup", () => {
   it("escapes markdown, code fences and masked links, and stops link previews", () => {
-    const escaped = discordMarkup.escape("**bold** `code` ```fence``` [x](https://evil.example) see https://example.org");
+    const escaped = discordMarkup.escape(
+      "**bold** `code` ```fence``` [x](https://evil.example) see https://example.org",
+    );
     expect(escaped).toContain("\\*\\*bold\\*\\*");
     expect(escaped).toContain("\\`code\\`");
     expect(escaped).toContain("\\[x]");
@@ -91,7 +101,9 @@ describe("markup", () => {
 
   it("writes times out in the console, and as live timestamps in Discord", () => {
     const at = new Date("2027-02-07T15:00:00Z");
-    expect(textMarkup.timestamp(at, "full", "Asia/Jerusalem")).toBe("Sunday, 7 February 2027 at 17:00 (Asia/Jerusalem)");
+    expect(textMarkup.timestamp(at, "full", "Asia/Jerusalem")).toBe(
+      "Sunday, 7 February 2027 at 17:00 (Asia/Jerusalem)",
+    );
     expect(textMarkup.liveRelative(at)).toBeUndefined();
     expect(discordMarkup.liveRelative(at)).toBe(`<t:${at.getTime() / 1000}:R>`);
   });
@@ -101,5 +113,21 @@ describe("markup", () => {
     expect(remainingLabel(1, 0, 5)).toBe("1 day");
     expect(remainingLabel(0, 1, 1)).toBe("1 hour and 1 minute");
     expect(remainingLabel(0, 0, 0)).toBe("0 minutes");
+  });
+});
+
+describe("feedback without a database", () => {
+  it("keeps one vote per person per question, counted per answer", async () => {
+    const { MemoryFeedback } = await import("../src/feedback.js");
+    const sink = new MemoryFeedback();
+    const vote = { questionKey: "q", articleId: "a", paragraph: 2, userId: "u1", helpful: true };
+    await sink.recordFeedback(vote);
+    await sink.recordFeedback({ ...vote, helpful: false });
+    await sink.recordFeedback({ ...vote, userId: "u2" });
+    expect(await sink.feedbackTotals()).toEqual({
+      helpful: 1,
+      notHelpful: 1,
+      byAnswer: [{ questionKey: "q", articleId: "a", paragraph: 2, helpful: 1, notHelpful: 1 }],
+    });
   });
 });
