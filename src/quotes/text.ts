@@ -3,6 +3,8 @@
  * (so every label and quote can be sliced verbatim from the source) and sentence boundaries.
  */
 
+import { splitSentences } from "../search/sentences.js";
+
 /** A stretch of quoted text. `close` is the offset of the closing mark, or the paragraph length when none. */
 export interface QuoteSpan {
   readonly open: number;
@@ -64,43 +66,6 @@ export function findQuoteSpans(text: string): QuoteSpan[] {
 
 const WORD = /[\p{L}\p{N}]+(?:['\u2019.\-\u2010\u2011][\p{L}\p{N}]+)*/uy;
 
-/** Abbreviations whose period does not end a sentence ("Dr. Qatari …", "Mr. Biden"). */
-const ABBREVIATIONS = new Set([
-  "dr",
-  "mr",
-  "mrs",
-  "ms",
-  "prof",
-  "gen",
-  "sen",
-  "rep",
-  "gov",
-  "lt",
-  "col",
-  "sgt",
-  "capt",
-  "maj",
-  "adm",
-  "st",
-  "jr",
-  "sr",
-  "no",
-  "vs",
-  "etc",
-  "rev",
-  "hon",
-  "amb",
-]);
-
-function isAbbreviation(word: string): boolean {
-  // Initials and dotted acronyms ("U.S", "J") never end a sentence in news copy often enough to matter.
-  return ABBREVIATIONS.has(word.toLowerCase()) || /^(?:\p{L}\.)*\p{L}$/u.test(word);
-}
-
-function startsUpper(text: string): boolean {
-  return /^[^\p{L}\p{N}]*[\p{Lu}\p{N}]/u.test(text);
-}
-
 /** Tokenises a paragraph, keeping each quote span as a single token. */
 export function readParagraph(text: string): ReadParagraph {
   const spans = findQuoteSpans(text);
@@ -131,32 +96,28 @@ export function readParagraph(text: string): ReadParagraph {
     tokens.push({ kind: "punct", text: ch, start: pos, end: pos + 1 });
     pos++;
   }
-  return { text, spans, tokens, sentences: splitSentences(tokens, spans) };
+  return { text, spans, tokens, sentences: tokenSentences(text, tokens, spans) };
 }
 
-function splitSentences(tokens: readonly Token[], spans: readonly QuoteSpan[]): [number, number][] {
+/**
+ * Token ranges of the paragraph's sentences. Quotations stay whole: the splitter may end a sentence
+ * with one ("…a “temporary ceasefire.” This…") but never inside one.
+ */
+function tokenSentences(
+  text: string,
+  tokens: readonly Token[],
+  spans: readonly QuoteSpan[],
+): [number, number][] {
+  const keepWhole = spans.map((span) => ({ start: span.open, end: Math.min(text.length, span.close + 1) }));
   const sentences: [number, number][] = [];
-  let start = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    const following = tokens[i + 1];
-    if (!token || !following) continue;
-    const opensNext =
-      following.kind === "quote" || (following.kind === "word" && startsUpper(following.text));
-    if (!opensNext) continue;
-    let ends = false;
-    if (token.kind === "punct" && /[.!?]/.test(token.text)) {
-      const before = tokens[i - 1];
-      ends = !(before?.kind === "word" && token.text === "." && isAbbreviation(before.text));
-    } else if (token.kind === "quote" && token.span !== undefined) {
-      ends = /[.!?]\s*$/u.test(spans[token.span]?.inner ?? "");
-    }
-    if (ends) {
-      sentences.push([start, i + 1]);
-      start = i + 1;
-    }
+  let first = 0;
+  for (const sentence of splitSentences(text, { keepWhole })) {
+    let last = first;
+    while (last < tokens.length && (tokens[last]?.start ?? Number.POSITIVE_INFINITY) < sentence.end) last++;
+    if (last > first) sentences.push([first, last]);
+    first = last;
   }
-  if (start < tokens.length) sentences.push([start, tokens.length]);
+  if (first < tokens.length) sentences.push([first, tokens.length]);
   return sentences;
 }
 
