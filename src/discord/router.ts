@@ -74,9 +74,8 @@ export function invocationOf(interaction: CommandInteraction | AutocompleteInter
 export async function respond(interaction: RepliableInteraction, message: DiscordMessage): Promise<void> {
   const ephemeral = message.flags === MessageFlags.Ephemeral;
   if (interaction.deferred && !interaction.replied) {
-    const original = await interaction.fetchReply().catch(() => null);
-    const originalEphemeral = original?.flags.has(MessageFlags.Ephemeral) ?? ephemeral;
-    if (ephemeral && !originalEphemeral) {
+    // discord.js records whether the deferral was private; no need to fetch the reply to find out.
+    if (ephemeral && !interaction.ephemeral) {
       // A public "thinking…" cannot become private: drop it and answer privately instead.
       await interaction.deleteReply().catch(() => undefined);
       await interaction.followUp(message);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { DiscordAPIError, HTTPError } from "discord.js";
 import { type ScheduledTask, schedule } from "node-cron";
 import type { Config } from "../config.js";
@@ -22,6 +23,11 @@ const PAUSING_CODES: ReadonlyMap<number, string> = new Map([
 const NONCE_WINDOW_MS = 4 * 60_000;
 /** How many posts are in flight at once; discord.js's queue paces them to the global rate limit. */
 const CONCURRENCY = 16;
+/**
+ * Posts are started evenly at this rate, under Discord's global 50 requests/s: bursts would fill discord.js's
+ * queue and delay the edits and follow-ups that interactions need in the same second.
+ */
+const POSTS_PER_SECOND = 45;
 /** Due reminders read per tick; more wait for the next minute (their grace window covers that). */
 const BATCH = 2000;
 
@@ -39,6 +45,8 @@ export interface SchedulerOptions {
   /** Which guilds this process posts for (sharded deployments). */
   readonly shard: () => ShardFilter;
   readonly send: SendMessage;
+  /** Sends started per second (default 45). */
+  readonly postsPerSecond?: number;
 }
 
 export interface TickReport {
@@ -116,11 +124,20 @@ export class ReminderScheduler {
       return report;
     }
     let next = 0;
+    // Many guilds share a zone, date and settings: each distinct post is built once per tick.
+    const posts = new Map<string, DiscordMessage>();
+    const spacingMs = 1000 / (this.options.postsPerSecond ?? POSTS_PER_SECOND);
+    let nextStart = performance.now();
+    const pace = async () => {
+      const wait = nextStart - performance.now();
+      nextStart = Math.max(nextStart, performance.now()) + spacingMs;
+      if (wait > 0) await sleep(wait);
+    };
     const worker = async () => {
       while (next < due.length) {
         const reminder = due[next++];
         if (!reminder) continue;
-        const outcome = await this.#process(reminder).catch((error: unknown) => {
+        const outcome = await this.#process(reminder, posts, pace).catch((error: unknown) => {
           this.options.logger.error(
             { err: error, guildId: reminder.guildId },
             "reminders: unexpected failure",
@@ -134,7 +151,11 @@ export class ReminderScheduler {
     return report;
   }
 
-  async #process(reminder: Reminder): Promise<Outcome> {
+  async #process(
+    reminder: Reminder,
+    posts: Map<string, DiscordMessage>,
+    pace: () => Promise<void>,
+  ): Promise<Outcome> {
     const { storage, logger, config } = this.options;
     const { guildId, timeZone, time } = reminder;
     if (reminder.nextDueAt === null) return "none";
@@ -189,16 +210,24 @@ export class ReminderScheduler {
       return "skipped";
     }
 
-    const reply = reminderPost({
-      corpus: this.options.corpus,
-      config,
-      now,
-      localDate: slotDate,
-      timeZone,
-      settings: reminder,
-      markup: discordMarkup,
-    });
-    const message = toDiscordMessage(reply, { withComponents: false });
+    const postKey = [timeZone, slotDate, reminder.dayOffset, reminder.startOverride, reminder.roleId].join(
+      "|",
+    );
+    let message = posts.get(postKey);
+    if (!message) {
+      const reply = reminderPost({
+        corpus: this.options.corpus,
+        config,
+        now,
+        localDate: slotDate,
+        timeZone,
+        settings: reminder,
+        markup: discordMarkup,
+      });
+      message = toDiscordMessage(reply, { withComponents: false });
+      posts.set(postKey, message);
+    }
+    await pace();
     try {
       const sent = await this.options.send(reminder.channelId, {
         ...message,
