@@ -6,7 +6,7 @@
  *   discord.js bot that replies with a fixed embed (the baseline). Both run on the same fake, one after the
  *   other and never together, in blocks ordered baseline, bot, bot, baseline so a slow drift weighs on both.
  * - Throughput: interactions per second with a fixed number kept in flight until all are answered.
- * - Memory: the bot as its own process (`node src/bin.js start`), RSS (`/proc/<pid>/status`) after 100,
+ * - Memory: the bot as its own process, started as `npm start` starts it, RSS (`/proc/<pid>/status`) after 100,
  *   1,000 … 10,000 `/ask`; nothing forces a garbage collection.
  *
  * Run alone: `node --import tsx bench/discord.bench.ts`. Goals: `/ask` p99 ≤ 1.5× the baseline's p99;
@@ -288,7 +288,9 @@ async function runMemory(options: DiscordBenchOptions): Promise<MemoryResult> {
       ),
     );
     const spawnedAt = performance.now();
-    const child = spawn(process.execPath, ["src/bin.js", "start"], {
+    // Exactly as `npm start` runs it, Node flags included.
+    const startArgs = startScriptArgs();
+    const child = spawn(process.execPath, startArgs, {
       cwd: ROOT,
       env: { ...inherited, ...env },
       stdio: ["ignore", "ignore", "pipe"],
@@ -504,7 +506,7 @@ export function discordBenchTables(result: DiscordBenchResult): string {
   const notes = [
     `- Latency: ${n} sequential interactions per bot, in four blocks run one after the other (baseline, talks-bot, talks-bot, baseline; each bot logged in only for its block, after ${options.warmup} sequential and ${options.warmup * 5} concurrent warm-up interactions). Timed from INTERACTION_CREATE handed to the gateway socket to the callback POST's body arriving at the fake; "full reply" ends when the fake accepted the answer. Questions cycle through \`test/questions.ts\` (answerable and not). Sequential p99 per block: baseline ${baseline.blockP99.map(ms).join(" / ")}, talks-bot ${ours.blockP99.map(ms).join(" / ")}.`,
     `- Throughput: ${n} interactions with ${options.inFlight} kept in flight, once per block (figures over both blocks; per block: baseline ${baseline.blockPerSecond.map((r) => r.toFixed(0)).join(" / ")}/s, talks-bot ${ours.blockPerSecond.map((r) => r.toFixed(0)).join(" / ")}/s). The fake, both bots and this driver share one process and ${availableParallelism()} cores, so the fake's own work (JSON, validation, recording) is inside every figure, for both bots.`,
-    `- Memory: \`node src/bin.js start\` (pid ${memory.pid}, LOG_LEVEL=warn), ${options.memoryInFlight} in flight, ${memory.perSecond.toFixed(0)} interactions/s; ready (first answer) ${ms(memory.startupMs)} after spawn; peak RSS (VmHWM) ${mb(memory.hwmKb)}; RSS after 10,000 vs after 1,000: ${thousand && last ? ratio(last.rssKb, thousand.rssKb) : "–"}; failed interactions: ${memory.failed}${memory.errors.length ? ` (${memory.errors.join("; ")})` : ""}; SIGTERM → exit code ${memory.exitCode ?? "none (killed after 10 s)"}${Number.isFinite(memory.exitMs) ? ` in ${ms(memory.exitMs)}` : ""}.`,
+    `- Memory: \`npm start\` (\`node ${startScriptArgs().join(" ")}\`, pid ${memory.pid}, LOG_LEVEL=warn), ${options.memoryInFlight} in flight, ${memory.perSecond.toFixed(0)} interactions/s; ready (first answer) ${ms(memory.startupMs)} after spawn; peak RSS (VmHWM) ${mb(memory.hwmKb)}; RSS after 10,000 vs after 1,000: ${thousand && last ? ratio(last.rssKb, thousand.rssKb) : "–"}; failed interactions: ${memory.failed}${memory.errors.length ? ` (${memory.errors.join("; ")})` : ""}; SIGTERM → exit code ${memory.exitCode ?? "none (killed after 10 s)"}${Number.isFinite(memory.exitMs) ? ` in ${ms(memory.exitMs)}` : ""}.`,
     ...(memory.logLines.length > 0
       ? [
           `- The bot process logged at warn or above: ${memory.logLines
@@ -523,6 +525,14 @@ export function discordBenchTables(result: DiscordBenchResult): string {
     memoryTable,
     notes.join("\n"),
   ].join("\n\n");
+}
+
+/** The arguments `npm start` gives node (its `start` script, without the leading `node`). */
+function startScriptArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } };
+  const [node, ...args] = pkg.scripts.start.split(/\s+/);
+  if (node !== "node") throw new Error(`memory: the start script does not run node directly: ${pkg.scripts.start}`);
+  return args;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
