@@ -173,7 +173,9 @@ async function set(
   const time = parseDailyTime(interaction.options.getString("time", true));
   const timeZone = validateTimeZone(interaction.options.getString("timezone", true));
   const startDate = interaction.options.getString("start_date")?.trim() || undefined;
-  const startOverride = startDate ? (parseOverrideStart(startDate)?.start ?? null) : null;
+  const startOverride = startDate
+    ? (parseOverrideStart(startDate, { setting: "start_date", unset: "leave start_date out" })?.start ?? null)
+    : null;
   const dayOffset = interaction.options.getInteger("day_offset") ?? 0;
   if (startOverride && dayOffset !== 0)
     throw new UserFacingError("Give either day_offset or start_date, not both.");

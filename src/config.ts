@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { parseOverrideStart, validateTimeZone } from "./countdown.js";
 import { ConfigError } from "./errors.js";
 import { isValidLocalDate } from "./time.js";
 
@@ -47,7 +48,7 @@ const schema = z.object({
   ),
   DATABASE_PATH: optionalText.pipe(z.string().default("./data/talks-bot.db")),
   CORPUS_DIR: optionalText,
-  DEFAULT_TIMEZONE: optionalText.pipe(z.string().default("UTC")),
+  DEFAULT_TIMEZONE: optionalText,
   RAMADAN_START: optionalText.pipe(
     z
       .string()
@@ -99,13 +100,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     if (!env.DISCORD_CLIENT_ID?.trim())
       problems.push("DISCORD_CLIENT_ID is required to connect to Discord (the application id)");
   }
+  // The same checks people's input gets, so a value accepted here cannot fail later on every command.
+  let defaultTimeZone = "UTC";
   const zone = env.DEFAULT_TIMEZONE?.trim();
-  if (zone && !isTimeZone(zone)) {
-    problems.push("DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London");
+  if (zone) {
+    try {
+      defaultTimeZone = validateTimeZone(zone);
+    } catch {
+      problems.push("DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London");
+    }
   }
   const start = env.RAMADAN_START?.trim();
-  if (start && /^\d{4}-\d{2}-\d{2}$/.test(start) && !isValidLocalDate(start)) {
-    problems.push("RAMADAN_START must be a real calendar date YYYY-MM-DD");
+  if (start && /^\d{4}-\d{2}-\d{2}$/.test(start)) {
+    if (!isValidLocalDate(start)) {
+      problems.push("RAMADAN_START must be a real calendar date YYYY-MM-DD");
+    } else {
+      try {
+        parseOverrideStart(start);
+      } catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error));
+      }
+    }
   }
   if (problems.length > 0 || !data) throw new ConfigError([...new Set(problems)]);
   return {
@@ -118,18 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     logLevel: data.LOG_LEVEL,
     databasePath: resolve(data.DATABASE_PATH),
     corpusDir: data.CORPUS_DIR ? resolve(data.CORPUS_DIR) : undefined,
-    defaultTimeZone: data.DEFAULT_TIMEZONE,
+    defaultTimeZone,
     ramadanStart: data.RAMADAN_START,
     reminderGraceMs: data.REMINDER_GRACE_MINUTES * 60_000,
     askCooldownMs: data.ASK_COOLDOWN_SECONDS * 1000,
   };
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

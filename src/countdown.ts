@@ -465,14 +465,14 @@ function yearForOverride(start: LocalDate): { hijriYear: number; gap: number; um
   return best;
 }
 
-function overrideProblem(value: string): string | undefined {
+function overrideProblem(value: string, setting: string, unset: string): string | undefined {
   const { hijriYear, gap, ummAlQura } = yearForOverride(value);
   if (Math.abs(gap) <= OVERRIDE_TOLERANCE_DAYS) return undefined;
   const days = Math.abs(gap) === 1 ? "day" : "days";
   return (
-    `RAMADAN_START=${value} is ${Math.abs(gap)} ${days} from the Umm al-Qura first fast of Ramadan ` +
+    `${setting} ${value} is ${Math.abs(gap)} ${days} from the Umm al-Qura first fast of Ramadan ` +
     `${hijriYear} (${ummAlQura}); it must be within ${OVERRIDE_TOLERANCE_DAYS} days of it. ` +
-    "Check the year, or leave RAMADAN_START unset to use the Umm al-Qura date."
+    `Check the year, or ${unset} to use the Umm al-Qura date.`
   );
 }
 
@@ -481,16 +481,22 @@ function overrideProblem(value: string): string | undefined {
  * Empty or unset means no override. Throws UserFacingError for a malformed or impossible date, or one more
  * than {@link OVERRIDE_TOLERANCE_DAYS} days from the Umm al-Qura first fast (almost always a wrong year).
  */
-export function parseOverrideStart(value: string | undefined): RamadanOverride | undefined {
+export function parseOverrideStart(
+  value: string | undefined,
+  names: { setting: string; unset: string } = {
+    setting: "RAMADAN_START",
+    unset: "leave RAMADAN_START unset",
+  },
+): RamadanOverride | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (trimmed === "") return undefined;
   if (!isValidLocalDate(trimmed)) {
     throw new UserFacingError(
-      `RAMADAN_START must be the date of the first fast as YYYY-MM-DD (for example 2026-02-18); got "${trimmed}".`,
+      `${names.setting} must be the date of the first fast as YYYY-MM-DD (for example 2026-02-18); got "${trimmed}".`,
     );
   }
-  const problem = overrideProblem(trimmed);
+  const problem = overrideProblem(trimmed, names.setting, names.unset);
   if (problem !== undefined) throw new UserFacingError(problem);
   return { start: trimmed };
 }
@@ -544,7 +550,7 @@ export function ramadanCountdown(now: Date, options: RamadanCountdownOptions): C
     if (!isValidLocalDate(start)) {
       throw new UserFacingError(`The Ramadan start must be a date as YYYY-MM-DD; got "${start}".`);
     }
-    const problem = overrideProblem(start);
+    const problem = overrideProblem(start, "The Ramadan start", "remove it");
     if (problem !== undefined) throw new UserFacingError(problem);
     override = { hijriYear: yearForOverride(start).hijriYear, start };
   }

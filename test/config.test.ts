@@ -65,6 +65,17 @@ describe("config", () => {
     expect(problems({ DISCORD_TOKEN: TOKEN, DISCORD_CLIENT_ID: "123456789012345678" }, true)).toEqual([]);
   });
 
+  it("checks the time zone and start date as strictly as the commands will", () => {
+    expect(loadConfig({ DEFAULT_TIMEZONE: "asia/riyadh" }).defaultTimeZone).toBe("Asia/Riyadh");
+    expect(problems({ DEFAULT_TIMEZONE: "EST" })).toEqual([
+      "DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London",
+    ]);
+    expect(problems({ RAMADAN_START: "2024-04-11" })).toEqual([
+      expect.stringMatching(/^RAMADAN_START 2024-04-11 is \d+ days from the Umm al-Qura first fast/),
+    ]);
+    expect(loadConfig({ RAMADAN_START: "2024-03-12" }).ramadanStart).toBe("2024-03-12");
+  });
+
   it("rejects a start date that is not a calendar date", () => {
     expect(problems({ RAMADAN_START: "2024-02-30" })).toEqual([
       "RAMADAN_START must be a real calendar date YYYY-MM-DD",

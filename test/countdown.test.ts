@@ -354,7 +354,7 @@ describe("parseOverrideStart", () => {
     }
     expectUserError(
       () => parseOverrideStart("2024-03-15"),
-      "RAMADAN_START=2024-03-15",
+      "RAMADAN_START 2024-03-15",
       "4 days",
       "1445",
       "2024-03-11",

@@ -280,7 +280,7 @@ describe("moderator checks: nothing is saved", () => {
     );
     const preview = await fake.command("reminders preview", {}, MOD);
     expect(preview.ephemeral).toBe(true);
-    expect(text(preview)).toContain("shifts the calendar by +1 day");
+    expect(text(preview)).toContain("shifts the Umm al-Qura calendar by +1 day");
     const test = await fake.command("reminders test", {}, MOD);
     expect(text(test)).toContain("Test post sent");
     expect(fake.messagesIn(general.id)).toHaveLength(1);

@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { CorpusError } from "../errors.js";
 import { PROJECT_ROOT } from "../paths.js";
+import { isValidLocalDate } from "../time.js";
 import type { AliasTable, Article, Corpus, Paragraph, StatusCard } from "./types.js";
 
 /** The corpus shipped with the bot. */
@@ -14,7 +15,7 @@ const isoDate = z
   .union([z.string(), z.date()])
   .transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value))
   .pipe(
-    z.string().refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)), {
+    z.string().refine((value) => isValidLocalDate(value), {
       message: "must be an ISO date",
     }),
   );
@@ -251,11 +252,4 @@ export function loadCorpus(dir: string = DEFAULT_CORPUS_DIR): Corpus {
       (c) => c.id,
     ),
   };
-}
-
-/** Looks up an article by id; throws when a citation names one the corpus lacks. */
-export function articleById(corpus: Corpus, id: string): Article {
-  const article = corpus.articles.find((a) => a.id === id);
-  if (!article) throw new CorpusError(`corpus: unknown article '${id}'`);
-  return article;
 }

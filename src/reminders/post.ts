@@ -16,8 +16,8 @@ export interface CalendarSettings {
 }
 
 /**
- * The countdown as a community sees it: a guild's explicit start date wins, then the deployment's
- * RAMADAN_START, then the Umm al-Qura calendar shifted by the guild's day offset.
+ * The countdown as a community sees it. A server's own calendar setting wins (its first-fast date, else its
+ * day offset), then the deployment's RAMADAN_START, then the Umm al-Qura calendar.
  */
 export function countdownFor(
   ctx: { readonly config: Pick<Config, "ramadanStart"> },
@@ -25,12 +25,9 @@ export function countdownFor(
   timeZone: string,
   settings: CalendarSettings | null | undefined,
 ): CountdownResult {
-  const start = settings?.startOverride ?? ctx.config.ramadanStart;
-  return ramadanCountdown(now, {
-    timeZone,
-    override: start ? { start } : undefined,
-    dayOffset: start ? 0 : (settings?.dayOffset ?? 0),
-  });
+  const dayOffset = settings?.dayOffset ?? 0;
+  const start = settings?.startOverride ?? (dayOffset === 0 ? ctx.config.ramadanStart : undefined);
+  return ramadanCountdown(now, { timeZone, override: start ? { start } : undefined, dayOffset });
 }
 
 /**
@@ -75,11 +72,13 @@ export function reminderPost(input: ReminderPostInput): Reply {
   const base = countdownView(input.corpus, result, input.timeZone, input.markup);
   const [card] = base.cards;
   const point = pointOfTheDay(input.corpus, input.localDate, input.markup);
-  const calendar = input.settings.startOverride
-    ? `This server counts from a first fast on ${formatDate(input.settings.startOverride)} (local moon sighting).`
-    : input.settings.dayOffset
-      ? `This server shifts the calendar by ${input.settings.dayOffset > 0 ? "+" : ""}${input.settings.dayOffset} day(s) (local moon sighting).`
-      : undefined;
+  // Said only when it shapes this post: a first-fast date counts for its own year alone.
+  const calendar =
+    result.source === "override"
+      ? `Counting from a first fast on ${formatDate(result.firstFast)} (local moon sighting).`
+      : result.source === "offset"
+        ? `This server shifts the Umm al-Qura calendar by ${(input.settings.dayOffset ?? 0) > 0 ? "+" : ""}${input.settings.dayOffset ?? 0} day(s) (local moon sighting).`
+        : undefined;
   const fields = [
     ...(card?.fields ?? []).filter((f) => f.name !== "Why it matters"),
     ...(point ? [{ name: "From the coverage", value: truncate(point, LIMITS.fieldValue) }] : []),
