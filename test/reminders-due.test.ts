@@ -367,3 +367,23 @@ describe("scheduler simulation", () => {
     );
   });
 });
+
+describe("evaluateDue across local midnight", () => {
+  it("skips a late slot once its local day is over, even inside the grace window", () => {
+    const slotAt = new Date("2026-12-01T22:00:00Z");
+    const base = { slotAt, slotLocalDate: "2026-12-01", graceMs: 6 * 3600_000 };
+    expect(
+      evaluateDue({ ...base, now: new Date("2026-12-01T23:30:00Z"), nowLocalDate: "2026-12-01" }),
+    ).toEqual({
+      action: "post",
+      localDate: "2026-12-01",
+    });
+    expect(
+      evaluateDue({ ...base, now: new Date("2026-12-02T01:00:00Z"), nowLocalDate: "2026-12-02" }),
+    ).toEqual({
+      action: "skip",
+      localDate: "2026-12-01",
+      lateByMs: 3 * 3600_000,
+    });
+  });
+});

@@ -334,3 +334,17 @@ describe("sharding", () => {
     expect((await shard0.scheduler.tick()).posted).toEqual([]);
   });
 });
+
+describe("catch-up stays on the same local day", () => {
+  it("does not post yesterday's countdown after midnight", async () => {
+    const { fake, bot, clock, general } = await setup("2026-12-01T20:00:00Z");
+    await fake.command("reminders set", { channel: general.id, time: "22:00", timezone: "UTC" }, MOD);
+    clock.set("2026-12-02T01:00:00Z"); // 3 hours late, inside the 6-hour grace window, but the day is over
+    const report = await bot.scheduler.tick();
+    expect(report.posted).toEqual([]);
+    expect(report.skipped).toHaveLength(1);
+    expect(fake.messagesIn(general.id)).toHaveLength(0);
+    clock.set("2026-12-02T22:00:00Z");
+    expect((await bot.scheduler.tick()).posted).toHaveLength(1);
+  });
+});

@@ -88,6 +88,11 @@ export interface DueInput {
   readonly slotLocalDate: LocalDate;
   /** How long after `slotAt` a post is still worth making (e.g. after a restart); must be positive. */
   readonly graceMs: number;
+  /**
+   * The local date at `now` in the reminder's zone. When given, a late post must still fall on its own
+   * local day: a 23:30 slot missed until after midnight is skipped, not posted on the next day.
+   */
+  readonly nowLocalDate?: LocalDate;
 }
 
 /** What the scheduler should do with a pending slot on this tick. */
@@ -110,6 +115,7 @@ export function evaluateDue(input: DueInput): DueDecision {
   const nowMs = now.getTime();
   const slotMs = slotAt.getTime();
   if (nowMs < slotMs) return { action: "wait" };
-  if (nowMs < slotMs + graceMs) return { action: "post", localDate: slotLocalDate };
+  const sameDay = input.nowLocalDate === undefined || input.nowLocalDate === slotLocalDate;
+  if (nowMs < slotMs + graceMs && sameDay) return { action: "post", localDate: slotLocalDate };
   return { action: "skip", localDate: slotLocalDate, lateByMs: nowMs - slotMs };
 }

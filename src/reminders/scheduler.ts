@@ -70,6 +70,17 @@ function describe(error: unknown): { pause?: string; message: string } {
   return { message: error instanceof Error ? error.message : String(error) };
 }
 
+/** Network failures that happen before a request reaches Discord (no connection was made). */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+
+function neverSent(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && NOT_SENT_CODES.has(code)) return true;
+  }
+  return false;
+}
+
 /**
  * Posts each guild's daily countdown exactly once per local date.
  *
@@ -162,6 +173,7 @@ export class ReminderScheduler {
     let slotAt = new Date(reminder.nextDueAt);
     let slotDate = localParts(slotAt, timeZone).date;
     const now = this.options.now();
+    const nowLocalDate = localParts(now, timeZone).date;
     let skippedDays = 0;
     // A long outage can leave several slots behind: skip each missed day, post the current one if in grace.
     for (let guard = 0; guard < 400; guard++) {
@@ -170,6 +182,7 @@ export class ReminderScheduler {
         slotAt,
         slotLocalDate: slotDate,
         graceMs: Math.max(1, config.reminderGraceMs),
+        nowLocalDate,
       });
       if (decision.action === "wait") {
         if (skippedDays === 0) return "none";
@@ -193,23 +206,7 @@ export class ReminderScheduler {
         reminder.revision,
       );
 
-    const claim = await storage.claimPost(guildId, slotDate, reminderNonce(guildId, slotDate));
-    if (claim.status === "inactive") return "none";
-    if (claim.status === "already-sent") {
-      await advance();
-      return "none";
-    }
-    if (claim.status === "pending" && now.getTime() - claim.claimedAt > NONCE_WINDOW_MS) {
-      // The earlier attempt may have reached Discord, and its nonce no longer protects a re-send:
-      // at most once wins over a duplicate.
-      logger.warn(
-        { guildId, localDate: slotDate },
-        "reminders: an earlier post was never confirmed and is too old to re-send safely; skipping the day",
-      );
-      await advance();
-      return "skipped";
-    }
-
+    // Built before the claim: a post that cannot be built must not leave a claim behind.
     const postKey = [timeZone, slotDate, reminder.dayOffset, reminder.startOverride, reminder.roleId].join(
       "|",
     );
@@ -227,6 +224,23 @@ export class ReminderScheduler {
       message = toDiscordMessage(reply, { withComponents: false });
       posts.set(postKey, message);
     }
+    const claim = await storage.claimPost(guildId, slotDate, reminderNonce(guildId, slotDate));
+    if (claim.status === "inactive") return "none";
+    if (claim.status === "already-sent") {
+      await advance();
+      return "none";
+    }
+    if (claim.status === "pending" && now.getTime() - claim.claimedAt > NONCE_WINDOW_MS) {
+      // The earlier attempt may have reached Discord, and its nonce no longer protects a re-send:
+      // at most once wins over a duplicate.
+      logger.warn(
+        { guildId, localDate: slotDate },
+        "reminders: an earlier post was never confirmed and is too old to re-send safely; skipping the day",
+      );
+      await advance();
+      return "skipped";
+    }
+
     await pace();
     try {
       const sent = await this.options.send(reminder.channelId, {
@@ -249,8 +263,9 @@ export class ReminderScheduler {
         );
         return "paused";
       }
-      if (error instanceof DiscordAPIError || error instanceof HTTPError) {
-        // Discord answered with an error, so nothing was created: the next tick starts a fresh claim.
+      if (error instanceof DiscordAPIError || error instanceof HTTPError || neverSent(error)) {
+        // Discord answered with an error, or the request never left: nothing was created, so the next
+        // tick starts a fresh claim. Anything else (a reset or a timeout) may have posted: the claim stays.
         await storage.releaseClaim(guildId, slotDate);
       }
       await storage.recordError(guildId, problem.message);

@@ -1,0 +1,103 @@
+/**
+ * The scheduler over a real SQLite file, with the network edge (the send function) replaced, for the
+ * failures the fake Discord cannot produce: requests that never leave, and ones whose fate is unknown.
+ */
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadCorpus } from "../src/corpus/load.js";
+import { createLogger } from "../src/logger.js";
+import { ReminderScheduler, type SendMessage } from "../src/reminders/scheduler.js";
+import { SqliteStorage } from "../src/storage/sqlite.js";
+import { TestClock, tempDir } from "./support/bot.js";
+
+const corpus = loadCorpus();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(send: SendMessage) {
+  const dir = tempDir();
+  const clock = new TestClock(Date.parse("2026-12-01T06:00:00Z"));
+  const storage = SqliteStorage.open(join(dir.path, "s.db"), { clock: () => clock.now().getTime() });
+  cleanups.push(dir.cleanup, () => storage.close());
+  await storage.upsertReminder({
+    guildId: "175928847299117063",
+    channelId: "175928847299117064",
+    time: "07:00",
+    timeZone: "UTC",
+    roleId: null,
+    dayOffset: 0,
+    startOverride: null,
+    by: "1",
+    nextDueAt: Date.parse("2026-12-01T07:00:00Z"),
+  });
+  const scheduler = new ReminderScheduler({
+    storage,
+    corpus,
+    config: { ramadanStart: undefined, reminderGraceMs: 6 * 3600_000 },
+    logger: createLogger({ level: "silent" }),
+    now: clock.now,
+    shard: () => ({ id: 0, count: 1 }),
+    send,
+    postsPerSecond: 1000,
+  });
+  return { storage, clock, scheduler };
+}
+
+const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" });
+const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+
+describe("scheduler failures at the network edge", () => {
+  it("a request that never left is retried later in the day with a fresh claim", async () => {
+    let fail = true;
+    const sent: string[] = [];
+    const { clock, scheduler } = await setup(async (_channel, body) => {
+      if (fail) throw new TypeError("fetch failed", { cause: refused });
+      sent.push(body.nonce);
+      return { id: "1" };
+    });
+    clock.set("2026-12-01T07:00:00Z");
+    expect((await scheduler.tick()).failed).toHaveLength(1);
+    fail = false;
+    clock.set("2026-12-01T07:30:00Z"); // well past the nonce window: still safe, nothing was sent
+    expect((await scheduler.tick()).posted).toHaveLength(1);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("a request whose fate is unknown is re-sent with the same nonce only inside the nonce window", async () => {
+    const nonces: string[] = [];
+    const { clock, scheduler, storage } = await setup(async (_channel, body) => {
+      nonces.push(body.nonce);
+      throw reset;
+    });
+    clock.set("2026-12-01T07:00:00Z");
+    await scheduler.tick();
+    clock.set("2026-12-01T07:02:00Z");
+    await scheduler.tick();
+    expect(nonces).toHaveLength(2);
+    expect(new Set(nonces).size).toBe(1);
+    clock.set("2026-12-01T07:10:00Z");
+    expect((await scheduler.tick()).skipped).toHaveLength(1);
+    expect(nonces).toHaveLength(2);
+    const reminder = await storage.getReminder("175928847299117063");
+    expect(reminder?.nextDueAt).toBe(Date.parse("2026-12-02T07:00:00Z"));
+  });
+
+  it("a post that cannot be built leaves no claim behind", async () => {
+    const { clock, storage } = await setup(async () => ({ id: "1" }));
+    const broken = new ReminderScheduler({
+      storage,
+      corpus: { ...corpus, statusCards: [] },
+      config: { ramadanStart: "1999-01-01", reminderGraceMs: 6 * 3600_000 },
+      logger: createLogger({ level: "silent" }),
+      now: clock.now,
+      shard: () => ({ id: 0, count: 1 }),
+      send: async () => ({ id: "1" }),
+    });
+    clock.set("2026-12-01T07:00:00Z");
+    expect((await broken.tick()).failed).toHaveLength(1);
+    const claim = await storage.claimPost("175928847299117063", "2026-12-01", "fresh-nonce");
+    expect(claim.status).toBe("claimed");
+  });
+});
