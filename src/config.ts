@@ -57,6 +57,8 @@ const schema = z.object({
   ),
   REMINDER_GRACE_MINUTES: intInRange(1, 1440, 360),
   ASK_COOLDOWN_SECONDS: intInRange(0, 3600, 5),
+  SHARD_COUNT: intInRange(1, 4096, 1),
+  SHARD_ID: intInRange(0, 4095, 0),
 });
 
 /** The bot's settings, validated once at start. */
@@ -74,6 +76,8 @@ export interface Config {
   readonly ramadanStart: string | undefined;
   readonly reminderGraceMs: number;
   readonly askCooldownMs: number;
+  /** This process's shard: run one process per shard, all on the same database. */
+  readonly shard: { readonly id: number; readonly count: number };
 }
 
 export interface LoadConfigOptions {
@@ -122,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       }
     }
   }
+  if (data && data.SHARD_ID >= data.SHARD_COUNT)
+    problems.push("SHARD_ID must be less than SHARD_COUNT (shards are numbered from 0)");
   if (problems.length > 0 || !data) throw new ConfigError([...new Set(problems)]);
   return {
     discord: {
@@ -137,5 +143,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     ramadanStart: data.RAMADAN_START,
     reminderGraceMs: data.REMINDER_GRACE_MINUTES * 60_000,
     askCooldownMs: data.ASK_COOLDOWN_SECONDS * 1000,
+    shard: { id: data.SHARD_ID, count: data.SHARD_COUNT },
   };
 }

@@ -65,4 +65,26 @@ describe("the bot process", () => {
     );
     expect(logs + second.stderr()).not.toContain(TEST_TOKEN);
   });
+
+  it("starts at once after the previous process was killed, instead of waiting out its lock", async () => {
+    fake = await startFakeDiscord({ token: TEST_TOKEN, heartbeatIntervalMs: 500 });
+    const dir = tempDir();
+    dirs.push(dir);
+    const env = botEnv(fake, join(dir.path, "bot.db"), { LOG_LEVEL: "info" });
+    const first = startProcess(env, dir.path);
+    await fake.waitForSessions(1, 20_000);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    const second = startProcess(env, dir.path);
+    await fake.until(
+      () => second.stderr().includes('"msg":"connected to Discord"'),
+      20_000,
+      "the second process to connect",
+    );
+    expect(second.stderr()).toContain(
+      "taking over the lock of a talks-bot process that is no longer running",
+    );
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+  });
 });

@@ -76,6 +76,13 @@ describe("config", () => {
     expect(loadConfig({ RAMADAN_START: "2024-03-12" }).ramadanStart).toBe("2024-03-12");
   });
 
+  it("reads the shard and checks it fits the count", () => {
+    expect(loadConfig({ SHARD_COUNT: "4", SHARD_ID: "3" }).shard).toEqual({ id: 3, count: 4 });
+    expect(problems({ SHARD_COUNT: "2", SHARD_ID: "2" })).toEqual([
+      "SHARD_ID must be less than SHARD_COUNT (shards are numbered from 0)",
+    ]);
+  });
+
   it("rejects a start date that is not a calendar date", () => {
     expect(problems({ RAMADAN_START: "2024-02-30" })).toEqual([
       "RAMADAN_START must be a real calendar date YYYY-MM-DD",

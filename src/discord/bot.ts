@@ -29,6 +29,8 @@ export interface StartBotOptions {
   readonly shard?: readonly [number, number];
   /** Start the per-minute reminder tick (default true; tests drive `scheduler.tick()` themselves). */
   readonly schedule?: boolean;
+  /** Called when another process has taken the single-instance lock; the caller must stop this bot. */
+  readonly onLeaseLost?: () => void;
 }
 
 export interface RunningBot {
@@ -54,13 +56,64 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const leaseOwner = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   // One process per shard: a second process for the same shard would answer every interaction twice.
   const leaseName = shardCount > 1 ? `bot:shard:${shardId}/${shardCount}` : "bot";
-  const lease = await storage.acquireLease(leaseOwner, LEASE_TTL_MS, Date.now(), leaseName);
+  let lease = await storage.acquireLease(leaseOwner, LEASE_TTL_MS, Date.now(), leaseName);
+  if (!lease.acquired && holderIsDeadHere(lease.holder)) {
+    // The holder crashed on this machine (a kill -9, a restart by a supervisor): no need to wait out its lock.
+    logger.warn(
+      { holder: lease.holder },
+      "taking over the lock of a talks-bot process that is no longer running",
+    );
+    await storage.releaseLease(lease.holder, leaseName);
+    lease = await storage.acquireLease(leaseOwner, LEASE_TTL_MS, Date.now(), leaseName);
+  }
   if (!lease.acquired) {
     if (ownsStorage) await storage.close();
     throw new AlreadyRunningError(
       `another talks-bot process (${lease.holder}) is running on ${config.databasePath}; stop it first (its lock expires ${new Date(lease.expiresAt).toISOString()} if it crashed)`,
     );
   }
+  try {
+    return await connect({
+      ...options,
+      now,
+      storage,
+      ownsStorage,
+      leaseOwner,
+      leaseName,
+      shardId,
+      shardCount,
+    });
+  } catch (error) {
+    await storage.releaseLease(leaseOwner, leaseName).catch(() => false);
+    if (ownsStorage) await storage.close();
+    throw error;
+  }
+}
+
+/** True when `holder` (`host:pid:nonce`) names a process on this machine that no longer exists. */
+function holderIsDeadHere(holder: string): boolean {
+  const [host, pid] = holder.split(":");
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+interface ConnectOptions extends StartBotOptions {
+  readonly now: () => Date;
+  readonly storage: Storage;
+  readonly ownsStorage: boolean;
+  readonly leaseOwner: string;
+  readonly leaseName: string;
+  readonly shardId: number;
+  readonly shardCount: number;
+}
+
+async function connect(options: ConnectOptions): Promise<RunningBot> {
+  const { config, logger, now, storage, ownsStorage, leaseOwner, leaseName, shardId, shardCount } = options;
   const base = await createContext({ config, logger, now, storage });
   const ctx = options.override ? options.override(base) : base;
   const client = new Client({
@@ -116,8 +169,13 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   const renew = setInterval(() => {
     storage.renewLease(leaseOwner, LEASE_TTL_MS, Date.now(), leaseName).then(
-      (ok) => ok || logger.error("lost the single-instance lease to another process"),
-      (error: unknown) => logger.warn({ err: error }, "could not renew the single-instance lease"),
+      (ok) => {
+        if (ok) return;
+        // Another process took over: two bots would answer every interaction twice, so this one stops.
+        logger.error("lost the single-instance lock to another process; stopping");
+        options.onLeaseLost?.();
+      },
+      (error: unknown) => logger.warn({ err: error }, "could not renew the single-instance lock"),
     );
   }, LEASE_RENEW_MS);
   renew.unref();
@@ -153,12 +211,22 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 /** `npm start` with a token: runs until SIGINT/SIGTERM, then shuts down cleanly. */
 export async function runBot(config: Config, logger: Logger): Promise<number> {
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
-  const bot = await startBot({ config, logger });
+  let leaseLost = false;
+  let shutdown: ((reason: string) => void) | undefined;
+  const bot = await startBot({
+    config,
+    logger,
+    shard: [config.shard.id, config.shard.count],
+    onLeaseLost: () => {
+      leaseLost = true;
+      shutdown?.("lost the single-instance lock");
+    },
+  });
   return new Promise<number>((resolve) => {
-    const shutdown = (signal: NodeJS.Signals) => {
-      logger.info({ signal }, "shutting down");
+    shutdown = (reason: string) => {
+      logger.info({ reason }, "shutting down");
       bot.stop().then(
-        () => resolve(0),
+        () => resolve(leaseLost ? 1 : 0),
         (error: unknown) => {
           logger.error({ err: error }, "shutdown failed");
           resolve(1);
