@@ -107,8 +107,11 @@ export async function button(interaction: ButtonInteraction, ctx: BotContext): P
       await interaction.reply(toDiscordMessage(moreSourcesView(ctx.corpus, answer, markup)));
       return;
     case "public": {
+      // Take the button off the private answer first, so one click posts once.
+      const remaining = askView(ctx.corpus, answer, markup, { actionKey: key });
+      await interaction.update({ components: toDiscordMessage(remaining).components });
       const reply = askView(ctx.corpus, answer, markup, {});
-      await interaction.reply(toDiscordMessage({ ...reply, ephemeral: false }, { withComponents: false }));
+      await interaction.followUp(toDiscordMessage(reply, { withComponents: false }));
       return;
     }
     case "up":

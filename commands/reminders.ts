@@ -7,7 +7,7 @@ import {
   type MessageContextMenuCommandInteraction,
   MessageFlags,
   PermissionFlagsBits,
-  PermissionsBitField,
+  type PermissionsBitField,
   Routes,
   SlashCommandBuilder,
 } from "discord.js";
@@ -145,23 +145,23 @@ export function autocomplete(
   }));
 }
 
-function missingPermissions(permissions: Readonly<PermissionsBitField> | null): string[] {
-  if (!permissions) return NEEDED_IN_CHANNEL.map(([, name]) => name);
-  // Without View Channel nothing else applies; without Send Messages, Embed Links is moot too.
+function missingPermissions(permissions: Readonly<PermissionsBitField>): string[] {
   return NEEDED_IN_CHANNEL.filter(([flag]) => !permissions.has(flag, true)).map(([, name]) => name);
 }
 
-function channelPermissions(
-  interaction: ChatInputCommandInteraction<"cached" | "raw">,
-  channelId: string,
-  resolved: unknown,
-) {
-  const guild = interaction.guild;
-  const channel = guild?.channels.cache.get(channelId) as GuildBasedChannel | undefined;
-  const me = guild?.members.me;
-  if (channel && me) return channel.permissionsFor(me);
-  const raw = (resolved as { permissions?: string } | null)?.permissions;
-  return raw === undefined ? null : new PermissionsBitField(BigInt(raw));
+/**
+ * The bot's own permissions in a channel, overwrites included, from the guild cache. (The channel option's
+ * resolved `permissions` are the invoking member's, not the bot's, so they cannot stand in.)
+ */
+function botPermissionsIn(interaction: ChatInputCommandInteraction<"cached" | "raw">, channelId: string) {
+  const channel = interaction.guild?.channels.cache.get(channelId) as GuildBasedChannel | undefined;
+  const me = interaction.guild?.members.me;
+  if (!channel || !me) {
+    throw new UserFacingError(
+      "I can't check my permissions in that channel right now. Please try again in a minute.",
+    );
+  }
+  return channel.permissionsFor(me);
 }
 
 async function set(
@@ -185,9 +185,10 @@ async function set(
       "Pick a text or announcement channel: the countdown cannot be posted in voice channels, categories, forums or threads.",
     );
   }
-  const guildChannel = interaction.guild?.channels.cache.get(channel.id);
-  if (interaction.guild && !guildChannel) throw new UserFacingError("That channel is not in this server.");
-  const missing = missingPermissions(channelPermissions(interaction, channel.id, channel));
+  if (interaction.guild && !interaction.guild.channels.cache.has(channel.id)) {
+    throw new UserFacingError("That channel is not in this server.");
+  }
+  const missing = missingPermissions(botPermissionsIn(interaction, channel.id));
   if (missing.length > 0) {
     throw new UserFacingError(
       `I can't post in <#${channel.id}>: I am missing ${missing.join(", ")} there. Give me those permissions in the channel's settings, then run /reminders set again. Nothing was saved.`,

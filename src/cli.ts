@@ -12,7 +12,7 @@ import { runConsole } from "./console/repl.js";
 import { loadCorpus } from "./corpus/load.js";
 import { validateTimeZone } from "./countdown.js";
 import { ConfigError, CorpusError, UserFacingError } from "./errors.js";
-import { createLogger, type Logger } from "./logger.js";
+import { createLogger, type Logger, redactSecrets } from "./logger.js";
 import { PROJECT_ROOT } from "./paths.js";
 import { countdownFor } from "./reminders/post.js";
 import type { Answer } from "./search/engine.js";
@@ -288,6 +288,18 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.stderr.write(`talks-bot: Discord refused to log in (${error.code}): ${error.message}\n`);
       return 1;
     }
-    throw error;
+    // Anything else (an unwritable database, Discord refusing a deploy, a bug) still gets one clear line;
+    // the stack only with LOG_LEVEL=debug, and secrets never.
+    const text = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`talks-bot: ${redactSecrets(text.split("\n")[0] ?? "", tokenOf())}\n`);
+    if (/^(debug|trace)$/.test(process.env.LOG_LEVEL ?? "") && error instanceof Error && error.stack) {
+      io.stderr.write(`${redactSecrets(error.stack, tokenOf())}\n`);
+    }
+    return 1;
   }
+}
+
+function tokenOf(): string[] {
+  const token = process.env.DISCORD_TOKEN?.trim();
+  return token ? [token] : [];
 }

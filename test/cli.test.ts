@@ -508,6 +508,21 @@ describe.concurrent("talks-bot CLI as a child process", () => {
       expect(result.stderr).not.toMatch(STACK_FRAME);
     });
 
+    it("a database path that cannot be created stops the bot with one line, before logging in", async ({
+      expect,
+    }) => {
+      const result = await cli(["start"], {
+        env: {
+          DISCORD_TOKEN: TOKEN_SHAPED,
+          DISCORD_CLIENT_ID: CLIENT_ID,
+          DATABASE_PATH: "/dev/null/talks-bot.db",
+        },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^talks-bot: storage: open \/dev\/null\/talks-bot\.db: [^\n]+\n$/);
+      expect(result.stderr).not.toContain(TOKEN_SHAPED);
+    });
+
     // Why the tests run from a temp cwd: settings in a `.env` there are read like the environment.
     it("reads .env from the working directory", async ({ expect }) => {
       const cwd = sandbox.mkdir();

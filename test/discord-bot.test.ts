@@ -133,7 +133,11 @@ describe("/ask", () => {
     expect(reply.ephemeral).toBe(true);
     const publish = customIds(reply).find((id) => id.startsWith("ask:public:"));
     expect(publish).toBeDefined();
-    const posted = await fake.click(publish ?? "", { message: reply.message });
+    const click = fake.interact(fake.build.button(publish ?? "", { message: reply.message }));
+    const updated = await click.callback();
+    expect(updated.callbackType).toBe(7);
+    expect(customIds(updated).some((id) => id.startsWith("ask:public:"))).toBe(false);
+    const posted = await click.response((r) => r.kind === "followup");
     expect(posted.ephemeral).toBe(false);
     expect(embedOf(posted).description).toBe(embedOf(reply).description);
     expect(customIds(posted)).toEqual([]);
