@@ -531,7 +531,8 @@ export function discordBenchTables(result: DiscordBenchResult): string {
 function startScriptArgs(): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } };
   const [node, ...args] = pkg.scripts.start.split(/\s+/);
-  if (node !== "node") throw new Error(`memory: the start script does not run node directly: ${pkg.scripts.start}`);
+  if (node !== "node")
+    throw new Error(`memory: the start script does not run node directly: ${pkg.scripts.start}`);
   return args;
 }
 

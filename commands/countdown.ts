@@ -1,10 +1,9 @@
 import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
 import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
-import { suggestTimeZones, validateTimeZone } from "../src/countdown.js";
+import { timeZoneChoices, validateTimeZone } from "../src/countdown.js";
 import { countdownFor } from "../src/reminders/post.js";
 import type { Reply } from "../src/views/card.js";
 import { countdownView } from "../src/views/countdown.js";
-import { LIMITS, truncate } from "../src/views/limits.js";
 
 export const data = new SlashCommandBuilder()
   .setName("countdown")
@@ -34,8 +33,5 @@ export function autocomplete(
   _invocation: Invocation,
   ctx: BotContext,
 ): Choice[] {
-  return suggestTimeZones(focused.value, ctx.now()).map((s) => ({
-    name: truncate(s.label, LIMITS.choiceName),
-    value: s.zone,
-  }));
+  return timeZoneChoices(focused.value, ctx.now());
 }

@@ -8,12 +8,11 @@ import {
   MessageFlags,
   PermissionFlagsBits,
   type PermissionsBitField,
-  Routes,
   SlashCommandBuilder,
 } from "discord.js";
 import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
-import { parseOverrideStart, suggestTimeZones, timeZoneWarning, validateTimeZone } from "../src/countdown.js";
-import { toDiscordMessage } from "../src/discord/render.js";
+import { parseOverrideStart, timeZoneChoices, timeZoneWarning, validateTimeZone } from "../src/countdown.js";
+import { postToChannel, toDiscordMessage } from "../src/discord/render.js";
 import { respond } from "../src/discord/router.js";
 import { UserFacingError } from "../src/errors.js";
 import { firstSlotFrom, parseDailyTime } from "../src/reminders/due.js";
@@ -139,10 +138,7 @@ export function autocomplete(
   ctx: BotContext,
 ): Choice[] {
   if (focused.name !== "timezone") return [];
-  return suggestTimeZones(focused.value, ctx.now()).map((s) => ({
-    name: truncate(s.label, LIMITS.choiceName),
-    value: s.zone,
-  }));
+  return timeZoneChoices(focused.value, ctx.now());
 }
 
 function missingPermissions(permissions: Readonly<PermissionsBitField>): string[] {
@@ -293,11 +289,9 @@ async function test(
   const reminder = await storage.getReminder(interaction.guildId);
   if (!reminder) throw new UserFacingError("Set a reminder first with /reminders set.");
   const post = previewReply(ctx, discordMarkup, reminder.timeZone, reminder);
-  const body = toDiscordMessage({ ...post, ephemeral: false }, { withComponents: false });
+  const body = toDiscordMessage(post, { withComponents: false });
   try {
-    const sent = (await interaction.client.rest.post(Routes.channelMessages(reminder.channelId), {
-      body: { ...body, allowed_mentions: { parse: [] } },
-    })) as { id: string };
+    const sent = await postToChannel(interaction.client.rest, reminder.channelId, body);
     return {
       ephemeral: true,
       cards: [

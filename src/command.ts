@@ -62,8 +62,6 @@ export interface Choice {
  */
 export interface Command {
   readonly data: RESTPostAPIApplicationCommandsJSONBody;
-  /** Acknowledge with a deferred reply before running (work that may take long: disk, network). */
-  readonly defer?: boolean;
   run?(invocation: Invocation, ctx: BotContext): Reply | Promise<Reply>;
   /** Discord-only handling that needs the interaction itself (resolved channels, permissions). */
   execute?(

@@ -14,10 +14,7 @@ import {
   isValidLocalDate,
   type LocalDate,
   localParts,
-  MONTH_NAMES,
   parseLocalDate,
-  WEEKDAY_NAMES,
-  weekdayOfLocalDate,
   zonedTimeToUtc,
 } from "./time.js";
 
@@ -590,54 +587,7 @@ export function ramadanCountdown(now: Date, options: RamadanCountdownOptions): C
   throw new Error(`No Ramadan found after ${now.toISOString()}`);
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Text
-
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? "" : "s"}`;
-}
-
-/** "Sunday 10 March 2024". */
-function longDate(date: LocalDate): string {
-  const p = parseLocalDate(date);
-  if (p === undefined) return date;
-  return `${WEEKDAY_NAMES[weekdayOfLocalDate(date)]} ${p.day} ${MONTH_NAMES[p.month - 1]} ${p.year}`;
-}
-
-function remaining(r: CountdownBefore): string {
-  if (r.days > 0)
-    return r.hours > 0 ? `${plural(r.days, "day")} and ${plural(r.hours, "hour")}` : plural(r.days, "day");
-  if (r.hours > 0) {
-    return r.minutes > 0
-      ? `${plural(r.hours, "hour")} and ${plural(r.minutes, "minute")}`
-      : plural(r.hours, "hour");
-  }
-  return r.minutes > 0 ? plural(r.minutes, "minute") : "Less than a minute";
-}
-
-function sourceNote(r: CountdownResult): string {
-  if (r.source === "override") return ". Start date set by the server";
-  if (r.source === "offset") return ". Dates adjusted for a local moon sighting";
-  return "";
-}
-
-/**
- * A short line for members, e.g.
- * "17 days and 6 hours until Ramadan 1445 begins (evening of Sunday 10 March 2024, Asia/Jerusalem)" or
- * "Day 5 of Ramadan 1445 (25 days left; Eid al-Fitr begins the evening of Tuesday 9 April 2024, Asia/Jerusalem)".
- */
-export function formatCountdownText(result: CountdownResult, timeZone: string): string {
-  if (result.phase === "before") {
-    const evening = localParts(result.startsAt, timeZone).date;
-    return (
-      `${remaining(result)} until Ramadan ${result.hijriYear} begins ` +
-      `(evening of ${longDate(evening)}, ${timeZone})${sourceNote(result)}`
-    );
-  }
-  const eve = longDate(localParts(result.endsAt, timeZone).date);
-  const left = result.daysLeft === 0 ? "the last day" : `${plural(result.daysLeft, "day")} left after today`;
-  return (
-    `Day ${result.day} of Ramadan ${result.hijriYear} (${left}; Eid al-Fitr begins the evening of ` +
-    `${eve}, ${timeZone})${sourceNote(result)}`
-  );
+/** Autocomplete choices for a time-zone option: the zone as value, its current local time in the label. */
+export function timeZoneChoices(partial: string, now: Date): { name: string; value: string }[] {
+  return suggestTimeZones(partial, now).map((s) => ({ name: s.label.slice(0, 100), value: s.zone }));
 }

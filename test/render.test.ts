@@ -112,7 +112,7 @@ describe("markup", () => {
     expect(remainingLabel(17, 6, 0)).toBe("17 days and 6 hours");
     expect(remainingLabel(1, 0, 5)).toBe("1 day");
     expect(remainingLabel(0, 1, 1)).toBe("1 hour and 1 minute");
-    expect(remainingLabel(0, 0, 0)).toBe("0 minutes");
+    expect(remainingLabel(0, 0, 0)).toBe("Less than a minute");
   });
 });
 

@@ -52,9 +52,9 @@ describe("scheduler failures at the network edge", () => {
   it("a request that never left is retried later in the day with a fresh claim", async () => {
     let fail = true;
     const sent: string[] = [];
-    const { clock, scheduler } = await setup(async (_channel, body) => {
+    const { clock, scheduler } = await setup(async (_channel, _message, nonce) => {
       if (fail) throw new TypeError("fetch failed", { cause: refused });
-      sent.push(body.nonce);
+      sent.push(nonce);
       return { id: "1" };
     });
     clock.set("2026-12-01T07:00:00Z");
@@ -67,8 +67,8 @@ describe("scheduler failures at the network edge", () => {
 
   it("a request whose fate is unknown is re-sent with the same nonce only inside the nonce window", async () => {
     const nonces: string[] = [];
-    const { clock, scheduler, storage } = await setup(async (_channel, body) => {
-      nonces.push(body.nonce);
+    const { clock, scheduler, storage } = await setup(async (_channel, _message, nonce) => {
+      nonces.push(nonce);
       throw reset;
     });
     clock.set("2026-12-01T07:00:00Z");

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { Client, Events, GatewayIntentBits, type RESTOptions, Routes } from "discord.js";
+import { Client, Events, GatewayIntentBits, type RESTOptions } from "discord.js";
 import { createContext } from "../app.js";
 import type { BotContext } from "../command.js";
 import type { Config } from "../config.js";
@@ -8,6 +8,7 @@ import type { Logger } from "../logger.js";
 import { ReminderScheduler } from "../reminders/scheduler.js";
 import { SqliteStorage } from "../storage/sqlite.js";
 import type { ShardFilter, Storage } from "../storage/types.js";
+import { postToChannel } from "./render.js";
 import { createRouter, type RouterOptions } from "./router.js";
 
 /** The single-instance lease: renewed well inside its lifetime; a crashed holder frees it within a minute. */
@@ -131,17 +132,8 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     logger,
     now,
     shard: () => shard,
-    send: async (channelId, body) => {
-      const { allowedMentions, embeds, content, components: _components, flags: _flags, ...rest } = body;
-      return (await client.rest.post(Routes.channelMessages(channelId), {
-        body: {
-          ...rest,
-          content,
-          embeds,
-          allowed_mentions: { parse: allowedMentions.parse, roles: allowedMentions.roles ?? [] },
-        },
-      })) as { id: string };
-    },
+    send: (channelId, message, nonce) =>
+      postToChannel(client.rest, channelId, message, { nonce, enforce_nonce: true }),
   });
   const route = createRouter(ctx, options.router);
   client.on(Events.InteractionCreate, (interaction) => {

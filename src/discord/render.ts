@@ -5,6 +5,8 @@ import {
   ButtonStyle,
   type MessageActionRowComponentBuilder,
   MessageFlags,
+  type REST,
+  Routes,
 } from "discord.js";
 import type { Card, CardTone, Reply, ReplyAction } from "../views/card.js";
 import { LIMITS, truncate } from "../views/limits.js";
@@ -150,4 +152,24 @@ export function toDiscordMessage(reply: Reply, options: { withComponents?: boole
   if (reply.content) message.content = truncate(reply.content, LIMITS.content);
   if (reply.ephemeral) message.flags = MessageFlags.Ephemeral;
   return message;
+}
+
+/**
+ * Posts a rendered message to a channel over REST, as Discord's API spells the body (`allowed_mentions`),
+ * with extra fields such as a nonce. Used for the daily reminder and its test post.
+ */
+export async function postToChannel(
+  rest: REST,
+  channelId: string,
+  message: DiscordMessage,
+  extra: { nonce?: string; enforce_nonce?: boolean } = {},
+): Promise<{ id: string }> {
+  const { allowedMentions, content, embeds } = message;
+  const body = {
+    ...(content ? { content } : {}),
+    embeds,
+    allowed_mentions: { parse: allowedMentions.parse, roles: allowedMentions.roles ?? [] },
+    ...extra,
+  };
+  return (await rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
 }

@@ -138,8 +138,6 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
       return;
     }
     const invocation = invocationOf(interaction);
-    if (command.defer)
-      await interaction.deferReply(hideOption(interaction) ? { flags: MessageFlags.Ephemeral } : {});
     const running = Promise.resolve().then(() => command.run?.(invocation, ctx));
     // Discord drops an interaction not acknowledged within 3 s: a slow command gets a deferral first.
     let timer: NodeJS.Timeout | undefined;

@@ -16,7 +16,7 @@ const PAUSING_CODES: ReadonlyMap<number, string> = new Map([
   [10003, "Unknown Channel: the channel was deleted"],
   [10004, "Unknown Guild"],
   [50001, "Missing Access: the bot cannot see the channel"],
-  [50013, "Missing Permissions: the bot cannot post embeds in the channel"],
+  [50013, "Missing Permissions: the bot lacks View Channel, Send Messages or Embed Links there"],
 ]);
 
 /** A re-send of an unconfirmed post is safe only inside Discord's nonce window ("a few minutes"). */
@@ -31,9 +31,11 @@ const POSTS_PER_SECOND = 45;
 /** Due reminders read per tick; more wait for the next minute (their grace window covers that). */
 const BATCH = 2000;
 
+/** Sends a daily post with its nonce; Discord drops a second message with the same nonce. */
 export type SendMessage = (
   channelId: string,
-  body: DiscordMessage & { nonce: string; enforce_nonce: true },
+  message: DiscordMessage,
+  nonce: string,
 ) => Promise<{ id: string }>;
 
 export interface SchedulerOptions {
@@ -243,11 +245,7 @@ export class ReminderScheduler {
 
     await pace();
     try {
-      const sent = await this.options.send(reminder.channelId, {
-        ...message,
-        nonce: claim.nonce,
-        enforce_nonce: true,
-      });
+      const sent = await this.options.send(reminder.channelId, message, claim.nonce);
       await storage.markPosted(guildId, slotDate, sent.id, reminder.channelId);
       await advance();
       logger.info({ guildId, localDate: slotDate, messageId: sent.id }, "reminders: posted");

@@ -7,7 +7,7 @@
  * calls being atomic together: each method is atomic on its own, and the ledger is designed around that.
  */
 
-/** What a moderator sets with `/config set`. Ids are Discord snowflakes as decimal strings. */
+/** What a moderator sets with `/reminders set`. Ids are Discord snowflakes as decimal strings. */
 export interface ReminderSettings {
   readonly guildId: string;
   readonly channelId: string;
@@ -68,8 +68,8 @@ export interface ShardFilter {
  * - `claimed`: this caller owns the post; send it with `nonce`, then `markPosted` (or `releaseClaim` if the
  *   request never reached Discord).
  * - `pending`: an earlier claim was never marked sent (crash, or the mark failed). Re-send with the returned
- *   (stored) nonce so Discord's `enforce_nonce` drops a duplicate; `attempts` counts claims of this post, so
- *   the caller can give up once the nonce window has surely passed.
+ *   (stored) nonce so Discord's `enforce_nonce` drops a duplicate, but only while `claimedAt` is inside
+ *   Discord's nonce window; after that the caller gives up on the day. `attempts` counts the claims.
  * - `already-sent`: nothing to do.
  * - `inactive`: the reminder was removed, disabled or paused since it was found due; do not send.
  */
@@ -98,7 +98,7 @@ export interface PostRecord {
 
 /** One member's vote on an `/ask` answer. */
 export interface FeedbackVote {
-  /** Identifies the question (e.g. a hash of the normalised question text). */
+  /** The question as asked, lowercased with spaces collapsed (at most 200 characters). */
   readonly questionKey: string;
   readonly articleId: string;
   /** 1-based paragraph number the answer cited. */
@@ -142,9 +142,9 @@ export interface Storage {
   disableReminder(guildId: string, by: string): Promise<boolean>;
   /** The bot left the guild: removes its reminder and ledger. False when there was nothing to remove. */
   deleteGuild(guildId: string): Promise<boolean>;
-  /** Stops posting until a moderator sets the reminder again; `reason` is shown by `/status`. */
+  /** Stops posting until a moderator sets the reminder again; `reason` is shown by `/reminders show`. */
   pauseReminder(guildId: string, reason: string): Promise<boolean>;
-  /** Records a transient failure for `/status`; posting continues. */
+  /** Records a transient failure for `/reminders show`; posting continues. */
   recordError(guildId: string, message: string): Promise<boolean>;
   /**
    * Stores the next slot of an enabled reminder. With `ifRevision`, applies only if no moderator changed the

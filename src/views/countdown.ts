@@ -15,7 +15,7 @@ export function remainingLabel(days: number, hours: number, minutes: number): st
     return hours > 0 ? `${plural(days, "day")} and ${plural(hours, "hour")}` : plural(days, "day");
   if (hours > 0)
     return minutes > 0 ? `${plural(hours, "hour")} and ${plural(minutes, "minute")}` : plural(hours, "hour");
-  return plural(minutes, "minute");
+  return minutes > 0 ? plural(minutes, "minute") : "Less than a minute";
 }
 
 /** Why Ramadan matters to the talks, quoted from the newest status card's deadline section. */
@@ -32,7 +32,7 @@ export function deadlineContext(corpus: Corpus, markup: Markup): string | undefi
 function sourceNote(result: CountdownResult): string {
   switch (result.source) {
     case "override":
-      return "Start date set by configuration (local moon sighting)";
+      return "First day of fasting set for this community (local moon sighting)";
     case "offset":
       return "Umm al-Qura calendar, shifted by this server's day offset (local moon sighting)";
     default:
@@ -55,7 +55,9 @@ export function countdownView(
     description = `Ramadan ${result.hijriYear} begins on the evening of ${whenLabel(markup, result.startsAt, timeZone)}; the first fast is ${formatDate(result.firstFast)}.`;
   } else {
     title = `Day ${result.day} of Ramadan ${result.hijriYear}`;
-    description = `Ramadan ${result.hijriYear} ends on the evening of ${whenLabel(markup, result.endsAt, timeZone)}.`;
+    const left =
+      result.daysLeft === 0 ? "This is the last day" : `${plural(result.daysLeft, "day")} left after today`;
+    description = `${left}; Eid al-Fitr begins on the evening of ${whenLabel(markup, result.endsAt, timeZone)}.`;
   }
   const context = deadlineContext(corpus, markup);
   if (context) fields.push({ name: "Why it matters", value: truncate(context, LIMITS.fieldValue) });
