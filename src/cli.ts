@@ -32,7 +32,8 @@ Usage:
   talks-bot status [--json]
   talks-bot countdown [--tz Zone] [--json]
   talks-bot validate-corpus         Check every corpus file (also: npm run validate:corpus)
-  talks-bot deploy-commands         Register the slash commands with Discord (also: npm run deploy:commands)
+  talks-bot deploy-commands [--clear]  Register the slash commands with Discord (also: npm run deploy:commands);
+                                    --clear empties the DISCORD_GUILD_ID server's list
   talks-bot invite                  Print the link that adds the bot to a server
   talks-bot help | --help | --version
 
@@ -236,7 +237,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     });
     if (command === "deploy-commands") {
       const { deployCommands } = await import("./discord/deploy.js");
-      return await deployCommands(loadConfig(process.env, { requireDiscord: true }), io.stdout);
+      const { values } = parse(args, { clear: { type: "boolean" } }, false);
+      return await deployCommands(loadConfig(process.env, { requireDiscord: true }), io.stdout, {
+        clear: values.clear === true,
+      });
     }
     if (command === "invite") {
       const { inviteUrl } = await import("./discord/deploy.js");

@@ -101,6 +101,12 @@ describe("start-up and registration", () => {
     await deployCommands(loadConfig(botEnv(fake, join(dir.path, "x.db")), { requireDiscord: true }), out);
     expect(printed).toMatch(/^Registered 7 command\(s\) globally/);
     expect(fake.requests.at(-1)?.route).toBe("PUT /applications/:app/commands");
+
+    printed = "";
+    const devEnv = botEnv(fake, join(dir.path, "x.db"), { DISCORD_GUILD_ID: guildId });
+    await deployCommands(loadConfig(devEnv, { requireDiscord: true }), out, { clear: true });
+    expect(printed).toBe(`Removed every command from guild ${guildId}\n`);
+    expect(fake.requests.at(-1)?.body).toEqual([]);
   });
 });
 

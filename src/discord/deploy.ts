@@ -21,10 +21,17 @@ export function inviteUrl(clientId: string): string {
  * Registers every command with one bulk overwrite: to the dev guild when DISCORD_GUILD_ID is set
  * (instant), globally otherwise (may take a while to show). Starting the bot never does this.
  */
-export async function deployCommands(config: Config, out: Writable): Promise<number> {
+export async function deployCommands(
+  config: Config,
+  out: Writable,
+  options: { clear?: boolean } = {},
+): Promise<number> {
   const { token, clientId, guildId, apiUrl } = config.discord;
   if (!token || !clientId) throw new Error("deploy: DISCORD_TOKEN and DISCORD_CLIENT_ID are required");
-  const commands = await loadCommands();
+  // `--clear` empties the dev guild's list, e.g. after moving to global commands, which would show twice there.
+  if (options.clear && !guildId)
+    throw new Error("deploy: --clear removes a dev guild's commands and needs DISCORD_GUILD_ID");
+  const commands = options.clear ? [] : await loadCommands();
   const rest = new REST(apiUrl ? { api: apiUrl } : {}).setToken(token);
   const route = guildId
     ? Routes.applicationGuildCommands(clientId, guildId)
@@ -36,6 +43,10 @@ export async function deployCommands(config: Config, out: Writable): Promise<num
   const names = registered.map((c) =>
     c.type === undefined || c.type === 1 ? `/${c.name}` : `“${c.name}” (menu)`,
   );
+  if (options.clear) {
+    out.write(`Removed every command from guild ${guildId}\n`);
+    return 0;
+  }
   out.write(
     `Registered ${registered.length} command(s) ${guildId ? `to guild ${guildId}` : "globally (can take up to an hour to appear)"}: ${names.join(", ")}\n`,
   );
