@@ -13,7 +13,7 @@
  * RSS after 10,000 within 20% of RSS after 100.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -77,6 +77,8 @@ export interface DispatchResult {
 export interface MemoryPoint {
   readonly after: number;
   readonly rssKb: number;
+  /** Live heap after a forced full GC, from a second run with the heap probe (bytes). */
+  readonly liveHeapBytes?: number;
 }
 
 export interface MemoryResult {
@@ -275,7 +277,7 @@ function procStatus(pid: number): { rssKb: number; hwmKb: number } {
 }
 
 /** The bot as a child process; RSS read at each checkpoint once its interactions are all answered. */
-async function runMemory(options: DiscordBenchOptions): Promise<MemoryResult> {
+async function runMemory(options: DiscordBenchOptions, probeHeap = false): Promise<MemoryResult> {
   const fake = await startFakeDiscord({ token: benchToken() });
   const dir = mkdtempSync(join(tmpdir(), "talks-bot-bench-mem-"));
   const env = botEnv(fake, join(dir, "bot.db"), "warn");
@@ -289,10 +291,18 @@ async function runMemory(options: DiscordBenchOptions): Promise<MemoryResult> {
     );
     const spawnedAt = performance.now();
     // Exactly as `npm start` runs it, Node flags included.
-    const startArgs = startScriptArgs();
+    const probeFile = join(dir, "heap");
+    const startArgs = probeHeap
+      ? [
+          "--expose-gc",
+          "--import",
+          fileURLToPath(new URL("support/heap-probe.mjs", import.meta.url)),
+          ...startScriptArgs(),
+        ]
+      : startScriptArgs();
     const child = spawn(process.execPath, startArgs, {
       cwd: ROOT,
-      env: { ...inherited, ...env },
+      env: { ...inherited, ...env, ...(probeHeap ? { TALKS_BOT_HEAP_PROBE: probeFile } : {}) },
       stdio: ["ignore", "ignore", "pipe"],
     });
     const pid = child.pid;
@@ -348,7 +358,15 @@ async function runMemory(options: DiscordBenchOptions): Promise<MemoryResult> {
         done = checkpoint;
         // Let in-flight work (sockets, logs) settle; no GC is forced.
         await sleep(250);
-        points.push({ after: done, rssKb: procStatus(pid).rssKb });
+        const rssKb = procStatus(pid).rssKb;
+        if (probeHeap) {
+          rmSync(probeFile, { force: true });
+          child.kill("SIGUSR2");
+          for (let i = 0; i < 100 && !existsSync(probeFile); i++) await sleep(20);
+          points.push({ after: done, rssKb, liveHeapBytes: Number(readFileSync(probeFile, "utf8")) });
+        } else {
+          points.push({ after: done, rssKb });
+        }
       }
       const { hwmKb } = procStatus(pid);
       const summary = summarize(samples);
@@ -405,7 +423,13 @@ export async function runDiscordBench(
   const options = { ...DEFAULT_DISCORD_OPTIONS, ...overrides };
   const { baseline, ours } = await runDispatch(options);
   const memory = await runMemory(options);
-  return { options, baseline, ours, memory };
+  // A second, separate run with the heap probe: forcing GCs must not change the RSS figures above.
+  const probed = await runMemory(options, true);
+  const points = memory.points.map((point, i) => ({
+    ...point,
+    liveHeapBytes: probed.points[i]?.liveHeapBytes,
+  }));
+  return { options, baseline, ours, memory: { ...memory, points } };
 }
 
 function failures(summary: LatencySummary): string {
@@ -490,18 +514,26 @@ export function discordBenchTables(result: DiscordBenchResult): string {
   const last = memory.points[memory.points.length - 1];
   const thousand = memory.points.find((p) => p.after === 1000);
   const memoryTable = markdownTable(
-    ["after interactions", "RSS", "vs first checkpoint", "goal", "result"],
+    [
+      "after interactions",
+      "RSS",
+      "vs first checkpoint",
+      "live heap after full GC (second run)",
+      "goal",
+      "result",
+    ],
     memory.points.map((p) => {
       const isLast = p === last;
       return [
         p.after.toLocaleString("en-US"),
         mb(p.rssKb),
         first ? ratio(p.rssKb, first.rssKb) : "–",
+        p.liveHeapBytes === undefined ? "–" : `${(p.liveHeapBytes / 1e6).toFixed(1)} MB`,
         isLast ? `≤ ${MEMORY_GOAL_RATIO}× of after ${first?.after ?? "?"}` : "",
         isLast && first ? verdict(p.rssKb <= first.rssKb * MEMORY_GOAL_RATIO) : "",
       ];
     }),
-    ["r", "r", "r", "l", "l"],
+    ["r", "r", "r", "r", "l", "l"],
   );
   const notes = [
     `- Latency: ${n} sequential interactions per bot, in four blocks run one after the other (baseline, talks-bot, talks-bot, baseline; each bot logged in only for its block, after ${options.warmup} sequential and ${options.warmup * 5} concurrent warm-up interactions). Timed from INTERACTION_CREATE handed to the gateway socket to the callback POST's body arriving at the fake; "full reply" ends when the fake accepted the answer. Questions cycle through \`test/questions.ts\` (answerable and not). Sequential p99 per block: baseline ${baseline.blockP99.map(ms).join(" / ")}, talks-bot ${ours.blockP99.map(ms).join(" / ")}.`,
