@@ -26,7 +26,7 @@ import { deployCommands } from "../src/discord/deploy.js";
 import { createLogger } from "../src/logger.js";
 import { nextSlot, slotFor } from "../src/reminders/due.js";
 import { ReminderScheduler } from "../src/reminders/scheduler.js";
-import { DUE_REMINDERS_SQL, SqliteStorage } from "../src/storage/sqlite.js";
+import { DUE_REMINDERS_SQL, type ReminderRow, SqliteStorage } from "../src/storage/sqlite.js";
 import type { Reminder, ReminderUpsert } from "../src/storage/types.js";
 import { localParts } from "../src/time.js";
 import { DISCORD_EPOCH, startFakeDiscord } from "../test/support/fake-discord.js";
@@ -263,29 +263,8 @@ async function storeReminders(
   }
 }
 
-interface RawReminderRow {
-  guild_id: string;
-  channel_id: string;
-  time: string;
-  time_zone: string;
-  role_id: string | null;
-  day_offset: number;
-  start_override: string | null;
-  enabled: number;
-  paused_reason: string | null;
-  paused_at: number | null;
-  last_error: string | null;
-  last_error_at: number | null;
-  next_due_at: number | null;
+interface RawReminderRow extends ReminderRow {
   shard_key: number;
-  revision: number;
-  created_by: string;
-  created_at: number;
-  updated_by: string;
-  updated_at: number;
-  last_posted_local_date: string | null;
-  last_message_id: string | null;
-  last_posted_at: number | null;
 }
 
 /** The scan the index avoids: every row read, filtered, sorted and mapped in JavaScript. */

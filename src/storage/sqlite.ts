@@ -60,7 +60,8 @@ const MAX_NONCE_LENGTH = 25;
 const MAX_TEXT_LENGTH = 1000;
 const SNOWFLAKE_LIMIT = 2n ** 63n;
 
-interface ReminderRow {
+/** A `reminders` row as SQLite returns it (`SELECT *` adds the computed `shard_key`). */
+export interface ReminderRow {
   guild_id: string;
   channel_id: string;
   time: string;
