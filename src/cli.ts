@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { type ParseArgsConfig, parseArgs } from "node:util";
@@ -32,6 +32,7 @@ Usage:
   talks-bot status [--json]
   talks-bot countdown [--tz Zone] [--json]
   talks-bot validate-corpus         Check every corpus file (also: npm run validate:corpus)
+  talks-bot backup FILE             Copy the database (reminders, feedback) safely, even while the bot runs
   talks-bot deploy-commands [--clear]  Register the slash commands with Discord (also: npm run deploy:commands);
                                     --clear empties the DISCORD_GUILD_ID server's list
   talks-bot invite                  Print the link that adds the bot to a server
@@ -193,6 +194,25 @@ async function startCommand(config: Config, logger: Logger, io: Io): Promise<num
   return runConsole(ctx, { input: io.stdin, output: io.stdout, error: io.stderr, interactive });
 }
 
+/** An online copy through SQLite's backup API: never a bare file copy, which would miss the WAL. */
+async function backupCommand(args: string[], config: Config, io: Io): Promise<number> {
+  const { positionals } = parse(args, {}, true);
+  const [target, ...extra] = positionals;
+  if (!target || extra.length > 0)
+    throw new UserFacingError("backup needs one file to write, e.g. talks-bot backup data/backup.db");
+  if (!existsSync(config.databasePath))
+    throw new UserFacingError(`there is no database at ${config.databasePath} yet (DATABASE_PATH)`);
+  const { SqliteStorage } = await import("./storage/sqlite.js");
+  const storage = SqliteStorage.open(config.databasePath);
+  try {
+    await storage.backup(resolve(target));
+  } finally {
+    await storage.close();
+  }
+  io.stdout.write(`Backed up ${config.databasePath} to ${resolve(target)}\n`);
+  return 0;
+}
+
 /** Runs the CLI; returns the exit code. Errors people cause print one clear line to stderr and give 1. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   dotenv.config({ quiet: true });
@@ -253,6 +273,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       return 0;
     }
     if (command === "start") return await startCommand(config, logger, io);
+    if (command === "backup") return await backupCommand(args, config, io);
     const known = ["ask", "quote", "status", "countdown", "console"];
     if (!known.includes(command))
       throw new UserFacingError(`unknown command '${command}'. See talks-bot --help.`);

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, type ExpectStatic, it } from "vitest";
+import { SqliteStorage } from "../src/storage/sqlite.js";
 import { copyCorpus } from "./support/corpus.js";
 import { type CliResult, createCliSandbox, REPO_ROOT } from "./support/run-cli.js";
 
@@ -531,6 +532,44 @@ describe.concurrent("talks-bot CLI as a child process", () => {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain("LOG_LEVEL");
       expect(existsSync(join(sandbox.dir, ".env"))).toBe(false);
+    });
+  });
+
+  describe("backup", () => {
+    it("copies the database through SQLite's backup API into a file that opens with everything in it", async ({
+      expect,
+    }) => {
+      const databasePath = sandbox.databasePath();
+      const storage = SqliteStorage.open(databasePath);
+      await storage.upsertReminder({
+        guildId: "175928847299117063",
+        channelId: "175928847299117064",
+        time: "07:00",
+        timeZone: "UTC",
+        roleId: null,
+        dayOffset: 0,
+        startOverride: null,
+        by: "1",
+        nextDueAt: null,
+      });
+      const target = join(sandbox.mkdir(), "copy.db");
+      const result = await cli(["backup", target], { env: { DATABASE_PATH: databasePath } });
+      await storage.close();
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(`Backed up ${databasePath} to ${target}\n`);
+      const copy = SqliteStorage.open(target);
+      expect((await copy.getReminder("175928847299117063"))?.time).toBe("07:00");
+      await copy.close();
+    });
+
+    it("refuses without a file, or without a database", async ({ expect }) => {
+      const none = await cli(["backup"]);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toMatch(/^talks-bot: backup needs one file/);
+      const missing = await cli(["backup", "x.db"]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/^talks-bot: there is no database at .* yet \(DATABASE_PATH\)\n$/);
     });
   });
 
