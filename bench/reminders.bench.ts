@@ -39,6 +39,7 @@ import {
   runSequential,
   summarize,
 } from "./support/interactions.js";
+import { mulberry32 } from "./support/random.js";
 import { markdownTable, ms, ratio, verdict } from "./support/report.js";
 import { percentile } from "./support/stats.js";
 
@@ -153,18 +154,6 @@ export interface RemindersBenchResult {
   readonly options: RemindersBenchOptions;
   readonly dueQuery: DueQueryResult;
   readonly burst: BurstResult;
-}
-
-/** Deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A snowflake created at a random moment between 2016 and 2024, as Discord ids are. */

@@ -12,6 +12,7 @@ import { loadCorpus } from "../src/corpus/load.js";
 import type { Article, Corpus } from "../src/corpus/types.js";
 import { AnswerEngine, plainMiniSearchBaseline } from "../src/search/engine.js";
 import { ANSWERABLE, HELD_OUT_ANSWERABLE, HELD_OUT_UNANSWERABLE, UNANSWERABLE } from "../test/questions.js";
+import { mulberry32 } from "./support/random.js";
 import { formatMs, median, percentile, timed } from "./support/stats.js";
 
 /** One benchmark measurement. */
@@ -40,18 +41,6 @@ export interface SearchBenchOptions {
 const QUESTIONS = [...ANSWERABLE, ...UNANSWERABLE, ...HELD_OUT_ANSWERABLE, ...HELD_OUT_UNANSWERABLE].map(
   (c) => c.q,
 );
-
-/** Deterministic PRNG (mulberry32): the same seed gives the same corpus on every machine. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYLLABLES = [
   "ka",

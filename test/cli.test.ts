@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, type ExpectStatic, it } from "vitest";
 import { SqliteStorage } from "../src/storage/sqlite.js";
+import { sampleReminder } from "./support/bot.js";
 import { copyCorpus } from "./support/corpus.js";
 import { type CliResult, createCliSandbox, REPO_ROOT } from "./support/run-cli.js";
 
@@ -541,17 +542,7 @@ describe.concurrent("talks-bot CLI as a child process", () => {
     }) => {
       const databasePath = sandbox.databasePath();
       const storage = SqliteStorage.open(databasePath);
-      await storage.upsertReminder({
-        guildId: "175928847299117063",
-        channelId: "175928847299117064",
-        time: "07:00",
-        timeZone: "UTC",
-        roleId: null,
-        dayOffset: 0,
-        startOverride: null,
-        by: "1",
-        nextDueAt: null,
-      });
+      await storage.upsertReminder(sampleReminder());
       const target = join(sandbox.mkdir(), "copy.db");
       const result = await cli(["backup", target], { env: { DATABASE_PATH: databasePath } });
       await storage.close();

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStorage } from "../src/storage/sqlite.js";
-import { startTestBot, TEST_TOKEN, type TestBot, TestClock, tempDir } from "./support/bot.js";
+import { sampleReminder, startTestBot, TEST_TOKEN, type TestBot, TestClock, tempDir } from "./support/bot.js";
 import { type FakeDiscord, guildIdForShard, startFakeDiscord } from "./support/fake-discord.js";
 
 let fake: FakeDiscord | undefined;
@@ -310,17 +310,7 @@ describe("sharding", () => {
     const at = Date.parse("2026-12-01T07:00:00Z");
     for (const guildId of [guild0, guild1]) {
       const channel = fake.guild(guildId).channels.find((c) => c.type === 0);
-      await storage.upsertReminder({
-        guildId,
-        channelId: channel?.id ?? "",
-        time: "07:00",
-        timeZone: "UTC",
-        roleId: null,
-        dayOffset: 0,
-        startOverride: null,
-        by: "1",
-        nextDueAt: at,
-      });
+      await storage.upsertReminder(sampleReminder({ guildId, channelId: channel?.id ?? "", nextDueAt: at }));
     }
     await storage.close();
     const shard0 = await startTestBot(fake, { clock, databasePath, shard: [0, 2] });

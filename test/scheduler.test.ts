@@ -8,7 +8,7 @@ import { loadCorpus } from "../src/corpus/load.js";
 import { createLogger } from "../src/logger.js";
 import { ReminderScheduler, type SendMessage } from "../src/reminders/scheduler.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
-import { TestClock, tempDir } from "./support/bot.js";
+import { sampleReminder, TestClock, tempDir } from "./support/bot.js";
 
 const corpus = loadCorpus();
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -21,17 +21,7 @@ async function setup(send: SendMessage) {
   const clock = new TestClock(Date.parse("2026-12-01T06:00:00Z"));
   const storage = SqliteStorage.open(join(dir.path, "s.db"), { clock: () => clock.now().getTime() });
   cleanups.push(dir.cleanup, () => storage.close());
-  await storage.upsertReminder({
-    guildId: "175928847299117063",
-    channelId: "175928847299117064",
-    time: "07:00",
-    timeZone: "UTC",
-    roleId: null,
-    dayOffset: 0,
-    startOverride: null,
-    by: "1",
-    nextDueAt: Date.parse("2026-12-01T07:00:00Z"),
-  });
+  await storage.upsertReminder(sampleReminder({ nextDueAt: Date.parse("2026-12-01T07:00:00Z") }));
   const scheduler = new ReminderScheduler({
     storage,
     corpus,

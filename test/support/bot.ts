@@ -8,6 +8,7 @@ import { type RunningBot, startBot } from "../../src/discord/bot.js";
 import { deployCommands } from "../../src/discord/deploy.js";
 import type { RouterOptions } from "../../src/discord/router.js";
 import { createLogger } from "../../src/logger.js";
+import type { ReminderUpsert } from "../../src/storage/types.js";
 import type { FakeDiscord } from "./fake-discord.js";
 
 /** A clock the test moves by hand; the bot, its scheduler and its storage all read it. */
@@ -111,4 +112,20 @@ export function sentMessages(fake: FakeDiscord): { route: string; body: Record<s
     }
   }
   return out;
+}
+
+/** A reminder as `/reminders set` stores it: 07:00 UTC in a test guild, for tests that write storage directly. */
+export function sampleReminder(overrides: Partial<ReminderUpsert> = {}): ReminderUpsert {
+  return {
+    guildId: "175928847299117063",
+    channelId: "175928847299117064",
+    time: "07:00",
+    timeZone: "UTC",
+    roleId: null,
+    dayOffset: 0,
+    startOverride: null,
+    by: "1",
+    nextDueAt: null,
+    ...overrides,
+  };
 }
