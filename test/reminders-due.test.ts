@@ -12,6 +12,7 @@ import {
   slotFor,
 } from "../src/reminders/due.js";
 import { addDaysToLocalDate, localParts } from "../src/time.js";
+import { FROM, TO, transitions } from "./support/zones.js";
 
 const SECOND = 1000;
 const MINUTE = 60_000;
@@ -27,31 +28,6 @@ const ZONES = [
   "Pacific/Chatham",
   "UTC",
 ] as const;
-
-const FROM = Date.UTC(2020, 0, 1);
-const TO = Date.UTC(2036, 0, 1);
-
-/** Offset changes of `zone` in 2020–2035, found by a daily scan and bisected to the second. */
-function transitions(zone: string): { at: number; after: number }[] {
-  const offset = (ms: number) => localParts(new Date(ms), zone).offsetMinutes;
-  const found: { at: number; after: number }[] = [];
-  let prev = offset(FROM);
-  for (let t = FROM + DAY; t < TO; t += DAY) {
-    const cur = offset(t);
-    if (cur !== prev) {
-      let lo = (t - DAY) / SECOND;
-      let hi = t / SECOND;
-      while (hi - lo > 1) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (offset(mid * SECOND) === prev) lo = mid;
-        else hi = mid;
-      }
-      found.push({ at: hi * SECOND, after: cur });
-      prev = cur;
-    }
-  }
-  return found;
-}
 
 const TRANSITIONS = new Map(ZONES.map((z) => [z, transitions(z)]));
 

@@ -9,6 +9,7 @@ import {
   weekdayOfLocalDate,
   zonedTimeToUtc,
 } from "../src/time.js";
+import { FROM, TO, transitions } from "./support/zones.js";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -26,31 +27,6 @@ const ZONES = [
   "Asia/Gaza",
   "America/St_Johns",
 ] as const;
-
-const FROM = Date.UTC(2020, 0, 1);
-const TO = Date.UTC(2036, 0, 1);
-
-/** Offset changes of `zone` in [from, to): found by a daily scan, then bisected to the second. */
-function transitions(zone: string, from = FROM, to = TO): { at: number; before: number; after: number }[] {
-  const offset = (ms: number) => localParts(new Date(ms), zone).offsetMinutes;
-  const found: { at: number; before: number; after: number }[] = [];
-  let prev = offset(from);
-  for (let t = from + DAY; t < to; t += DAY) {
-    const cur = offset(t);
-    if (cur !== prev) {
-      let lo = (t - DAY) / 1000;
-      let hi = t / 1000;
-      while (hi - lo > 1) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (offset(mid * 1000) === prev) lo = mid;
-        else hi = mid;
-      }
-      found.push({ at: hi * 1000, before: prev, after: cur });
-      prev = cur;
-    }
-  }
-  return found;
-}
 
 const TRANSITIONS = new Map(ZONES.map((z) => [z, transitions(z)]));
 

@@ -15,6 +15,7 @@ import {
   type FakeRole,
   type FakeUser,
   makeMember,
+  makeMessage,
   makeUser,
   type PermissionsInput,
   randomToken,
@@ -541,26 +542,12 @@ export class InteractionBuilder {
   }
 
   private completeMessage(partial: Partial<FakeMessage>, channelId: string): FakeMessage {
-    const id = partial.id ?? snowflake();
-    return {
-      id,
-      channel_id: partial.channel_id ?? channelId,
-      author: partial.author ?? this.host.botUser,
-      content: partial.content ?? "",
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      embeds: [],
-      components: [],
-      pinned: false,
-      type: 0,
-      flags: 0,
-      ...partial,
-    };
+    return makeMessage(
+      partial.channel_id ?? channelId,
+      partial.author ?? this.host.botUser,
+      Date.now(),
+      partial,
+    );
   }
 }
 

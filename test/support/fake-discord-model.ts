@@ -815,3 +815,31 @@ export function resolveMentions(
     parse.has("everyone") && context.mayMentionEveryone && /@(everyone|here)\b/.test(content);
   return { mentions, mention_roles, mention_everyone };
 }
+
+/** A message with every field Discord sends, as the bot (`author`) posted it at `atMs`; `fields` override. */
+export function makeMessage(
+  channelId: string,
+  author: FakeUser,
+  atMs: number,
+  fields: Partial<FakeMessage> = {},
+): FakeMessage {
+  return {
+    id: snowflake(atMs),
+    channel_id: channelId,
+    author,
+    content: "",
+    timestamp: new Date(atMs).toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    components: [],
+    pinned: false,
+    type: 0,
+    flags: 0,
+    ...fields,
+  };
+}

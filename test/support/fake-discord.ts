@@ -72,6 +72,7 @@ import {
   makeChannel,
   makeGuild,
   makeMember,
+  makeMessage,
   makeUser,
   type PermissionsInput,
   resolveMentions,
@@ -1422,26 +1423,7 @@ export class FakeDiscord {
   }
 
   #newMessage(channelId: string, extra: Partial<FakeMessage>): FakeMessage {
-    const now = this.now();
-    return {
-      id: snowflake(now),
-      channel_id: channelId,
-      author: this.botUser,
-      content: "",
-      timestamp: new Date(now).toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      embeds: [],
-      components: [],
-      pinned: false,
-      type: 0,
-      flags: 0,
-      ...extra,
-    };
+    return makeMessage(channelId, this.botUser, this.now(), extra);
   }
 
   /** Applies message fields from a body (create or edit), resolving mentions and attachments. */
