@@ -246,7 +246,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const corpus = loadCorpus(loadConfig(process.env).corpusDir);
       const paragraphs = corpus.articles.reduce((n, a) => n + a.paragraphs.length, 0);
       io.stdout.write(
-        `corpus: ok: ${corpus.articles.length} article(s), ${paragraphs} paragraphs, ${corpus.statusCards.length} status card(s), ${corpus.aliases.entries.size} aliases\n`,
+        `corpus: ok: ${corpus.articles.length} article(s), ${paragraphs} paragraphs, ${corpus.statusCards.length} status card(s), ${corpus.aliases.entries.size} aliases, ${corpus.suggestedQuestions.length} suggested questions\n`,
       );
       return 0;
     }

@@ -106,6 +106,11 @@ describe("corpus validation names the file and the field", () => {
       "corpus: articles/x.md: 'title' is required",
     ],
     [
+      "a title that is not text",
+      "id: x\ntitle: 5\nsource: S\npublished: 2024-02-22",
+      "corpus: articles/x.md: 'title' must be a string",
+    ],
+    [
       "a bad id",
       "id: Not An Id\ntitle: T\nsource: S\npublished: 2024-02-22",
       "corpus: articles/x.md: 'id' must be lowercase letters, digits and dashes",
@@ -157,6 +162,15 @@ describe("corpus validation names the file and the field", () => {
     const dir = corpusWith("status/2024-02-22-cnn.yaml", card);
     expect(() => loadCorpus(dir)).toThrow(
       /'sections\.0\.points\.0\.cite\.paragraphs' has 80, but cnn-2024-02-22-ceasefire-talks has 29 paragraphs/,
+    );
+  });
+
+  it("rejects suggested questions that are not a list of questions", () => {
+    expect(() => loadCorpus(corpusWith("questions.yaml", "who: is mediating\n"))).toThrow(
+      new CorpusError("corpus: questions.yaml: must be a list of questions (strings)"),
+    );
+    expect(() => loadCorpus(corpusWith("questions.yaml", "- who is mediating?\n- ''\n"))).toThrow(
+      new CorpusError("corpus: questions.yaml: '1' must not be empty"),
     );
   });
 

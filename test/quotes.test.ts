@@ -375,7 +375,7 @@ function syntheticArticle(id: string, published: string, paragraphs: readonly st
 
 function syntheticCorpus(articles: readonly Article[], aliases: Record<string, string[]> = {}): Corpus {
   const table: AliasTable = { entries: new Map(Object.entries(aliases)) };
-  return { dir: "/nonexistent", articles, aliases: table, statusCards: [] };
+  return { dir: "/nonexistent", articles, aliases: table, statusCards: [], suggestedQuestions: [] };
 }
 
 describe("a second article", () => {

@@ -59,6 +59,8 @@ const statusFile = z.strictObject({
     .min(1, { message: "must have at least one section" }),
 });
 
+const questionsFile = z.array(nonEmpty, { message: "must be a list of questions (strings)" });
+
 const aliasFile = z.record(z.string(), z.union([nonEmpty, z.array(nonEmpty).min(1)]));
 
 /** Editorial lines that close an article; they describe the story rather than tell it. */
@@ -68,13 +70,22 @@ function fieldName(path: readonly PropertyKey[]): string {
   return path.map(String).join(".") || "(file)";
 }
 
+function article(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
+}
+
 function zodProblem(file: string, error: z.ZodError): CorpusError {
   const issue = error.issues[0];
-  const field = issue ? fieldName(issue.path) : "(file)";
+  const field = issue ? fieldName(issue.path) : "";
   let message = issue?.message ?? "is invalid";
-  if (issue?.code === "invalid_type" && issue.input === undefined) message = "is required";
+  if (issue?.code === "invalid_type" && message.startsWith("Invalid input:")) {
+    // zod's own wording; a missing field reads "received undefined".
+    message = message.endsWith("received undefined") ? "is required" : `must be ${article(issue.expected)}`;
+  }
   if (issue?.code === "unrecognized_keys")
     return new CorpusError(`corpus: ${file}: unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}`);
+  // A problem with the whole file (e.g. not a list) has no field to name.
+  if (!issue || issue.path.length === 0) return new CorpusError(`corpus: ${file}: ${message}`);
   return new CorpusError(`corpus: ${file}: '${field}' ${message}`);
 }
 
@@ -228,6 +239,14 @@ export function loadCorpus(dir: string = DEFAULT_CORPUS_DIR): Corpus {
     ? parseAliases("aliases.yaml", readYaml("aliases.yaml", aliasPath))
     : { entries: new Map() };
 
+  const questionsPath = join(dir, "questions.yaml");
+  let suggestedQuestions: string[] = [];
+  if (existsSync(questionsPath)) {
+    const parsed = questionsFile.safeParse(readYaml("questions.yaml", questionsPath) ?? []);
+    if (!parsed.success) throw zodProblem("questions.yaml", parsed.error);
+    suggestedQuestions = parsed.data;
+  }
+
   const cards = listFiles(join(dir, "status"), [".yaml", ".yml"]).map((path) => {
     const file = relative(dir, path);
     return parseStatusCard(file, readYaml(file, path), byId);
@@ -251,5 +270,6 @@ export function loadCorpus(dir: string = DEFAULT_CORPUS_DIR): Corpus {
       (c) => c.asOf,
       (c) => c.id,
     ),
+    suggestedQuestions,
   };
 }

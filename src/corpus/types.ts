@@ -63,4 +63,6 @@ export interface Corpus {
   readonly aliases: AliasTable;
   /** Newest first; `statusCards[0]` is the current card. */
   readonly statusCards: readonly StatusCard[];
+  /** Questions `/ask` autocomplete offers (`questions.yaml`); each must be answerable. */
+  readonly suggestedQuestions: readonly string[];
 }

@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import MiniSearch, { type SearchResult } from "minisearch";
 import SearchableMap from "minisearch/SearchableMap";
-import { parse as parseYaml } from "yaml";
 import type { Article, Corpus } from "../corpus/types.js";
-import { CorpusError, UserFacingError } from "../errors.js";
+import { UserFacingError } from "../errors.js";
 import { AliasMatcher } from "./aliases.js";
 import { contentTerms, isStopWord, stem, tokenize } from "./normalize.js";
 import { findPeople, type Person, peopleIn } from "./people.js";
@@ -47,7 +44,7 @@ export interface EngineOptions {
   typoTolerance: boolean;
   /** Complete the last word of an unfinished question. */
   prefixLastTerm: boolean;
-  /** Questions offered by `suggest`; defaults to `questions.yaml` in the corpus folder, if present. */
+  /** Questions offered by `suggest`; defaults to the corpus's `questions.yaml`. */
   suggestedQuestions: readonly string[] | undefined;
 }
 
@@ -150,25 +147,6 @@ function idf(documentFrequency: number, documents: number): number {
   return Math.log(1 + (documents - documentFrequency + 0.5) / (documentFrequency + 0.5));
 }
 
-/** Reads `questions.yaml` (a list of questions) from the corpus folder; none when the file is absent. */
-function readSuggestedQuestions(corpus: Corpus): string[] {
-  const file = join(corpus.dir, "questions.yaml");
-  if (!existsSync(file)) return [];
-  let data: unknown;
-  try {
-    data = parseYaml(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new CorpusError(
-      `corpus: questions.yaml: not valid YAML (${(error as Error).message.split("\n")[0]})`,
-    );
-  }
-  if (data === null || data === undefined) return [];
-  if (!Array.isArray(data) || !data.every((q) => typeof q === "string")) {
-    throw new CorpusError("corpus: questions.yaml: must be a list of questions (strings)");
-  }
-  return data;
-}
-
 /**
  * Answers questions from the corpus: a MiniSearch (BM25) index over paragraphs, queried through
  * folding, stop words, stemming, aliases, typo tolerance and last-word completion, then re-ranked by
@@ -213,7 +191,7 @@ export class AnswerEngine {
       if (words.length === 1 && words[0] !== undefined) this.addWord(words[0]);
     }
     const people = corpus.articles.flatMap((article) => findPeople(article));
-    const questions = options.suggestedQuestions ?? readSuggestedQuestions(corpus);
+    const questions = options.suggestedQuestions ?? corpus.suggestedQuestions;
     this.suggester = new QuestionSuggester(questions, people, this.aliases);
   }
 
