@@ -63,7 +63,14 @@ export function answerFor(
     actionKey,
     ephemeral: options.hide,
     mentionUserId: options.mention,
+    suggestions: answer.confidence === "none" ? suggestionsAfterRefusal(ctx, question) : undefined,
   });
+}
+
+/** Three questions the coverage answers: the closest to what was asked, else the first curated ones. */
+function suggestionsAfterRefusal(ctx: BotContext, question: string): string[] {
+  const close = ctx.engine.suggest(question, 3);
+  return close.length > 0 ? close : ctx.engine.suggestions().slice(0, 3);
 }
 
 export function run(invocation: Invocation, ctx: BotContext): Reply {

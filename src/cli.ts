@@ -56,17 +56,18 @@ function version(): string {
   return pkg.version;
 }
 
-/** `{question, answer, passages}`: the CLI's JSON contract for one answer. */
+/**
+ * `{question, answer, confidence, passages}`: the CLI's JSON contract for one answer. `answer` is null only
+ * when `confidence` is "none" (then `passages` is empty too).
+ */
 export function answerJson(answer: Answer) {
   return {
     question: answer.question,
     answer: answer.answer,
-    passages:
-      answer.answer === null
-        ? []
-        : answer.passages
-            .slice(0, 5)
-            .map((p) => ({ article: p.articleId, paragraph: p.paragraph, text: p.text, score: p.score })),
+    confidence: answer.confidence,
+    passages: answer.passages
+      .slice(0, 5)
+      .map((p) => ({ article: p.articleId, paragraph: p.paragraph, text: p.text, score: p.score })),
   };
 }
 
@@ -98,7 +99,7 @@ async function askCommand(args: string[], ctx: BotContext, io: Io): Promise<numb
         if (!(error instanceof UserFacingError)) throw error;
         failures++;
         io.stdout.write(
-          `${JSON.stringify({ question: line, answer: null, passages: [], error: error.message })}\n`,
+          `${JSON.stringify({ question: line, answer: null, confidence: "none", passages: [], error: error.message })}\n`,
         );
       }
     }

@@ -46,7 +46,7 @@ describe("the bot process", () => {
     await fake.waitForSessions(1, 20_000);
     const reply = await fake.command(
       "ask",
-      { question: "who is mediating the talks" },
+      { question: "who is brokering the talks" },
       { timeoutMs: 15_000 },
     );
     expect(JSON.stringify(reply.data.embeds)).toContain("Qatar, Egypt and the United States");

@@ -49,6 +49,7 @@ interface Passage {
 interface AskJson {
   question: string;
   answer: string | null;
+  confidence: "high" | "low" | "none";
   passages: Passage[];
 }
 
@@ -83,7 +84,8 @@ describe.concurrent("talks-bot CLI as a child process", () => {
       const objects = jsonLines(result.stdout);
       expect(objects).toHaveLength(1);
       const body = objects[0] as AskJson;
-      expect(Object.keys(body).sort()).toEqual(["answer", "passages", "question"]);
+      expect(Object.keys(body).sort()).toEqual(["answer", "confidence", "passages", "question"]);
+      expect(["high", "low"]).toContain(body.confidence);
       expect(body.question).toBe("how many people fled to rafah");
       expect(body.answer).toContain("1.5 million");
       expect(body.passages.length).toBeGreaterThan(0);
@@ -109,7 +111,7 @@ describe.concurrent("talks-bot CLI as a child process", () => {
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
       expect(jsonLines(result.stdout)).toEqual([
-        { question: "who won the super bowl", answer: null, passages: [] },
+        { question: "who won the super bowl", answer: null, confidence: "none", passages: [] },
       ]);
     });
 
@@ -123,7 +125,7 @@ describe.concurrent("talks-bot CLI as a child process", () => {
     it("--json with no question answers each non-empty stdin line, in order", async ({ expect }) => {
       // A blank line, a whitespace-only line, and a last line with no newline.
       const input =
-        "how many people fled to rafah\n\nwho won the super bowl\n   \nwho is mediating the talks";
+        "how many people fled to rafah\n\nwho won the super bowl\n   \nwho is brokering the talks";
       const result = await cli(["ask", "--json"], { input });
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
@@ -131,12 +133,17 @@ describe.concurrent("talks-bot CLI as a child process", () => {
       expect(objects.map((o) => o.question)).toEqual([
         "how many people fled to rafah",
         "who won the super bowl",
-        "who is mediating the talks",
+        "who is brokering the talks",
       ]);
       const [rafah, superBowl, mediators] = objects;
       expect(rafah?.answer).toContain("1.5 million");
       expect(rafah?.passages[0]?.paragraph).toBe(2);
-      expect(superBowl).toEqual({ question: "who won the super bowl", answer: null, passages: [] });
+      expect(superBowl).toEqual({
+        question: "who won the super bowl",
+        answer: null,
+        confidence: "none",
+        passages: [],
+      });
       expect(mediators?.answer).toContain("Qatar, Egypt and the United States");
       expect(mediators?.passages[0]?.paragraph).toBe(3);
     });
@@ -390,7 +397,7 @@ describe.concurrent("talks-bot CLI as a child process", () => {
       "/nope",
       "/quote speaker: kriby",
       "/status",
-      "who is mediating the talks",
+      "who is brokering the talks",
       "/countdown timezone: Asia/Riyadh",
       "/reminders preview timezone: asia/riyadh",
       "/help",
@@ -407,7 +414,7 @@ describe.concurrent("talks-bot CLI as a child process", () => {
         "John Kirby",
         "¶29",
         "Where the talks stand (as of 22 February 2024)",
-        "== who is mediating the talks ==",
+        "== who is brokering the talks ==",
         "brokered by Qatar, Egypt and the United States",
         "time zone Asia/Riyadh",
         "Daily countdown",

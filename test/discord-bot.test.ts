@@ -135,7 +135,7 @@ describe("/ask", () => {
   });
 
   it("hide answers privately with a Post publicly button that posts it for everyone", async () => {
-    const reply = await fake.command("ask", { question: "who is mediating the talks", hide: true });
+    const reply = await fake.command("ask", { question: "who is brokering the talks", hide: true });
     expect(reply.ephemeral).toBe(true);
     const publish = customIds(reply).find((id) => id.startsWith("ask:public:"));
     expect(publish).toBeDefined();

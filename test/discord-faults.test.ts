@@ -57,7 +57,7 @@ describe("slow and failing handlers", () => {
         return run(invocation, ctx);
       }),
     );
-    const handle = fake.interact(fake.build.command("ask", { question: "who is mediating the talks" }));
+    const handle = fake.interact(fake.build.command("ask", { question: "who is brokering the talks" }));
     const first = await handle.callback();
     expect(first.callbackType).toBe(5);
     const reply = await handle.reply();

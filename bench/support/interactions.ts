@@ -4,12 +4,7 @@
  * arrived (body read), or, for the full reply, when the fake accepted the final answer.
  */
 import { randomBytes } from "node:crypto";
-import {
-  ANSWERABLE,
-  HELD_OUT_ANSWERABLE,
-  HELD_OUT_UNANSWERABLE,
-  UNANSWERABLE,
-} from "../../test/questions.js";
+import { projectQuestions } from "../../src/tools/questions.js";
 import type {
   FakeDiscord,
   InteractionPayload,
@@ -21,12 +16,9 @@ import { percentile } from "./stats.js";
 const CALLBACK_ROUTE = "POST /interactions/:id/:token/callback";
 
 /** Questions as people type them in Discord, answerable and not, in a fixed order. */
-export const QUESTIONS: readonly string[] = [
-  ...ANSWERABLE,
-  ...UNANSWERABLE,
-  ...HELD_OUT_ANSWERABLE,
-  ...HELD_OUT_UNANSWERABLE,
-].map((c) => c.q);
+export const QUESTIONS: readonly string[] = projectQuestions()
+  .filter((c) => c.set === "project")
+  .map((c) => c.q);
 
 /** A random token in the shape the bot's configuration accepts (three dot-separated base64url parts). */
 export function benchToken(): string {

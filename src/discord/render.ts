@@ -13,6 +13,7 @@ import { LIMITS, truncate } from "../views/limits.js";
 
 const COLORS: Record<CardTone, number> = {
   answer: 0x2b6cb0,
+  tentative: 0x718096,
   info: 0x4a5568,
   notice: 0xb7791f,
   warning: 0xc53030,

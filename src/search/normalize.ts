@@ -23,7 +23,7 @@ whats whos wheres whens hows whys im ive id dont doesnt didnt isnt arent wasnt w
 wouldnt shouldnt thats theres u ur pls plz thx thanks thank lol lmao yo ya yeah yes guys anyone someone explain
 happen happens happened happening like kinda sorta actually keep hearing heard hear wondering wonder curious
 question info information details situation stuff mean means idk tbh btw imo exactly basically gonna wanna
-done`
+done whose though although wait per via whether`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -49,7 +49,8 @@ const LIGHT_WORDS = new Set(
   `able actual again already always another back become becomes big came come comes current different done
 else even ever every find found gave give gives going gone good great keep kind last long look looks made
 make makes might must need needs new next old own put real see seem seems set show shows still sure take
-takes taken took try trying use used way well went yet position stance view views opinion thoughts`
+takes taken took try trying use used way well went yet position stance view views opinion thoughts
+supposed meant sort type point side part gets getting making given giving saying talking asking told`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -118,6 +119,62 @@ export function tokenize(text: string): string[] {
   const tokens: string[] = [];
   for (const match of foldText(text).matchAll(RAW_TOKEN)) splitRawToken(match[0], tokens);
   return tokens;
+}
+
+// Chat shorthand for everyday words (general English, nothing about any article): what people type for
+// "people", "government", "because"… Word vectors trained on news do not know these spellings.
+const SHORTHAND: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    ppl: "people",
+    ppls: "people",
+    govt: "government",
+    gov: "government",
+    gvt: "government",
+    admin: "administration",
+    abt: "about",
+    bc: "because",
+    bcs: "because",
+    cuz: "because",
+    coz: "because",
+    tho: "though",
+    thru: "through",
+    smth: "something",
+    sth: "something",
+    b4: "before",
+    msg: "message",
+    info: "information",
+    approx: "approximately",
+    yr: "year",
+    yrs: "years",
+    hr: "hour",
+    hrs: "hours",
+    mins: "minutes",
+    wk: "week",
+    wks: "weeks",
+    prez: "president",
+    pres: "president",
+    meds: "medicine",
+    intl: "international",
+    dept: "department",
+    convo: "conversation",
+    jan: "january",
+    feb: "february",
+    mar: "march",
+    apr: "april",
+    jun: "june",
+    jul: "july",
+    aug: "august",
+    sep: "september",
+    sept: "september",
+    oct: "october",
+    nov: "november",
+    dec: "december",
+  }),
+);
+
+/** The everyday word a chat abbreviation stands for ("ppl" → "people"), or the token itself. */
+export function expandShorthand(token: string): string {
+  return SHORTHAND.get(token) ?? token;
 }
 
 /** True for words that carry no meaning for search (function words and chat filler). */

@@ -1,5 +1,4 @@
 import { distance } from "fastest-levenshtein";
-import type { AliasMatcher } from "./aliases.js";
 import { foldText, isStopWord, stem, tokenize } from "./normalize.js";
 import type { Person } from "./people.js";
 
@@ -26,10 +25,7 @@ interface Entry {
 /** Ranks a fixed list of questions against partial input. */
 export class QuestionSuggester {
   private readonly entries: Entry[] = [];
-  private readonly aliases: AliasMatcher;
-
-  constructor(curated: readonly string[], people: readonly Person[], aliases: AliasMatcher) {
-    this.aliases = aliases;
+  constructor(curated: readonly string[], people: readonly Person[]) {
     const generated = people.filter((p) => p.speaker).map((p) => `What did ${p.name} say?`);
     const seen = new Set<string>();
     for (const raw of [...curated, ...generated]) {
@@ -56,7 +52,6 @@ export class QuestionSuggester {
 
   private matchesWord(entry: Entry, token: string): number {
     if (entry.tokenSet.has(token) || entry.terms.has(stem(token))) return 1;
-    if (this.aliases.termsFor(token).some((term) => entry.terms.has(term))) return 0.9;
     if (token.length >= 5 && entry.tokens.some((word) => word.length >= 4 && distance(word, token) <= 1))
       return 0.7;
     return 0;

@@ -9,7 +9,8 @@ export interface CardField {
   readonly inline?: boolean;
 }
 
-export type CardTone = "answer" | "info" | "notice" | "warning";
+/** `tentative`: the closest the coverage comes, which may not answer the question. */
+export type CardTone = "answer" | "tentative" | "info" | "notice" | "warning";
 
 export interface Card {
   readonly title: string;

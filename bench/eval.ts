@@ -1,0 +1,272 @@
+/**
+ * `npm run eval`: answer quality in one table, for three engines on three question sets.
+ *
+ * Engines, each run as a batch command (questions on stdin, one JSON line each on stdout):
+ * - talks-bot: this checkout's `talks-bot ask --json`;
+ * - previous: the engine as it was at BASELINE_COMMIT (answer or refuse, a hand-set coverage gate and a
+ *   hand-written alias table), checked out of git into a temporary folder;
+ * - plain MiniSearch with its default options over the same paragraphs (`bench/support/plain-minisearch.ts`).
+ *
+ * Sets: the held-back part of the project's questions (never fitted on), the shared development set
+ * (`../shared/eval/dev-questions.jsonl`, also scored by its own `score-cli.mjs`), and the fictional fixture
+ * article's 40 questions (`test/fixtures/harbourton`), which the models never saw.
+ *
+ * Figures, as the shared scorer defines them: top1 / r3 (an answering paragraph first / in the first three
+ * passages), refused (answerable questions answered null), high (answerable questions answered with
+ * confidence "high"; an engine without tiers counts every answer as high), high right (top1 among those),
+ * oos refused / oos high (out-of-scope questions refused / answered with high). Writes the tables to
+ * `bench/eval-results.md` too.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../src/paths.js";
+import {
+  DEV_SET,
+  devQuestions,
+  FIXTURE_DIR,
+  fixtureQuestions,
+  type LabelledQuestion,
+  projectQuestions,
+} from "../src/tools/questions.js";
+
+/** The last commit of the engine before the three tiers, kept as the baseline every change is measured against. */
+const BASELINE_COMMIT = "43a2e93";
+const SCORER = join(PROJECT_ROOT, "..", "shared", "eval", "score-cli.mjs");
+
+interface Engine {
+  readonly name: string;
+  readonly command: readonly string[];
+}
+
+interface Reply {
+  readonly answer: string | null;
+  readonly confidence?: string;
+  readonly passages: readonly { readonly paragraph: number }[];
+}
+
+function runBatch(
+  engine: Engine,
+  questions: readonly LabelledQuestion[],
+  corpusDir?: string,
+): Promise<Reply[]> {
+  return new Promise((resolve, reject) => {
+    const [command, ...args] = engine.command;
+    const child = spawn(command as string, args, {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, LOG_LEVEL: "silent", ...(corpusDir ? { CORPUS_DIR: corpusDir } : {}) },
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      out += chunk;
+    });
+    child.once("error", reject);
+    child.once("close", () => {
+      const replies = out
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as Reply);
+      if (replies.length !== questions.length) {
+        reject(
+          new Error(`eval: ${engine.name} gave ${replies.length} answers for ${questions.length} questions`),
+        );
+      } else resolve(replies);
+    });
+    child.stdin.end(`${questions.map((q) => q.q.replace(/[\r\n]+/g, " ")).join("\n")}\n`);
+  });
+}
+
+interface Figures {
+  readonly answerable: number;
+  readonly outOfScope: number;
+  readonly top1: number;
+  readonly r3: number;
+  readonly refused: number;
+  readonly high: number;
+  readonly highRight: number;
+  readonly oosRefused: number;
+  readonly oosHigh: number;
+}
+
+interface Row {
+  readonly question: LabelledQuestion;
+  readonly top1: boolean;
+  readonly r3: boolean;
+  readonly tier: "high" | "low" | "none";
+}
+
+function rows(questions: readonly LabelledQuestion[], replies: readonly Reply[]): Row[] {
+  return questions.map((question, i) => {
+    const reply = replies[i] as Reply;
+    const paragraphs = reply.passages.map((p) => p.paragraph);
+    const first = paragraphs.findIndex((p) => question.paras.includes(p));
+    const tier = reply.answer === null ? "none" : reply.confidence === "low" ? "low" : "high";
+    return { question, top1: first === 0, r3: first >= 0 && first < 3, tier };
+  });
+}
+
+function figures(list: readonly Row[]): Figures {
+  const answerable = list.filter((r) => r.question.paras.length > 0);
+  const oos = list.filter((r) => r.question.paras.length === 0);
+  const share = (part: number, whole: number) => (whole === 0 ? Number.NaN : part / whole);
+  const high = answerable.filter((r) => r.tier === "high");
+  return {
+    answerable: answerable.length,
+    outOfScope: oos.length,
+    top1: share(answerable.filter((r) => r.top1).length, answerable.length),
+    r3: share(answerable.filter((r) => r.r3).length, answerable.length),
+    refused: share(answerable.filter((r) => r.tier === "none").length, answerable.length),
+    high: share(high.length, answerable.length),
+    highRight: share(high.filter((r) => r.top1).length, high.length),
+    oosRefused: share(oos.filter((r) => r.tier === "none").length, oos.length),
+    oosHigh: share(oos.filter((r) => r.tier === "high").length, oos.length),
+  };
+}
+
+const f2 = (x: number) => (Number.isNaN(x) ? "–" : x.toFixed(2));
+
+function table(head: readonly string[], body: readonly (readonly string[])[]): string {
+  return [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...body.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
+}
+
+/** The engine at BASELINE_COMMIT in a temporary folder (sharing this checkout's node_modules), or null. */
+function previousEngine(): { engine: Engine; cleanup(): void } | null {
+  const dir = mkdtempSync(join(tmpdir(), "talks-bot-baseline-"));
+  try {
+    const archive = execFileSync(
+      "git",
+      ["archive", BASELINE_COMMIT, "src", "corpus", "commands", "package.json"],
+      {
+        cwd: PROJECT_ROOT,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    execFileSync("tar", ["-x", "-C", dir], { input: archive });
+    symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"));
+    return {
+      engine: {
+        name: `previous (${BASELINE_COMMIT})`,
+        command: [process.execPath, join(dir, "src", "bin.js"), "ask", "--json"],
+      },
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    process.stderr.write(
+      `eval: the previous engine is unavailable (${(error as Error).message.split("\n")[0]})\n`,
+    );
+    return null;
+  }
+}
+
+/** The development set scored by its own scorer, one line per engine; empty when it is not beside the repo. */
+function officialScores(engines: readonly Engine[]): string {
+  if (!existsSync(SCORER) || !existsSync(DEV_SET)) return "";
+  const lines = engines.map((engine) => {
+    const out = execFileSync(process.execPath, [SCORER, "--batch", "--", ...engine.command], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      env: { ...process.env, LOG_LEVEL: "silent" },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return `- ${engine.name}: \`${out.trim().split("\n").pop() ?? ""}\``;
+  });
+  return `\nThe development set through its own scorer (\`score-cli.mjs\`):\n\n${lines.join("\n")}\n`;
+}
+
+async function main(): Promise<void> {
+  const ours: Engine = {
+    name: "talks-bot",
+    command: [process.execPath, join(PROJECT_ROOT, "src", "bin.js"), "ask", "--json"],
+  };
+  const plain: Engine = {
+    name: "plain MiniSearch",
+    command: [
+      process.execPath,
+      "--import",
+      "tsx",
+      join(PROJECT_ROOT, "bench", "support", "plain-minisearch.ts"),
+    ],
+  };
+  const previous = previousEngine();
+  const engines = [ours, ...(previous ? [previous.engine] : []), plain];
+  const sets: { name: string; questions: LabelledQuestion[]; corpusDir?: string }[] = [
+    { name: "held-back", questions: projectQuestions().filter((q) => q.split === "held-back") },
+    { name: "development set", questions: devQuestions() },
+    { name: "fixture article", questions: fixtureQuestions(), corpusDir: FIXTURE_DIR },
+  ].filter((s) => s.questions.length > 0);
+
+  const body: string[][] = [];
+  const oursRows: Row[] = [];
+  let official = "";
+  try {
+    for (const set of sets) {
+      for (const engine of engines) {
+        process.stderr.write(`eval: ${engine.name} on ${set.name}…\n`);
+        const list = rows(set.questions, await runBatch(engine, set.questions, set.corpusDir));
+        if (engine === ours && set.name !== "fixture article") oursRows.push(...list);
+        const f = figures(list);
+        body.push([
+          set.name,
+          engine.name,
+          `${f.answerable} + ${f.outOfScope}`,
+          f2(f.top1),
+          f2(f.r3),
+          f2(f.refused),
+          f2(f.high),
+          f2(f.highRight),
+          f2(f.oosRefused),
+          f2(f.oosHigh),
+        ]);
+      }
+    }
+    official = officialScores(engines);
+  } finally {
+    previous?.cleanup();
+  }
+  const head = [
+    "set",
+    "engine",
+    "questions",
+    "top1",
+    "r3",
+    "refused",
+    "high",
+    "high right",
+    "oos refused",
+    "oos high",
+  ];
+  const goals = ["goal", "", "", "≥ 0.85", "≥ 0.95", "≤ 0.05", "≥ 0.50", "≥ 0.95", "≥ 0.70", "≤ 0.05"];
+  const main = table(head, [...body, goals]);
+
+  const kinds = [...new Set(oursRows.map((r) => r.question.kind))].sort();
+  const perKind = table(
+    ["kind", "questions", "top1", "r3", "refused", "high"],
+    kinds.map((kind) => {
+      const f = figures(oursRows.filter((r) => r.question.kind === kind));
+      return kind === "oos"
+        ? [
+            kind,
+            String(f.outOfScope),
+            "–",
+            "–",
+            `${f2(f.oosRefused)} (oos refused)`,
+            `${f2(f.oosHigh)} (oos high)`,
+          ]
+        : [kind, String(f.answerable), f2(f.top1), f2(f.r3), f2(f.refused), f2(f.high)];
+    }),
+  );
+
+  const report = `## Answer quality\n\n${main}\n\nPer kind, talks-bot on the held-back part and the development set together:\n\n${perKind}\n${official}`;
+  process.stdout.write(`${report}\n`);
+  writeFileSync(join(PROJECT_ROOT, "bench", "eval-results.md"), `${report}`);
+}
+
+await main();

@@ -1,0 +1,146 @@
+import { type AnswerType, answerType } from "./answer-types.js";
+import { foldText, isStopWord, tokenize } from "./normalize.js";
+
+export type { AnswerType };
+
+/**
+ * Reads a chat message the way a person would before searching: drops what is not text (mentions, links,
+ * emoji, control characters), splits it into sentences, sets aside greetings and chat filler ("sorry if this
+ * was asked already", "quick q", "thanks guys"), finds the question(s) inside, and tells what kind of answer
+ * each asks for. Nothing here knows the coverage: it is plain English chat.
+ */
+
+/** The script a message is written in, by the majority of its letters. */
+export type Script = "latin" | "arabic" | "hebrew" | "other" | "none";
+
+/** One sentence of the message that says something, and how much it counts for the search. */
+export interface Segment {
+  readonly text: string;
+  /** 1 for a question; less for statements around it, which give context but are not what is asked. */
+  readonly weight: number;
+  readonly question: boolean;
+}
+
+/** A message, read. */
+export interface ReadMessage {
+  /** The text with mentions, links, emoji and control characters removed, whitespace collapsed. */
+  readonly text: string;
+  readonly script: Script;
+  /** Sentences that carry content, in order (filler removed). */
+  readonly segments: readonly Segment[];
+  /** The separate questions of a message that asks two or more things; a single question gives one. */
+  readonly parts: readonly string[];
+  readonly type: AnswerType;
+}
+
+// Words that carry no topic in chat: greetings, politeness, hedges, talk about asking. Together with the
+// stop words they make a sentence filler when nothing else is in it.
+const FILLER = new Set(
+  `hi hello hey heya hiya yo sup morning evening afternoon gm greetings everyone everybody all folks guys
+  peeps fam chat mods bot talks-bot talksbot sorry apologies apologise apologize pardon excuse ask
+  asked asking asks already quick q qq question questions dumb stupid silly noob wondering wonder wondered
+  curious anyone anybody someone somebody thanks thank thx ty cheers appreciate appreciated lol lmao
+  haha hahaha omg wow hmm umm uh um ok okay alright so well anyway btw tbh imo imho ngl fyi idk iirc afaik
+  rn pls plz please`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+const QUESTION_START =
+  /^(?:who|whom|whose|what|when|where|why|how|which|is|are|was|were|do|does|did|can|could|will|would|should|has|have|had|any|anything|whats|whos|wheres|whens|hows|whys)\b/;
+
+const MENTION = /<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@[\w-]+/g;
+const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/gi;
+// Pictographs, their modifiers and joiners, regional indicators, keycaps and variation selectors.
+const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\u{1F1E6}-\u{1F1FF}\u20e3\ufe0e\ufe0f\u200d]/gu;
+// C0 and C1 controls (ESC[31m and the like), bidi controls and other invisible format characters.
+const CONTROL = /[\p{Cc}\p{Cf}]/gu;
+// Terminal escape sequences (ESC [ … final byte), written with the escape built from its code point.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[ -/]*[@-~]`, "g");
+
+/** Removes what is not text: ANSI sequences, control and format characters, emoji, mentions and links. */
+export function cleanMessage(text: string): string {
+  return text
+    .replace(ANSI, " ")
+    .replace(URL, " ")
+    .replace(MENTION, " ")
+    .replace(EMOJI, " ")
+    .replace(CONTROL, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** The script most of the letters belong to; "none" when there are no letters or digits at all. */
+export function scriptOf(text: string): Script {
+  let latin = 0;
+  let arabic = 0;
+  let hebrew = 0;
+  let other = 0;
+  for (const char of text) {
+    if (/\p{Script=Latin}/u.test(char)) latin++;
+    else if (/\p{Script=Arabic}/u.test(char)) arabic++;
+    else if (/\p{Script=Hebrew}/u.test(char)) hebrew++;
+    else if (/\p{L}/u.test(char)) other++;
+    else if (/\p{N}/u.test(char)) latin += 0.5;
+  }
+  const total = latin + arabic + hebrew + other;
+  if (total === 0) return "none";
+  if (latin >= total / 2) return "latin";
+  if (arabic >= hebrew && arabic >= other) return "arabic";
+  if (hebrew >= other) return "hebrew";
+  return "other";
+}
+
+/** True for chat words that never name a topic (greetings, politeness, talk about asking). */
+export function isFiller(token: string): boolean {
+  return FILLER.has(token);
+}
+
+function contentWords(text: string): string[] {
+  return tokenize(text).filter((token) => token.length > 1 && !isStopWord(token) && !FILLER.has(token));
+}
+
+function isQuestion(sentence: string): boolean {
+  return /\?\s*$/.test(sentence) || QUESTION_START.test(foldText(sentence));
+}
+
+// Sentence ends, plus a comma or dash before a question word ("hey all, who is mediating").
+const SENTENCE_BREAK =
+  /(?<=[.!?;\n])\s+|(?<=[,:\u2013\u2014-])\s+(?=(?:so |but |and |ok |okay )?(?:who|what|when|where|why|how|which|is|are|does|did|do|can|will|has|have)\b)/i;
+
+/** Splits a question that asks two things joined by "and" + a question word: "who mediates and when is it". */
+function splitParts(question: string): string[] {
+  const pieces = question
+    .split(
+      /\s*(?:,\s*)?\b(?:and|also|plus|&)\s+(?=(?:who|what|when|where|why|how|which|is|are|does|did|do|will|has)\b)/i,
+    )
+    .map((piece) => piece.trim())
+    .filter((piece) => contentWords(piece).length > 0);
+  return pieces.length > 1 ? pieces : [question];
+}
+
+const CONTEXT_WEIGHT = 0.5;
+
+/** Reads a message: see the module comment. */
+export function readMessage(raw: string): ReadMessage {
+  const text = cleanMessage(raw);
+  const script = scriptOf(text);
+  const sentences = text
+    .split(SENTENCE_BREAK)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  const kept = sentences
+    .map((sentence) => ({ sentence, words: contentWords(sentence), question: isQuestion(sentence) }))
+    .filter((s) => s.words.length > 0);
+  if (kept.length === 0) kept.push({ sentence: text, words: [], question: true });
+  const hasQuestion = kept.some((s) => s.question);
+  const segments: Segment[] = kept.map((s) => ({
+    text: s.sentence,
+    question: s.question || !hasQuestion,
+    weight: s.question || !hasQuestion ? 1 : CONTEXT_WEIGHT,
+  }));
+  const questions = segments.filter((s) => s.question).map((s) => s.text);
+  const parts = questions.length > 1 ? questions : questions.flatMap(splitParts);
+  const typeSource = questions[0] ?? text;
+  return { text, script, segments, parts: parts.length > 0 ? parts : [text], type: answerType(typeSource) };
+}

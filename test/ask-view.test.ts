@@ -1,0 +1,98 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { renderText } from "../src/console/render.js";
+import { loadCorpus } from "../src/corpus/load.js";
+import type { Corpus } from "../src/corpus/types.js";
+import { toDiscordMessage } from "../src/discord/render.js";
+import type { Answer } from "../src/search/engine.js";
+import { askView, NO_ANSWER, NOT_SURE } from "../src/views/ask.js";
+import { discordMarkup, textMarkup } from "../src/views/markup.js";
+
+const ARTICLE = "cnn-2024-02-22-ceasefire-talks";
+let corpus: Corpus;
+beforeAll(() => {
+  corpus = loadCorpus();
+});
+
+function answer(confidence: Answer["confidence"], extra: Partial<Answer> = {}): Answer {
+  const text = corpus.articles[0]?.paragraphs[1]?.text ?? "";
+  const passage = { articleId: ARTICLE, paragraph: 2, text, score: 0.9 };
+  const sentence = text.split(". ")[0] ?? text;
+  return confidence === "none"
+    ? {
+        question: "q?",
+        answer: null,
+        confidence,
+        reason: "no-match",
+        parts: [],
+        unanswered: [],
+        best: null,
+        passages: [],
+      }
+    : {
+        question: "how many people fled to rafah",
+        answer: sentence,
+        confidence,
+        parts: [{ question: "how many people fled to rafah", text: sentence, passage }],
+        unanswered: [],
+        best: passage,
+        passages: [passage],
+        ...extra,
+      };
+}
+
+describe("the answer card's three tiers", () => {
+  it("a confident answer quotes the sentence and cites the paragraph", () => {
+    const [card] = askView(corpus, answer("high"), discordMarkup).cards;
+    expect(card?.tone).toBe("answer");
+    expect(card?.title).toBe("how many people fled to rafah");
+    expect(card?.description).toMatch(/^> At the heart/);
+    expect(card?.description).not.toContain(NOT_SURE);
+    expect(card?.fields?.map((f) => f.name)).toEqual(["From the article (¶2)", "Source"]);
+  });
+
+  it("the closest passage is labelled as possibly not answering, with what to try instead", () => {
+    const reply = askView(corpus, answer("low"), discordMarkup);
+    const [card] = reply.cards;
+    expect(card?.tone).toBe("tentative");
+    expect(card?.description?.startsWith(NOT_SURE)).toBe(true);
+    expect(card?.fields?.find((f) => f.name === "Source")?.value).toMatch(/¶2$/);
+    expect(card?.fields?.find((f) => f.name === "Not what you asked?")?.value).toMatch(/\/status.*\/quote/);
+    // Discord shows it in its own colour; the console with its own lead line.
+    const colours = (r: ReturnType<typeof askView>) => toDiscordMessage(r).embeds[0]?.color;
+    expect(colours(reply)).not.toBe(colours(askView(corpus, answer("high"), discordMarkup)));
+    expect(renderText(askView(corpus, answer("low"), textMarkup))).toContain(NOT_SURE);
+    expect(renderText(askView(corpus, answer("high"), textMarkup))).not.toContain(NOT_SURE);
+  });
+
+  it("a refusal says what the coverage does cover and offers questions it answers", () => {
+    const [card] = askView(corpus, answer("none"), textMarkup, {
+      suggestions: ["Who is brokering the talks?"],
+    }).cards;
+    expect(card?.tone).toBe("notice");
+    expect(card?.description).toContain(NO_ANSWER);
+    expect(card?.description).toContain("mediators");
+    expect(card?.fields?.[0]?.value).toContain("Who is brokering the talks?");
+  });
+
+  it("a question in another language is told the coverage is English, with /status offered", () => {
+    const [card] = askView(corpus, { ...answer("none"), reason: "other-language" }, textMarkup).cards;
+    expect(card?.description).toMatch(/in English.*\/status/s);
+    expect(card?.description).not.toContain(NO_ANSWER);
+  });
+
+  it("a two-part answer shows each part with its paragraph, and names the part not covered", () => {
+    const two = answer("high", {
+      unanswered: ["who won the super bowl"],
+    });
+    const [card] = askView(
+      corpus,
+      { ...two, parts: [...two.parts, { ...two.parts[0], question: "again" } as Answer["parts"][number]] },
+      textMarkup,
+    ).cards;
+    expect(card?.description).toContain("how many people fled to rafah");
+    expect(card?.description).toContain("(¶2)");
+    expect(card?.fields?.find((f) => f.name === "Not in the coverage")?.value).toContain(
+      "who won the super bowl",
+    );
+  });
+});
