@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
@@ -16,6 +16,7 @@ import { createLogger, type Logger, redactSecrets } from "./logger.js";
 import { PROJECT_ROOT } from "./paths.js";
 import { countdownFor } from "./reminders/post.js";
 import type { Answer } from "./search/engine.js";
+import type { CopyReport } from "./storage/backup.js";
 import { askView } from "./views/ask.js";
 import { countdownView } from "./views/countdown.js";
 import { textMarkup } from "./views/markup.js";
@@ -32,7 +33,8 @@ Usage:
   talks-bot status [--json]
   talks-bot countdown [--tz Zone] [--json]
   talks-bot validate-corpus         Check every corpus file (also: npm run validate:corpus)
-  talks-bot backup FILE             Copy the database (reminders, feedback) safely, even while the bot runs
+  talks-bot backup FILE [--force]   Copy the database (reminders, feedback) safely, even while the bot runs
+  talks-bot restore FILE [--force]  Replace the database with a backup (the bot must be stopped)
   talks-bot deploy-commands [--clear]  Register the slash commands with Discord (also: npm run deploy:commands);
                                     --clear empties the DISCORD_GUILD_ID server's list
   talks-bot invite                  Print the link that adds the bot to a server
@@ -195,22 +197,41 @@ async function startCommand(config: Config, logger: Logger, io: Io): Promise<num
   return runConsole(ctx, { input: io.stdin, output: io.stdout, error: io.stderr, interactive });
 }
 
-/** An online copy through SQLite's backup API: never a bare file copy, which would miss the WAL. */
+function describeCopy(report: CopyReport): string {
+  const rows = Object.entries(report.rows)
+    .map(([table, n]) => `${table} ${n}`)
+    .join(", ");
+  return `${(report.bytes / 1024).toFixed(1)} KiB, integrity ok; rows: ${rows}`;
+}
+
+/** A checked online copy of the database; see src/storage/backup.ts for what it refuses. */
 async function backupCommand(args: string[], config: Config, io: Io): Promise<number> {
-  const { positionals } = parse(args, {}, true);
+  const { positionals, values } = parse(args, { force: { type: "boolean" } }, true);
   const [target, ...extra] = positionals;
   if (!target || extra.length > 0)
     throw new UserFacingError("backup needs one file to write, e.g. talks-bot backup data/backup.db");
-  if (!existsSync(config.databasePath))
-    throw new UserFacingError(`there is no database at ${config.databasePath} yet (DATABASE_PATH)`);
-  const { SqliteStorage } = await import("./storage/sqlite.js");
-  const storage = SqliteStorage.open(config.databasePath);
-  try {
-    await storage.backup(resolve(target));
-  } finally {
-    await storage.close();
-  }
-  io.stdout.write(`Backed up ${config.databasePath} to ${resolve(target)}\n`);
+  const { backupDatabase } = await import("./storage/backup.js");
+  const report = backupDatabase(config.databasePath, target, { force: values.force === true });
+  io.stdout.write(`Backed up ${config.databasePath} to ${report.path}: ${describeCopy(report)}\n`);
+  return 0;
+}
+
+/** Replaces the database with a backup, keeping the old one; refuses while the bot runs. */
+async function restoreCommand(args: string[], config: Config, io: Io): Promise<number> {
+  const { positionals, values } = parse(args, { force: { type: "boolean" } }, true);
+  const [from, ...extra] = positionals;
+  if (!from || extra.length > 0)
+    throw new UserFacingError(
+      "restore needs the backup file to restore, e.g. talks-bot restore data/backup.db",
+    );
+  const { restoreDatabase } = await import("./storage/backup.js");
+  const report = restoreDatabase(config.databasePath, from, {
+    force: values.force === true,
+    now: Date.now(),
+  });
+  io.stdout.write(
+    `Restored ${config.databasePath} from ${resolve(from)}: ${describeCopy(report)}; the previous database is kept as ${config.databasePath}.before-restore\n`,
+  );
   return 0;
 }
 
@@ -275,6 +296,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }
     if (command === "start") return await startCommand(config, logger, io);
     if (command === "backup") return await backupCommand(args, config, io);
+    if (command === "restore") return await restoreCommand(args, config, io);
     const known = ["ask", "quote", "status", "countdown", "console"];
     if (!known.includes(command))
       throw new UserFacingError(`unknown command '${command}'. See talks-bot --help.`);

@@ -555,7 +555,11 @@ describe.concurrent("talks-bot CLI as a child process", () => {
       await storage.close();
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
-      expect(result.stdout).toBe(`Backed up ${databasePath} to ${target}\n`);
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^Backed up ${databasePath} to ${target}: [\\d.]+ KiB, integrity ok; rows: reminders 1, posts 0, feedback_votes 0, leases 0\n$`,
+        ),
+      );
       const copy = SqliteStorage.open(target);
       expect((await copy.getReminder("175928847299117063"))?.time).toBe("07:00");
       await copy.close();

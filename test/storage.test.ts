@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { latestVersion, type Migration, runMigrations, schemaVersion } from "../src/storage/migrations.js";
 import { DUE_REMINDERS_SQL, SqliteStorage, type SqliteStorageOptions } from "../src/storage/sqlite.js";
 import { type ReminderUpsert, StorageBusyError, StorageError } from "../src/storage/types.js";
+import { mountSmallDisk } from "./support/full-disk.js";
 
 const REPO_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const WRITER = join(REPO_ROOT, "test", "support", "storage-writer.ts");
@@ -612,91 +613,6 @@ describe("durability", () => {
     expect(totals.helpful + totals.notHelpful).toBeGreaterThanOrEqual(committed.length);
   });
 
-  /** Fills the file with enough pages that a backup takes many steps, so concurrent writes land mid-copy. */
-  function seedManyReminders(path: string): void {
-    const seed = raw(path);
-    const insert = seed.prepare(
-      `INSERT INTO reminders (guild_id, channel_id, time, time_zone, enabled, next_due_at,
-        created_by, created_at, updated_by, updated_at)
-       VALUES (?, '${CHANNEL_1}', '07:00', 'Asia/Riyadh', 1, ?, '${MOD_1}', 0, '${MOD_1}', 0)`,
-    );
-    seed.transaction(() => {
-      for (let i = 0; i < 20_000; i++) insert.run(String(1_000_000_000_000_000n + BigInt(i)), T0 + i);
-    })();
-  }
-
-  function checkCopy(copyPath: string): Database.Database {
-    const copy = raw(copyPath, { readonly: true });
-    expect(copy.pragma("integrity_check", { simple: true })).toBe("ok");
-    expect(schemaVersion(copy)).toBe(latestVersion);
-    expect(copy.prepare("SELECT COUNT(*) FROM reminders WHERE created_at = 0").pluck().get()).toBe(20_000);
-    expect(readdirSync(dirname(copyPath)).filter((name) => name.includes(".partial-"))).toEqual([]);
-    return copy;
-  }
-
-  it("backs up to an openable, consistent copy while the bot keeps writing", async () => {
-    const storage = open();
-    seedManyReminders(dbPath());
-    let backupDone = false;
-    const duringBackup: string[] = [];
-    const writer = (async () => {
-      for (let i = 0; i < 1000 && !backupDone; i++) {
-        await new Promise((resolve) => setImmediate(resolve));
-        const guildId = String(2_000_000_000_000_000n + BigInt(i));
-        await storage.upsertReminder(settings(guildId));
-        if (!backupDone) duringBackup.push(guildId);
-      }
-    })();
-
-    const copyPath = join(dir, "backups", "bot-2026-02-18.db");
-    await storage.backup(copyPath);
-    backupDone = true;
-    await writer;
-    // Writes on the backup's own connection go into the copy as they happen, so they never restart it.
-    expect(duringBackup.length).toBeGreaterThan(0);
-    expect(duringBackup.length).toBeLessThan(1000);
-
-    const copy = checkCopy(copyPath);
-    const present = copy.prepare("SELECT COUNT(*) FROM reminders WHERE guild_id = ?").pluck();
-    for (const guildId of duringBackup) expect(present.get(guildId)).toBe(1);
-    const reopened = open(copyPath);
-    expect(await reopened.getReminder(String(1_000_000_000_000_000n))).toMatchObject({ nextDueAt: T0 });
-    expect(await reopened.upsertReminder(settings(GUILD_A))).toMatchObject({ guildId: GUILD_A });
-  });
-
-  it("backs up consistently while another connection writes", async () => {
-    const storage = open();
-    seedManyReminders(dbPath());
-    const other = open();
-    let backupDone = false;
-    let otherWrites = 0;
-    const writer = (async () => {
-      // Bounded: each write by another connection restarts SQLite's online backup from the first page.
-      for (let i = 0; i < 100 && !backupDone; i++) {
-        await new Promise((resolve) => setImmediate(resolve));
-        await other.recordFeedback({
-          questionKey: `q${i}`,
-          articleId: "x",
-          paragraph: 1,
-          helpful: true,
-          userId: MOD_2,
-        });
-        otherWrites++;
-      }
-    })();
-
-    const copyPath = join(dir, "backups", "copy.db");
-    await storage.backup(copyPath);
-    const writesBeforeDone = otherWrites;
-    backupDone = true;
-    await writer;
-    expect(writesBeforeDone).toBeGreaterThan(0);
-
-    const copy = checkCopy(copyPath);
-    // A snapshot: every vote committed before the copy finished is in it.
-    expect(copy.prepare("SELECT COUNT(*) FROM feedback_votes").pluck().get()).toBe(writesBeforeDone);
-  });
-
   it("turns a lock held past the busy timeout into StorageBusyError, and works again once it is released", async () => {
     const path = dbPath();
     const storage = open(path, { busyTimeoutMs: 20 });
@@ -740,33 +656,103 @@ describe("durability", () => {
     expect(() => open(dbPath(), { readonly: true })).toThrow(/schema version 0 .* needs/);
   });
 
-  it("surfaces a full disk as a StorageError coded SQLITE_FULL", async () => {
-    const db = new Database(dbPath());
-    const storage = new SqliteStorage(db, { clock: () => clock });
-    opened.push(storage);
-    await storage.upsertReminder(settings(GUILD_A));
-    // Caps the file at its current size: the next page it needs is "disk full".
-    const pages = db.pragma("page_count", { simple: true });
-    db.pragma(`max_page_count = ${Number(pages)}`);
+  it("on a real full disk rejects every write with SQLITE_FULL and stores nothing, then works once freed", async () => {
+    const disk = mountSmallDisk(512);
+    const path = disk ? join(disk.dir, "bot.db") : dbPath();
+    try {
+      const db = new Database(path);
+      const storage = new SqliteStorage(db, { clock: () => clock });
+      opened.push(storage);
+      await storage.upsertReminder(settings(GUILD_A));
+      if (disk) disk.fill();
+      // Without a mountable file system, SQLite's page limit stands in for the disk.
+      else db.pragma(`max_page_count = ${Number(db.pragma("page_count", { simple: true }))}`);
+      const full = { code: "SQLITE_FULL" };
+      const writes: [string, () => Promise<unknown>][] = [
+        ["set", () => storage.upsertReminder(settings(GUILD_B))],
+        ["set again", () => storage.upsertReminder(settings(GUILD_A, { time: "09:00" }))],
+        ["off", () => storage.disableReminder(GUILD_A, MOD_2)],
+        [
+          "feedback",
+          () =>
+            storage.recordFeedback({
+              questionKey: "q".repeat(200),
+              articleId: "x",
+              paragraph: 1,
+              helpful: true,
+              userId: MOD_1,
+            }),
+        ],
+        ["claim", () => storage.claimPost(GUILD_A, "2026-02-18", "n1")],
+      ];
+      for (const [name, write] of writes) {
+        if (!disk) {
+          // The page limit lets a write into free pages; keep writing until one needs a new page.
+          continue;
+        }
+        await expect(write(), name).rejects.toMatchObject(full);
+      }
+      if (!disk) {
+        let failure: unknown;
+        for (let i = 0; i < 10_000 && failure === undefined; i++) {
+          await storage
+            .recordFeedback({
+              questionKey: `q${i}`.repeat(20),
+              articleId: "x",
+              paragraph: 1,
+              helpful: true,
+              userId: MOD_1,
+            })
+            .catch((error: unknown) => {
+              failure = error;
+            });
+        }
+        expect(failure).toMatchObject(full);
+        return;
+      }
+      // Nothing reached the file: another connection and a reopened one see the state before the disk filled.
+      const other = raw(path, { readonly: true });
+      expect(other.prepare("SELECT guild_id, time, enabled FROM reminders").all()).toEqual([
+        { guild_id: GUILD_A, time: "07:00", enabled: 1 },
+      ]);
+      expect(other.prepare("SELECT COUNT(*) FROM posts").pluck().get()).toBe(0);
+      expect(other.prepare("SELECT COUNT(*) FROM feedback_votes").pluck().get()).toBe(0);
+      // A new database cannot be created and migrated either, and says so.
+      expect(() => SqliteStorage.open(join(disk.dir, "new.db"))).toThrow(
+        /SQLITE_FULL|disk is full|database or disk is full/,
+      );
 
+      disk.free();
+      expect(await storage.upsertReminder(settings(GUILD_B))).toMatchObject({ guildId: GUILD_B });
+      expect(await storage.claimPost(GUILD_A, "2026-02-18", "n1")).toMatchObject({ status: "claimed" });
+    } finally {
+      for (const handle of opened.splice(0).reverse()) await handle.close();
+      disk?.unmount();
+    }
+  });
+
+  it("names the file and the next step when the file is not a database or is damaged", async () => {
+    const junk = dbPath("junk.db");
+    writeFileSync(junk, Buffer.alloc(8192, 7));
+    expect(() => open(junk)).toThrow(/junk\.db: file is not a database \(SQLITE_NOTADB\); .*DATABASE_PATH/);
+    // A real database cut short: its header promises pages that are not there.
+    const whole = dbPath("whole.db");
+    const storage = open(whole);
+    for (let i = 0; i < 200; i++)
+      await storage.upsertReminder(settings(String(1_000_000_000_000_000n + BigInt(i))));
+    await storage.close();
+    const bytes = readFileSync(whole);
+    const cut = dbPath("cut.db");
+    writeFileSync(cut, bytes.subarray(0, bytes.length >> 1));
     let failure: unknown;
-    for (let i = 0; i < 10_000 && failure === undefined; i++) {
-      await storage
-        .recordFeedback({
-          questionKey: `q${i}`.repeat(20),
-          articleId: "x",
-          paragraph: 1,
-          helpful: true,
-          userId: MOD_1,
-        })
-        .catch((error: unknown) => {
-          failure = error;
-        });
+    try {
+      const damaged = open(cut);
+      await damaged.dueReminders(T0 + 1, { id: 0, count: 1 });
+    } catch (error) {
+      failure = error;
     }
     expect(failure).toBeInstanceOf(StorageError);
-    expect(failure).not.toBeInstanceOf(StorageBusyError);
-    expect((failure as StorageError).code).toBe("SQLITE_FULL");
-    expect(await storage.getReminder(GUILD_A)).toMatchObject({ guildId: GUILD_A });
+    expect(String(failure)).toMatch(/cut\.db|SQLITE_CORRUPT/);
   });
 
   it("rejects calls after close", async () => {
@@ -774,7 +760,6 @@ describe("durability", () => {
     await storage.close();
     await storage.close();
     await expect(storage.getReminder(GUILD_A)).rejects.toThrow(/closed/);
-    await expect(storage.backup(join(dir, "copy.db"))).rejects.toBeInstanceOf(StorageError);
   });
 });
 

@@ -11,7 +11,7 @@ import {
 } from "discord.js";
 import type { BotContext, Command, Invocation, OptionValue } from "../command.js";
 import { UserFacingError } from "../errors.js";
-import { StorageBusyError } from "../storage/types.js";
+import { StorageBusyError, StorageError } from "../storage/types.js";
 import { notice } from "../views/card.js";
 import { LIMITS, truncate } from "../views/limits.js";
 import { discordMarkup } from "../views/markup.js";
@@ -100,9 +100,26 @@ function errorMessage(error: unknown, interactionId: string): DiscordMessage {
   if (error instanceof UserFacingError) return toDiscordMessage(notice(error.message));
   if (error instanceof StorageBusyError) {
     return toDiscordMessage(
-      notice("I'm busy saving other changes right now. Please try again in a moment.", {
-        title: "Try again",
-      }),
+      notice(
+        "I'm busy saving other changes right now, so nothing was changed. Please try again in a moment.",
+        {
+          title: "Try again",
+        },
+      ),
+    );
+  }
+  if (error instanceof StorageError) {
+    const why =
+      error.code === "SQLITE_FULL"
+        ? "the server's disk is full"
+        : error.code?.startsWith("SQLITE_READONLY")
+          ? "the database is read-only"
+          : "the database failed";
+    return toDiscordMessage(
+      notice(
+        `Not saved: ${why}, so nothing was changed. Whoever runs the bot has been told (reference ${interactionId}); please try again later.`,
+        { title: "Nothing was changed", tone: "warning" },
+      ),
     );
   }
   return toDiscordMessage(
@@ -214,8 +231,10 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
           ? "user-error"
           : error instanceof StorageBusyError
             ? "busy"
-            : "error";
-      if (outcome === "error")
+            : error instanceof StorageError
+              ? "storage-error"
+              : "error";
+      if (outcome === "error" || outcome === "storage-error")
         ctx.logger.error({ err: error, interactionId: interaction.id, command: name }, "command failed");
       if (interaction.isAutocomplete()) {
         if (!interaction.responded) await interaction.respond([]).catch(() => undefined);

@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
-import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { latestVersion, runMigrations, schemaVersion } from "./migrations.js";
 import {
@@ -30,7 +30,11 @@ import {
 
 /** Options of {@link SqliteStorage.open}. */
 export interface SqliteStorageOptions {
-  /** How long a write waits for another connection's lock before a StorageBusyError. Default 5000 ms. */
+  /**
+   * How long a call keeps retrying while another connection holds the lock, before a StorageBusyError.
+   * The retries wait asynchronously (with backoff): the event loop, and every other interaction, runs on.
+   * Default 5000 ms.
+   */
   readonly busyTimeoutMs?: number;
   /**
    * Opens an existing, fully migrated file without ever writing to it (a status tool beside the running bot).
@@ -51,6 +55,10 @@ export const DUE_REMINDERS_SQL = `
     AND next_due_at <= @now AND shard_key % @count = @shard
   ORDER BY next_due_at
   LIMIT @limit`;
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const FIRST_RETRY_WAIT_MS = 5;
+const MAX_RETRY_WAIT_MS = 200;
 
 /** The lease a process takes unless it names one (a sharded deployment takes one per shard). */
 const DEFAULT_LEASE = "bot";
@@ -118,10 +126,12 @@ interface LeaseRow {
  */
 export class SqliteStorage implements Storage {
   private readonly now: () => number;
+  private readonly busyTimeoutMs: number;
   private readonly statements: Statements;
   private readonly claimTx;
   private readonly markTx;
   private readonly leaseTx;
+  private readonly upsertTx;
 
   /**
    * Opens (creating it and its folder if needed) the database file at `path`, applies the connection settings
@@ -134,19 +144,23 @@ export class SqliteStorage implements Storage {
     let db: Database.Database;
     try {
       if (!readonly) mkdirSync(dirname(path), { recursive: true });
+      // Opening and migrating may wait for the lock synchronously: nothing else runs yet.
       db = new Database(path, {
         readonly,
         fileMustExist: readonly,
-        timeout: options.busyTimeoutMs ?? 5000,
+        timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
       });
     } catch (error) {
-      throw toStorageError(error, `open ${path}`);
+      throw openError(error, path);
     }
     try {
-      return new SqliteStorage(db, options.clock === undefined ? {} : { clock: options.clock });
+      return new SqliteStorage(db, {
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+        ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+      });
     } catch (error) {
       db.close();
-      throw error;
+      throw openError(error, path);
     }
   }
 
@@ -156,13 +170,16 @@ export class SqliteStorage implements Storage {
    */
   constructor(
     private readonly db: Database.Database,
-    options: { readonly clock?: () => number } = {},
+    options: { readonly clock?: () => number; readonly busyTimeoutMs?: number } = {},
   ) {
     this.now = options.clock ?? Date.now;
+    this.busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     try {
       configure(db);
+      // From now on a locked database answers at once, and `call` retries without blocking the event loop.
+      db.pragma("busy_timeout = 0");
     } catch (error) {
-      throw toStorageError(error, "open");
+      throw openError(error, db.name);
     }
     this.statements = prepareStatements(db);
     const s = this.statements;
@@ -178,11 +195,11 @@ export class SqliteStorage implements Storage {
       }
       if (existing !== undefined) {
         // Counting the retry is a write: on a full or read-only disk it fails, and the caller does not re-send.
-        const attempts = s.bumpAttempts.get(guildId, localDate);
+        s.bumpAttempts.run(guildId, localDate);
         return {
           status: "pending",
           nonce: existing.nonce,
-          attempts: attempts ?? existing.attempts + 1,
+          attempts: existing.attempts + 1,
           claimedAt: existing.claimed_at,
         };
       }
@@ -203,6 +220,26 @@ export class SqliteStorage implements Storage {
         return true;
       },
     );
+
+    // The write and the read-back in one transaction: the row returned is the row committed.
+    this.upsertTx = db.transaction((input: ReminderUpsert): Reminder => {
+      s.upsertReminder.run({
+        guildId: input.guildId,
+        channelId: input.channelId,
+        time: input.time,
+        timeZone: input.timeZone,
+        roleId: input.roleId,
+        dayOffset: input.dayOffset,
+        startOverride: input.startOverride,
+        nextDueAt: input.nextDueAt,
+        by: input.by,
+        now: this.now(),
+      });
+      const row = s.getReminder.get(input.guildId);
+      if (row === undefined)
+        throw new StorageError("storage: upsertReminder: the row is missing after the write", undefined);
+      return toReminder(row);
+    });
 
     this.leaseTx = db.transaction(
       (name: string, ownerId: string, ttlMs: number, now: number): LeaseResult => {
@@ -238,20 +275,7 @@ export class SqliteStorage implements Storage {
       }
       if (input.startOverride !== null) checkDate("startOverride", input.startOverride);
       if (input.nextDueAt !== null) checkEpoch("nextDueAt", input.nextDueAt);
-      const row = this.statements.upsertReminder.get({
-        guildId: input.guildId,
-        channelId: input.channelId,
-        time: input.time,
-        timeZone: input.timeZone,
-        roleId: input.roleId,
-        dayOffset: input.dayOffset,
-        startOverride: input.startOverride,
-        nextDueAt: input.nextDueAt,
-        by: input.by,
-        now: this.now(),
-      });
-      if (row === undefined) throw new StorageError("storage: upsertReminder: no row returned", undefined);
-      return toReminder(row);
+      return this.upsertTx.immediate(input);
     });
   }
 
@@ -430,31 +454,6 @@ export class SqliteStorage implements Storage {
     return this.call("releaseLease", () => this.statements.releaseLease.run(name, ownerId).changes > 0);
   }
 
-  /**
-   * Uses SQLite's online backup from this connection, so the copy is consistent and includes what is still in
-   * the WAL (copying the `.db` file alone would miss it). Writes go to a temporary file renamed over `path` at
-   * the end, so a crash mid-backup never leaves a half-written file under the final name.
-   *
-   * The copy runs in steps between other work. Writes through this storage are applied to the copy as they
-   * happen, but a write by another connection (another process) restarts it from the first page, so run
-   * backups through the bot's own storage rather than a second process while the bot is busy.
-   */
-  async backup(path: string): Promise<void> {
-    if (!this.db.open) throw new StorageError("storage: backup: the database is closed", undefined);
-    const partial = `${path}.partial-${randomUUID()}`;
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-      await this.db.backup(partial);
-      // A -wal left beside an earlier copy would be replayed into the new one when it is opened.
-      rmSync(`${path}-wal`, { force: true });
-      rmSync(`${path}-shm`, { force: true });
-      renameSync(partial, path);
-    } catch (error) {
-      rmSync(partial, { force: true });
-      throw toStorageError(error, "backup");
-    }
-  }
-
   close(): Promise<void> {
     try {
       if (this.db.open) this.db.close();
@@ -464,12 +463,24 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  private call<T>(operation: string, work: () => T): Promise<T> {
-    try {
-      if (!this.db.open) throw new StorageError(`storage: ${operation}: the database is closed`, undefined);
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(toStorageError(error, operation));
+  /**
+   * Runs one unit of work (a statement or a transaction). While another connection holds the lock it retries
+   * with growing, jittered waits until `busyTimeoutMs` has passed, then rejects with StorageBusyError; every
+   * other failure rejects at once. The waits are timers, never a busy wait: other interactions go on meanwhile.
+   */
+  private async call<T>(operation: string, work: () => T): Promise<T> {
+    const deadline = performance.now() + this.busyTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (!this.db.open) throw new StorageError(`storage: ${operation}: the database is closed`, undefined);
+        return work();
+      } catch (error) {
+        const failure = withNextStep(toStorageError(error, operation), this.db.name);
+        const wait =
+          Math.min(MAX_RETRY_WAIT_MS, FIRST_RETRY_WAIT_MS * 2 ** attempt) * (0.5 + Math.random() / 2);
+        if (!(failure instanceof StorageBusyError) || performance.now() + wait >= deadline) throw failure;
+        await sleep(wait);
+      }
     }
   }
 }
@@ -506,6 +517,8 @@ type Statements = ReturnType<typeof prepareStatements>;
 
 function prepareStatements(db: Database.Database) {
   return {
+    // No RETURNING on writes: better-sqlite3's get() stops at the first row and resets the statement, which
+    // discards an error the write meets after it (a full disk), so a write would look saved and not be.
     upsertReminder: db.prepare<
       {
         guildId: string;
@@ -530,8 +543,7 @@ function prepareStatements(db: Database.Database) {
         role_id = excluded.role_id, day_offset = excluded.day_offset, start_override = excluded.start_override,
         enabled = 1, paused_reason = NULL, paused_at = NULL, last_error = NULL, last_error_at = NULL,
         next_due_at = excluded.next_due_at, revision = revision + 1,
-        updated_by = excluded.updated_by, updated_at = excluded.updated_at
-      RETURNING *`),
+        updated_by = excluded.updated_by, updated_at = excluded.updated_at`),
     getReminder: db.prepare<[string], ReminderRow>("SELECT * FROM reminders WHERE guild_id = ?"),
     reminderState: db.prepare<[string], Pick<ReminderRow, "enabled" | "paused_reason">>(
       "SELECT enabled, paused_reason FROM reminders WHERE guild_id = ?",
@@ -558,12 +570,9 @@ function prepareStatements(db: Database.Database) {
     getPost: db.prepare<[string, string], PostRow>(
       "SELECT * FROM posts WHERE guild_id = ? AND local_date = ?",
     ),
-    bumpAttempts: db
-      .prepare<[string, string], number>(`
-        UPDATE posts SET attempts = attempts + 1
-        WHERE guild_id = ? AND local_date = ? AND state = 'pending'
-        RETURNING attempts`)
-      .pluck(),
+    bumpAttempts: db.prepare<[string, string]>(`
+      UPDATE posts SET attempts = attempts + 1
+      WHERE guild_id = ? AND local_date = ? AND state = 'pending'`),
     insertClaim: db.prepare<[string, string, string, number]>(`
       INSERT INTO posts (guild_id, local_date, nonce, state, attempts, claimed_at)
       VALUES (?, ?, ?, 'pending', 1, ?)`),
@@ -650,6 +659,39 @@ function toReminder(row: ReminderRow): Reminder {
     lastMessageId: row.last_message_id,
     lastPostedAt: row.last_posted_at,
   };
+}
+
+const NEXT_STEP: Readonly<Record<string, string>> = {
+  SQLITE_CORRUPT:
+    "the file is damaged: restore a backup with `talks-bot restore FILE`, or move it away to start afresh",
+  SQLITE_NOTADB:
+    "the file is not a SQLite database: check DATABASE_PATH, or move the file away to start afresh",
+  SQLITE_CANTOPEN:
+    "the file or its folder cannot be opened: check DATABASE_PATH and the folder's permissions",
+  SQLITE_READONLY: "the file is read-only: give the bot write access to it and its folder",
+  SQLITE_FULL: "the disk is full: free some space",
+};
+
+/** A storage failure that needs a person, with the file's name and what to do about it. */
+function withNextStep(failure: unknown, path: string): unknown {
+  if (!(failure instanceof StorageError) || failure instanceof StorageBusyError) return failure;
+  const key = Object.keys(NEXT_STEP).find((code) => failure.code?.startsWith(code));
+  if (!key || failure.message.includes(path)) return failure;
+  return new StorageError(`${failure.message}; ${path}: ${NEXT_STEP[key]}`, failure.code, {
+    cause: failure.cause,
+  });
+}
+
+/** An error opening the database file, naming it and saying what to do next. */
+function openError(error: unknown, path: string): unknown {
+  const failure = toStorageError(error, "open");
+  if (!(failure instanceof StorageError) || failure instanceof StorageBusyError) return failure;
+  const key = Object.keys(NEXT_STEP).find((code) => failure.code?.startsWith(code));
+  if (key && failure.message.endsWith(NEXT_STEP[key] ?? "")) return failure;
+  const message = failure.message.replace(/^storage: open( [^:]*)?:/, `storage: open ${path}:`);
+  return new StorageError(key ? `${message}; ${NEXT_STEP[key]}` : message, failure.code, {
+    cause: failure.cause,
+  });
 }
 
 /**

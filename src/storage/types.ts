@@ -184,8 +184,6 @@ export interface Storage {
   /** Gives the lease up on clean shutdown; false when it was not ours. */
   releaseLease(ownerId: string, name?: string): Promise<boolean>;
 
-  /** Writes a consistent copy of the whole database to `path`, safe while the bot keeps writing. */
-  backup(path: string): Promise<void>;
   /** Closes the database; later calls reject with a StorageError. Idempotent. */
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { type RunningBot, startBot } from "../../src/discord/bot.js";
 import { deployCommands } from "../../src/discord/deploy.js";
 import type { RouterOptions } from "../../src/discord/router.js";
 import { createLogger } from "../../src/logger.js";
-import type { ReminderUpsert } from "../../src/storage/types.js";
+import type { ReminderUpsert, Storage } from "../../src/storage/types.js";
 import type { FakeDiscord } from "./fake-discord.js";
 
 /** A clock the test moves by hand; the bot, its scheduler and its storage all read it. */
@@ -31,6 +31,8 @@ export interface TestBotOptions {
   readonly override?: (ctx: BotContext) => BotContext;
   readonly shard?: readonly [number, number];
   readonly deploy?: boolean;
+  /** A storage the test opened (with its own busy timeout, say); by default the bot opens `databasePath`. */
+  readonly storage?: Storage;
 }
 
 export interface TestBot extends RunningBot {
@@ -82,6 +84,7 @@ export async function startTestBot(fake: FakeDiscord, options: TestBotOptions = 
     ...(options.router ? { router: options.router } : {}),
     ...(options.override ? { override: options.override } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
+    ...(options.storage ? { storage: options.storage } : {}),
     schedule: false,
     rest: { timeout: 2000, retries: 2 },
   });

@@ -1,0 +1,223 @@
+import { randomUUID } from "node:crypto";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+} from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { UserFacingError } from "../errors.js";
+import { latestVersion, schemaVersion } from "./migrations.js";
+
+/**
+ * `talks-bot backup` and `talks-bot restore` for the SQLite database. A backup never touches a file it did not
+ * create: it refuses the live database (by real path and by inode, so hard links and symlinks too), anything that
+ * is not a regular file, and an existing file unless forced; it writes a temporary file in the target folder,
+ * checks it, fsyncs it and renames it into place. A restore refuses while the bot runs and keeps the database it
+ * replaces as `<name>.before-restore`.
+ */
+
+/** What a backup or restore wrote. */
+export interface CopyReport {
+  readonly path: string;
+  readonly bytes: number;
+  /** Rows per table of the copy. */
+  readonly rows: Readonly<Record<string, number>>;
+}
+
+const TABLES = ["reminders", "posts", "feedback_votes", "leases"] as const;
+
+function statOrNull(path: string, follow: boolean): Stats | null {
+  try {
+    return follow ? statSync(path) : lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+function sameFile(a: Stats, b: Stats): boolean {
+  return a.dev === b.dev && a.ino === b.ino;
+}
+
+/** Refuses a target that is, or leads to, the live database or its WAL files, or that is not a plain file. */
+function checkTarget(live: string, target: string, force: boolean): void {
+  const folder = dirname(target);
+  if (!statOrNull(folder, true)?.isDirectory()) {
+    throw new UserFacingError(`folder does not exist: ${folder}; create it first, or choose another target`);
+  }
+  const liveFiles = [live, `${live}-wal`, `${live}-shm`]
+    .map((path) => statOrNull(path, true))
+    .filter((s): s is Stats => s !== null);
+  const link = statOrNull(target, false);
+  const pointed = statOrNull(target, true);
+  if (pointed && liveFiles.some((s) => sameFile(s, pointed))) {
+    throw new UserFacingError(
+      `${target} is the live database (or a link to it); back up to another file, e.g. data/backup.db`,
+    );
+  }
+  if (link && !link.isFile() && !link.isSymbolicLink()) {
+    throw new UserFacingError(`${target} is not a regular file; back up to a file path, e.g. data/backup.db`);
+  }
+  if (link?.isSymbolicLink() && pointed && !pointed.isFile()) {
+    throw new UserFacingError(
+      `${target} links to something that is not a regular file; choose a plain file path`,
+    );
+  }
+  if (link && !force) {
+    throw new UserFacingError(`${target} already exists; add --force to replace it, or choose another name`);
+  }
+}
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Checks a database file: integrity, schema, row counts. Throws UserFacingError naming the file. */
+export function inspectDatabase(path: string): CopyReport {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new UserFacingError(`${path} cannot be opened as a database (${(error as Error).message})`);
+  }
+  try {
+    let integrity: unknown;
+    try {
+      integrity = db.pragma("integrity_check", { simple: true });
+    } catch (error) {
+      throw new UserFacingError(`${path} is not a talks-bot database (${(error as Error).message})`);
+    }
+    if (integrity !== "ok")
+      throw new UserFacingError(`${path} failed its integrity check: ${String(integrity)}`);
+    const version = schemaVersion(db);
+    if (version < 1 || version > latestVersion) {
+      throw new UserFacingError(
+        `${path} has schema version ${version}; this build reads 1 to ${latestVersion}`,
+      );
+    }
+    const rows: Record<string, number> = {};
+    for (const table of TABLES) {
+      rows[table] = Number(db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get());
+    }
+    return { path, bytes: statSync(path).size, rows };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Copies the live database at `live` to `target` with `VACUUM INTO`: one read transaction, so a consistent
+ * snapshot however busy the bot is (WAL readers never block its writes, and its writes never restart the copy),
+ * WAL content included, written as a self-contained file (rollback journal, no -wal or -shm), and checked
+ * before it takes the target's name.
+ */
+export function backupDatabase(live: string, targetArg: string, options: { force: boolean }): CopyReport {
+  const target = resolve(targetArg);
+  if (!statOrNull(live, true))
+    throw new UserFacingError(`there is no database at ${live} yet (DATABASE_PATH)`);
+  checkTarget(live, target, options.force);
+  const temporary = join(dirname(target), `.${basename(target)}.partial-${randomUUID()}`);
+  let source: Database.Database | undefined;
+  try {
+    source = new Database(live, { fileMustExist: true, timeout: 5000 });
+    source.prepare("VACUUM INTO ?").run(temporary);
+    source.close();
+    source = undefined;
+    const copy = new Database(temporary);
+    try {
+      copy.pragma("journal_mode = DELETE");
+    } finally {
+      copy.close();
+    }
+    const report = inspectDatabase(temporary);
+    fsyncPath(temporary);
+    renameSync(temporary, target);
+    fsyncPath(dirname(target));
+    return { ...report, path: target };
+  } catch (error) {
+    source?.close();
+    rmSync(temporary, { force: true });
+    rmSync(`${temporary}-journal`, { force: true });
+    if (error instanceof UserFacingError) throw error;
+    const code = (error as { code?: unknown }).code;
+    throw new UserFacingError(
+      `${live} could not be copied: ${(error as Error).message}${typeof code === "string" ? ` (${code})` : ""}`,
+    );
+  }
+}
+
+/**
+ * Replaces the database at `live` with the copy at `from`, after checking it, while no bot runs on it (no live
+ * lease). The replaced database is kept as `<live>.before-restore`.
+ */
+export function restoreDatabase(
+  live: string,
+  fromArg: string,
+  options: { force: boolean; now: number },
+): CopyReport {
+  const from = resolve(fromArg);
+  const kind = statOrNull(from, true);
+  if (!kind) throw new UserFacingError(`${from} does not exist`);
+  if (!kind.isFile()) throw new UserFacingError(`${from} is not a regular file`);
+  const liveStat = statOrNull(live, true);
+  if (liveStat && sameFile(liveStat, kind)) throw new UserFacingError(`${from} is the live database itself`);
+  const report = inspectDatabase(from);
+  const keep = `${live}.before-restore`;
+  if (liveStat) {
+    if (existsSync(keep) && !options.force) {
+      throw new UserFacingError(
+        `${keep} already exists from an earlier restore; move it away or add --force`,
+      );
+    }
+    const db = new Database(live, { fileMustExist: true });
+    try {
+      const holder = db
+        .prepare("SELECT owner_id AS owner, expires_at AS expiresAt FROM leases WHERE expires_at > ? LIMIT 1")
+        .get(options.now) as { owner: string; expiresAt: number } | undefined;
+      if (holder) {
+        throw new UserFacingError(
+          `the bot is running on ${live} (${holder.owner}); stop it first, then restore (its lock expires ${new Date(holder.expiresAt).toISOString()} if it crashed)`,
+        );
+      }
+      // Folds the WAL into the file, so the file renamed below is the whole database.
+      db.pragma("wal_checkpoint(TRUNCATE)");
+    } finally {
+      db.close();
+    }
+  }
+  const temporary = join(dirname(live), `.${basename(live)}.restoring-${randomUUID()}`);
+  try {
+    const copy = new Database(from, { readonly: true, fileMustExist: true });
+    try {
+      copy.prepare("VACUUM INTO ?").run(temporary);
+    } finally {
+      copy.close();
+    }
+    fsyncPath(temporary);
+    if (liveStat) {
+      renameSync(live, keep);
+      // The write-ahead log belongs to the database it came with: it goes along, never to the restored one.
+      for (const suffix of ["-wal", "-shm"]) {
+        if (existsSync(`${live}${suffix}`)) renameSync(`${live}${suffix}`, `${keep}${suffix}`);
+      }
+    }
+    renameSync(temporary, live);
+    fsyncPath(dirname(live));
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  return { ...report, path: live };
+}

@@ -1,0 +1,177 @@
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { UserFacingError } from "../src/errors.js";
+import { backupDatabase, restoreDatabase } from "../src/storage/backup.js";
+import { SqliteStorage } from "../src/storage/sqlite.js";
+import { sampleReminder } from "./support/bot.js";
+
+const GUILD = "175928847299117063";
+let dir: string;
+let live: string;
+let storage: SqliteStorage;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "talks-bot-backup-"));
+  live = join(dir, "bot.db");
+  storage = SqliteStorage.open(live);
+  await storage.upsertReminder(sampleReminder({ guildId: GUILD }));
+});
+
+afterEach(async () => {
+  await storage.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const refused = (work: () => unknown, pattern: RegExp) => {
+  expect(work).toThrow(UserFacingError);
+  expect(work).toThrow(pattern);
+};
+
+describe("backup", () => {
+  it("writes a checked, self-contained copy and reports its size and rows", async () => {
+    const target = join(dir, "copy.db");
+    const report = backupDatabase(live, target, { force: false });
+    expect(report).toMatchObject({ path: target, rows: { reminders: 1, posts: 0, feedback_votes: 0 } });
+    expect(report.bytes).toBeGreaterThan(0);
+    // One file: nothing beside it, no temporary left.
+    expect(readdirSync(dir).sort()).toEqual(["bot.db", "bot.db-shm", "bot.db-wal", "copy.db"]);
+    const copy = SqliteStorage.open(target);
+    expect((await copy.getReminder(GUILD))?.time).toBe("07:00");
+    await copy.close();
+  });
+
+  it("is a consistent snapshot while the bot keeps writing", async () => {
+    let done = false;
+    let writes = 0;
+    const writer = (async () => {
+      for (let i = 0; i < 200 && !done; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await storage.recordFeedback({
+          questionKey: `q${i}`,
+          articleId: "a",
+          paragraph: 1,
+          helpful: true,
+          userId: GUILD,
+        });
+        writes++;
+      }
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    const report = backupDatabase(live, join(dir, "snapshot.db"), { force: false });
+    done = true;
+    await writer;
+    expect(report.rows.feedback_votes).toBeGreaterThanOrEqual(0);
+    expect(report.rows.feedback_votes).toBeLessThanOrEqual(writes);
+    const check = new Database(join(dir, "snapshot.db"), { readonly: true });
+    expect(check.pragma("integrity_check", { simple: true })).toBe("ok");
+    check.close();
+  });
+
+  it("refuses the live database, by path, symlink or hard link, and changes nothing", async () => {
+    symlinkSync(live, join(dir, "link.db"));
+    linkSync(live, join(dir, "hard.db"));
+    for (const target of [
+      live,
+      join(dir, "link.db"),
+      join(dir, "hard.db"),
+      `${live}-wal`,
+      join(dir, ".", "bot.db"),
+    ]) {
+      refused(() => backupDatabase(live, target, { force: true }), /is the live database/);
+    }
+    expect((await storage.getReminder(GUILD))?.time).toBe("07:00");
+    expect(existsSync(`${live}-wal`)).toBe(true);
+    await storage.upsertReminder(sampleReminder({ guildId: GUILD, time: "08:00" }));
+    expect((await storage.getReminder(GUILD))?.time).toBe("08:00");
+  });
+
+  it("refuses devices, folders and existing files, unless forced for a file", () => {
+    refused(() => backupDatabase(live, "/dev/null", { force: true }), /not a regular file/);
+    mkdirSync(join(dir, "folder"));
+    refused(() => backupDatabase(live, join(dir, "folder"), { force: true }), /not a regular file/);
+    const existing = join(dir, "old.db");
+    writeFileSync(existing, "keep me");
+    refused(() => backupDatabase(live, existing, { force: false }), /already exists; add --force/);
+    expect(readFileSync(existing, "utf8")).toBe("keep me");
+    expect(backupDatabase(live, existing, { force: true }).rows.reminders).toBe(1);
+  });
+
+  it("does not create missing folders, and touches no file it did not create", () => {
+    refused(
+      () => backupDatabase(live, join(dir, "nope", "copy.db"), { force: false }),
+      /folder does not exist: .*nope/,
+    );
+    expect(existsSync(join(dir, "nope"))).toBe(false);
+    // A stale -wal beside the target belongs to someone else: it is neither deleted nor replayed into the copy.
+    writeFileSync(join(dir, "copy.db-wal"), "not ours");
+    backupDatabase(live, join(dir, "copy.db"), { force: false });
+    expect(readFileSync(join(dir, "copy.db-wal"), "utf8")).toBe("not ours");
+    // The copy's header says rollback journal (file format 1), not WAL (2): a -wal beside it is never read.
+    const header = readFileSync(join(dir, "copy.db")).subarray(18, 20);
+    expect([...header]).toEqual([1, 1]);
+  });
+
+  it("names the database when there is none yet", () => {
+    refused(
+      () => backupDatabase(join(dir, "missing.db"), join(dir, "x.db"), { force: false }),
+      /no database at .*missing\.db/,
+    );
+  });
+});
+
+describe("restore", () => {
+  it("refuses while the bot holds its lease", async () => {
+    const copy = join(dir, "copy.db");
+    backupDatabase(live, copy, { force: false });
+    await storage.acquireLease("host:1:abc", 60_000, Date.now());
+    refused(
+      () => restoreDatabase(live, copy, { force: false, now: Date.now() }),
+      /the bot is running .*host:1:abc/,
+    );
+  });
+
+  it("checks the copy, replaces the database and keeps the previous one", async () => {
+    const copy = join(dir, "copy.db");
+    backupDatabase(live, copy, { force: false });
+    await storage.upsertReminder(sampleReminder({ guildId: GUILD, time: "09:30" }));
+    await storage.close();
+    const report = restoreDatabase(live, copy, { force: false, now: Date.now() });
+    expect(report.rows.reminders).toBe(1);
+    storage = SqliteStorage.open(live);
+    expect((await storage.getReminder(GUILD))?.time).toBe("07:00");
+    const previous = new Database(`${live}.before-restore`, { readonly: true });
+    expect(previous.prepare("SELECT time FROM reminders").pluck().get()).toBe("09:30");
+    previous.close();
+    refused(
+      () => restoreDatabase(live, copy, { force: false, now: Date.now() }),
+      /before-restore already exists/,
+    );
+  });
+
+  it("refuses a corrupt or foreign file and leaves the database as it was", async () => {
+    const junk = join(dir, "junk.db");
+    writeFileSync(junk, "SQLite format 3\u0000 but not really".padEnd(4096, "x"));
+    await storage.close();
+    expect(() => restoreDatabase(live, junk, { force: false, now: Date.now() })).toThrow(/junk\.db/);
+    refused(
+      () => restoreDatabase(live, join(dir, "none.db"), { force: false, now: Date.now() }),
+      /does not exist/,
+    );
+    storage = SqliteStorage.open(live);
+    expect((await storage.getReminder(GUILD))?.time).toBe("07:00");
+    expect(existsSync(`${live}.before-restore`)).toBe(false);
+  });
+});
