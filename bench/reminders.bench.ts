@@ -29,6 +29,7 @@ import { ReminderScheduler } from "../src/reminders/scheduler.js";
 import { DUE_REMINDERS_SQL, type ReminderRow, SqliteStorage } from "../src/storage/sqlite.js";
 import type { Reminder, ReminderUpsert } from "../src/storage/types.js";
 import { localParts } from "../src/time.js";
+import { textMarkup } from "../src/views/markup.js";
 import { DISCORD_EPOCH, startFakeDiscord } from "../test/support/fake-discord.js";
 import {
   askPayloads,
@@ -361,6 +362,7 @@ async function runDueQuery(options: RemindersBenchOptions, dir: string): Promise
       now: () => new Date(MEASURED_AT),
       shard: () => shard,
       send: () => Promise.reject(new Error("bench: the due-finding pass tried to send")),
+      markup: textMarkup,
     });
     const tickTimes = await timeRuns(options.queryRuns, 10, async () => {
       const report = await scheduler.tick();

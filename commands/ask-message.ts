@@ -8,6 +8,7 @@ import type { BotContext, Invocation } from "../src/command.js";
 import { UserFacingError } from "../src/errors.js";
 import { MAX_QUESTION_LENGTH } from "../src/search/engine.js";
 import type { Reply } from "../src/views/card.js";
+import { truncate } from "../src/views/limits.js";
 import { answerFor } from "./ask.js";
 
 /** Right-click a message → Apps → "Ask talks-bot": answers the message's text, privately. */
@@ -21,5 +22,5 @@ export const data = new ContextMenuCommandBuilder()
 export function run(invocation: Invocation, ctx: BotContext): Reply {
   const text = invocation.targetMessage?.content.trim() ?? "";
   if (text.length === 0) throw new UserFacingError("That message has no text to ask about.");
-  return answerFor(text.slice(0, MAX_QUESTION_LENGTH), invocation, ctx, { hide: true });
+  return answerFor(truncate(text, MAX_QUESTION_LENGTH, ""), invocation, ctx, { hide: true });
 }

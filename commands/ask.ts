@@ -1,24 +1,18 @@
-import {
-  ApplicationIntegrationType,
-  type ButtonInteraction,
-  InteractionContextType,
-  MessageFlags,
-  SlashCommandBuilder,
-} from "discord.js";
+import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
 import {
   type BotContext,
+  type ButtonPress,
+  type ButtonResult,
   type Choice,
   type Invocation,
   optionBoolean,
   optionString,
 } from "../src/command.js";
-import { toDiscordMessage } from "../src/discord/render.js";
 import { UserFacingError } from "../src/errors.js";
-import { MAX_QUESTION_LENGTH } from "../src/search/engine.js";
-import { askView, moreSourcesView } from "../src/views/ask.js";
+import { type Answer, MAX_QUESTION_LENGTH } from "../src/search/engine.js";
+import { askView, feedbackThanks, moreSourcesView } from "../src/views/ask.js";
 import type { Reply } from "../src/views/card.js";
 import { LIMITS, truncate } from "../src/views/limits.js";
-import { discordMarkup } from "../src/views/markup.js";
 
 export const data = new SlashCommandBuilder()
   .setName("ask")
@@ -41,6 +35,39 @@ export const data = new SlashCommandBuilder()
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
   .toJSON();
 
+export const cli = {
+  positional: "question",
+  usage: '"question" [--json]',
+  errorJson: (question: string, error: string) => ({
+    question,
+    answer: null,
+    confidence: "none",
+    passages: [],
+    error,
+  }),
+};
+
+/**
+ * `--json`: `{question, answer, confidence, passages: [{article, paragraph, text, score}]}`; `answer` is null
+ * only when `confidence` is "none", and then `passages` is empty.
+ */
+export function answerJson(answer: Answer) {
+  return {
+    question: answer.question,
+    answer: answer.answer,
+    confidence: answer.confidence,
+    passages: answer.passages
+      .slice(0, 5)
+      .map((p) => ({ article: p.articleId, paragraph: p.paragraph, text: p.text, score: p.score })),
+  };
+}
+
+/** Three questions the coverage answers: the closest to what was asked, else the first curated ones. */
+function suggestionsAfterRefusal(ctx: BotContext, question: string): string[] {
+  const close = ctx.engine.suggest(question, 3);
+  return close.length > 0 ? close : ctx.engine.suggestions().slice(0, 3);
+}
+
 /** Answers one question for a person; shared by /ask and the "Ask talks-bot" message command. */
 export function answerFor(
   question: string,
@@ -59,18 +86,15 @@ export function answerFor(
   const answer = ctx.engine.ask(question);
   const actionKey =
     invocation.surface === "discord" && answer.answer !== null ? ctx.answers.put(answer) : undefined;
-  return askView(ctx.corpus, answer, invocation.markup, {
-    actionKey,
-    ephemeral: options.hide,
-    mentionUserId: options.mention,
-    suggestions: answer.confidence === "none" ? suggestionsAfterRefusal(ctx, question) : undefined,
-  });
-}
-
-/** Three questions the coverage answers: the closest to what was asked, else the first curated ones. */
-function suggestionsAfterRefusal(ctx: BotContext, question: string): string[] {
-  const close = ctx.engine.suggest(question, 3);
-  return close.length > 0 ? close : ctx.engine.suggestions().slice(0, 3);
+  return {
+    ...askView(ctx.corpus, answer, invocation.markup, {
+      actionKey,
+      ephemeral: options.hide,
+      mentionUserId: options.mention,
+      suggestions: answer.confidence === "none" ? suggestionsAfterRefusal(ctx, question) : undefined,
+    }),
+    data: answerJson(answer),
+  };
 }
 
 export function run(invocation: Invocation, ctx: BotContext): Reply {
@@ -89,38 +113,36 @@ export function autocomplete(
   const typed = focused.value.replace(/\s+/g, " ").trim();
   const choices: Choice[] = [];
   if (typed.length > 0) {
-    const own = truncate(typed, LIMITS.choiceName);
-    choices.push({ name: own, value: typed.slice(0, LIMITS.choiceValue) });
+    choices.push({
+      name: truncate(typed, LIMITS.choiceName),
+      value: truncate(typed, LIMITS.choiceValue, ""),
+    });
   }
   for (const suggestion of ctx.engine.suggest(typed, LIMITS.choices)) {
     if (choices.length >= LIMITS.choices) break;
     if (choices.some((c) => c.value.toLowerCase() === suggestion.toLowerCase())) continue;
     choices.push({
       name: truncate(suggestion, LIMITS.choiceName),
-      value: suggestion.slice(0, LIMITS.choiceValue),
+      value: truncate(suggestion, LIMITS.choiceValue, ""),
     });
   }
   return choices;
 }
 
 /** `ask:<more|public|up|down>:<answer key>` */
-export async function button(interaction: ButtonInteraction, ctx: BotContext): Promise<void> {
-  const [, action, key = ""] = interaction.customId.split(":");
-  const answer = ctx.answers.get(key);
+export async function button(press: ButtonPress, ctx: BotContext): Promise<ButtonResult> {
+  const answer = ctx.answers.get(press.key);
   if (!answer) throw new UserFacingError("This answer has expired. Ask again with /ask.");
-  const markup = discordMarkup;
-  switch (action) {
+  const { markup } = press.invocation;
+  switch (press.action) {
     case "more":
-      await interaction.reply(toDiscordMessage(moreSourcesView(ctx.corpus, answer, markup)));
-      return;
-    case "public": {
+      return { reply: moreSourcesView(ctx.corpus, answer, markup) };
+    case "public":
       // Take the button off the private answer first, so one click posts once.
-      const remaining = askView(ctx.corpus, answer, markup, { actionKey: key });
-      await interaction.update({ components: toDiscordMessage(remaining).components });
-      const reply = askView(ctx.corpus, answer, markup, {});
-      await interaction.followUp(toDiscordMessage(reply, { withComponents: false }));
-      return;
-    }
+      return {
+        updateActions: askView(ctx.corpus, answer, markup, { actionKey: press.key }),
+        followUp: askView(ctx.corpus, answer, markup, {}),
+      };
     case "up":
     case "down": {
       const best = answer.best;
@@ -129,18 +151,13 @@ export async function button(interaction: ButtonInteraction, ctx: BotContext): P
           questionKey: answer.question.toLowerCase().replace(/\s+/g, " ").trim().slice(0, 200),
           articleId: best.articleId,
           paragraph: best.paragraph,
-          helpful: action === "up",
-          userId: interaction.user.id,
+          helpful: press.action === "up",
+          userId: press.invocation.userId,
         });
       }
-      await interaction.reply({
-        content: action === "up" ? "Thanks, glad it helped." : "Thanks: noted that this answer did not help.",
-        flags: MessageFlags.Ephemeral,
-        allowedMentions: { parse: [] },
-      });
-      return;
+      return { reply: feedbackThanks(press.action === "up") };
     }
     default:
-      throw new Error(`ask: unknown button action '${action ?? ""}'`);
+      throw new Error(`ask: unknown button action '${press.action}'`);
   }
 }

@@ -1,7 +1,7 @@
 import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
 import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
-import { timeZoneChoices, validateTimeZone } from "../src/countdown.js";
-import { countdownFor } from "../src/reminders/post.js";
+import { countdownFor } from "../src/countdown.js";
+import { timeZoneChoices, validateTimeZone } from "../src/timezones.js";
 import type { Reply } from "../src/views/card.js";
 import { countdownView } from "../src/views/countdown.js";
 
@@ -19,13 +19,16 @@ export const data = new SlashCommandBuilder()
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
   .toJSON();
 
+export const cli = { usage: "[--tz Zone] [--json]", aliases: { tz: "timezone" } };
+
+/** `--json`: the countdown (phase, days, hours, minutes, dates, source…) and the time zone it is for. */
 export async function run(invocation: Invocation, ctx: BotContext): Promise<Reply> {
   const typed = optionString(invocation, "timezone")?.trim();
   const reminder =
     invocation.guildId && ctx.storage ? await ctx.storage.getReminder(invocation.guildId) : null;
   const timeZone = typed ? validateTimeZone(typed) : (reminder?.timeZone ?? ctx.config.defaultTimeZone);
   const result = countdownFor(ctx, ctx.now(), timeZone, reminder);
-  return countdownView(ctx.corpus, result, timeZone, invocation.markup);
+  return { ...countdownView(ctx.corpus, result, timeZone, invocation.markup), data: { ...result, timeZone } };
 }
 
 export function autocomplete(

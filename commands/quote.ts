@@ -1,7 +1,8 @@
 import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
 import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
 import type { Reply } from "../src/views/card.js";
-import { quoteView } from "../src/views/quote.js";
+import { textMarkup } from "../src/views/markup.js";
+import { quoteJson, quoteView, unknownSpeakerText } from "../src/views/quote.js";
 
 export const data = new SlashCommandBuilder()
   .setName("quote")
@@ -20,11 +21,17 @@ export const data = new SlashCommandBuilder()
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
   .toJSON();
 
+export const cli = { usage: "[--speaker X] [--topic Y] [--json]" };
+
 export function run(invocation: Invocation, ctx: BotContext): Reply {
   const speaker = optionString(invocation, "speaker")?.trim() || undefined;
   const topic = optionString(invocation, "topic")?.trim() || undefined;
   const match = ctx.quotes.find({ ...(speaker ? { speaker } : {}), ...(topic ? { topic } : {}) });
-  return quoteView(ctx.corpus, match, { speaker, topic }, invocation.markup);
+  return {
+    ...quoteView(ctx.corpus, match, { speaker, topic }, invocation.markup),
+    data: quoteJson(match),
+    failure: match.status === "unknown-speaker" ? unknownSpeakerText(match, textMarkup) : undefined,
+  };
 }
 
 export function autocomplete(

@@ -1,41 +1,36 @@
 import {
   ApplicationIntegrationType,
   ChannelType,
-  type ChatInputCommandInteraction,
-  type GuildBasedChannel,
   InteractionContextType,
-  type MessageContextMenuCommandInteraction,
-  MessageFlags,
   PermissionFlagsBits,
-  type PermissionsBitField,
   SlashCommandBuilder,
 } from "discord.js";
-import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
-import { parseOverrideStart, timeZoneChoices, timeZoneWarning, validateTimeZone } from "../src/countdown.js";
-import { postToChannel, toDiscordMessage } from "../src/discord/render.js";
-import { respond } from "../src/discord/router.js";
+import { type BotContext, type Choice, type Invocation, optionNumber, optionString } from "../src/command.js";
+import { parseOverrideStart } from "../src/countdown.js";
 import { UserFacingError } from "../src/errors.js";
+import { PostError } from "../src/posting.js";
 import { firstSlotFrom, parseDailyTime } from "../src/reminders/due.js";
 import { reminderPost } from "../src/reminders/post.js";
 import type { Reminder, Storage } from "../src/storage/types.js";
 import { localParts } from "../src/time.js";
-import type { Markup, Reply } from "../src/views/card.js";
-import { LIMITS, truncate } from "../src/views/limits.js";
-import { discordMarkup, whenLabel } from "../src/views/markup.js";
+import { timeZoneChoices, timeZoneWarning, validateTimeZone } from "../src/timezones.js";
+import type { Reply } from "../src/views/card.js";
+import {
+  noReminderView,
+  reminderOffView,
+  reminderSavedView,
+  reminderShowView,
+  testPostedView,
+} from "../src/views/reminders.js";
 
-const POSTABLE_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
-
-/** What the bot needs in the reminder channel, with the names Discord's settings use. */
-const NEEDED_IN_CHANNEL: readonly [bigint, string][] = [
-  [PermissionFlagsBits.ViewChannel, "View Channel"],
-  [PermissionFlagsBits.SendMessages, "Send Messages"],
-  [PermissionFlagsBits.EmbedLinks, "Embed Links"],
-];
+/** Who may manage reminders: Discord hides the command from others, and `run` checks again. */
+const MANAGE_SERVER = PermissionFlagsBits.ManageGuild;
+const SNOWFLAKE = /^\d{17,20}$/;
 
 export const data = new SlashCommandBuilder()
   .setName("reminders")
   .setDescription("Daily Ramadan countdown posts for this server (moderators)")
-  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .setDefaultMemberPermissions(MANAGE_SERVER)
   .setContexts(InteractionContextType.Guild)
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
   .addSubcommand((sub) =>
@@ -47,7 +42,7 @@ export const data = new SlashCommandBuilder()
           .setName("channel")
           .setDescription("Where to post")
           .setRequired(true)
-          .addChannelTypes(...POSTABLE_CHANNELS),
+          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
       )
       .addStringOption((o) =>
         o
@@ -101,13 +96,15 @@ export const data = new SlashCommandBuilder()
   )
   .toJSON();
 
-function requireStorage(ctx: BotContext): Storage {
-  if (!ctx.storage)
-    throw new UserFacingError("Reminders need the bot's database, which this deployment does not have.");
-  return ctx.storage;
-}
+/** Every subcommand waits on storage or on Discord: acknowledge privately first. */
+export const defer = "ephemeral";
 
-function previewReply(ctx: BotContext, markup: Markup, timeZone: string, reminder: Reminder | null): Reply {
+function previewReply(
+  ctx: BotContext,
+  invocation: Invocation,
+  timeZone: string,
+  reminder: Reminder | null,
+): Reply {
   const now = ctx.now();
   const post = reminderPost({
     corpus: ctx.corpus,
@@ -116,20 +113,160 @@ function previewReply(ctx: BotContext, markup: Markup, timeZone: string, reminde
     localDate: localParts(now, timeZone).date,
     timeZone,
     settings: reminder ?? {},
-    markup,
+    markup: invocation.markup,
   });
   return { ...post, content: undefined, mentionRoleId: undefined, ephemeral: true };
 }
 
-/** Console: `/reminders preview timezone: Asia/Riyadh`. The rest needs a Discord server. */
-export function run(invocation: Invocation, ctx: BotContext): Reply {
-  if (invocation.subcommand !== "preview") {
+/** A Discord id typed or sent where a picked channel or role belongs. */
+function snowflake(value: string | undefined, what: "channel" | "role"): string | undefined {
+  if (value === undefined) return undefined;
+  if (!SNOWFLAKE.test(value)) {
     throw new UserFacingError(
-      `/reminders ${invocation.subcommand ?? ""} only works in a Discord server; try /reminders preview.`,
+      `That ${what} is not one I can use (“${value.slice(0, 40)}” is not a Discord id): pick the ${what} from the list Discord offers.`,
     );
   }
-  const typed = optionString(invocation, "timezone");
-  return previewReply(ctx, invocation.markup, validateTimeZone(typed ?? ctx.config.defaultTimeZone), null);
+  return value;
+}
+
+async function set(
+  invocation: Invocation,
+  ctx: BotContext,
+  storage: Storage,
+  guildId: string,
+): Promise<Reply> {
+  const server = invocation.server;
+  if (!server) throw new UserFacingError("Reminders need a Discord server.");
+  const time = parseDailyTime(optionString(invocation, "time") ?? "");
+  const timeZone = validateTimeZone(optionString(invocation, "timezone") ?? "");
+  const startDate = optionString(invocation, "start_date")?.trim() || undefined;
+  const startOverride = startDate
+    ? (parseOverrideStart(startDate, { setting: "start_date", unset: "leave start_date out" })?.start ?? null)
+    : null;
+  const dayOffset = optionNumber(invocation, "day_offset") ?? 0;
+  if (startOverride && dayOffset !== 0)
+    throw new UserFacingError("Give either day_offset or start_date, not both.");
+  const channelId = snowflake(optionString(invocation, "channel"), "channel");
+  if (!channelId) throw new UserFacingError("Pick the channel to post in.");
+  const roleId = snowflake(optionString(invocation, "role"), "role") ?? null;
+  // Where the post would land, as Discord says now: never a channel of another server.
+  const channel = await server.channel(channelId);
+  if (!channel) {
+    throw new UserFacingError(
+      `I can't see <#${channelId}>: it may have been deleted, or I have no access to it. Pick another channel, or give me View Channel there. Nothing was saved.`,
+    );
+  }
+  if (channel.guildId !== guildId) {
+    throw new UserFacingError(
+      "That channel is not in this server. Pick one of this server's text or announcement channels. Nothing was saved.",
+    );
+  }
+  if (!channel.postable) {
+    throw new UserFacingError(
+      "Pick a text or announcement channel: the countdown cannot be posted in voice channels, categories, forums or threads.",
+    );
+  }
+  const missing = await server.missingPermissions(channelId);
+  if (missing.length > 0) {
+    throw new UserFacingError(
+      `I can't post in <#${channelId}>: I am missing ${missing.join(", ")} there. Give me those permissions in the channel's settings, then run /reminders set again. Nothing was saved.`,
+    );
+  }
+  const role = roleId ? server.role(roleId) : null;
+  const slot = firstSlotFrom(ctx.now(), time.text, timeZone);
+  await storage.upsertReminder({
+    guildId,
+    channelId,
+    time: time.text,
+    timeZone,
+    roleId,
+    dayOffset,
+    startOverride,
+    by: invocation.userId,
+    nextDueAt: slot.at.getTime(),
+  });
+  const notes = [
+    timeZoneWarning(timeZone),
+    role && !role.mentionable
+      ? `The role ${role.name} is not mentionable, so posts may not ping it unless I have Mention Everyone.`
+      : undefined,
+  ].filter((n): n is string => Boolean(n));
+  return reminderSavedView(
+    invocation.markup,
+    { channelId, time: time.text, timeZone, roleId, nextAt: slot.at },
+    notes,
+  );
+}
+
+async function test(
+  invocation: Invocation,
+  ctx: BotContext,
+  storage: Storage,
+  guildId: string,
+): Promise<Reply> {
+  const reminder = await storage.getReminder(guildId);
+  if (!reminder) throw new UserFacingError("Set a reminder first with /reminders set.");
+  const post = previewReply(ctx, invocation, reminder.timeZone, reminder);
+  try {
+    const sent = await (invocation.server as NonNullable<Invocation["server"]>).post(
+      reminder.channelId,
+      post,
+    );
+    return testPostedView(guildId, reminder.channelId, sent.id);
+  } catch (error) {
+    if (!(error instanceof PostError)) throw error;
+    throw new UserFacingError(
+      `I couldn't post in <#${reminder.channelId}>: ${error.message}. Check my permissions there (View Channel, Send Messages, Embed Links).`,
+    );
+  }
+}
+
+/**
+ * The daily countdown's settings, for moderators. `preview` also works in the console; the rest needs a
+ * Discord server, the Manage Server permission and the bot's database.
+ */
+export async function run(invocation: Invocation, ctx: BotContext): Promise<Reply> {
+  if (invocation.subcommand === "preview" && !invocation.guildId) {
+    const typed = optionString(invocation, "timezone");
+    return previewReply(ctx, invocation, validateTimeZone(typed ?? ctx.config.defaultTimeZone), null);
+  }
+  const guildId = invocation.guildId;
+  if (!guildId || !invocation.server) {
+    throw new UserFacingError(
+      invocation.surface === "discord"
+        ? "Reminders are set per server: use this command in a server."
+        : `/reminders ${invocation.subcommand ?? ""} only works in a Discord server; try /reminders preview.`,
+    );
+  }
+  // Discord hides the command from members without Manage Server, but admins can override that and
+  // clients can be stale: check again here, before anything is read or saved.
+  if (((invocation.memberPermissions ?? 0n) & MANAGE_SERVER) !== MANAGE_SERVER) {
+    throw new UserFacingError("You need the Manage Server permission to manage reminders.");
+  }
+  const storage = ctx.storage;
+  if (!storage)
+    throw new UserFacingError("Reminders need the bot's database, which this deployment does not have.");
+  switch (invocation.subcommand) {
+    case "set":
+      return set(invocation, ctx, storage, guildId);
+    case "show": {
+      const reminder = await storage.getReminder(guildId);
+      if (!reminder) return noReminderView();
+      return reminderShowView(invocation.markup, guildId, reminder, await storage.lastPost(guildId));
+    }
+    case "off":
+      return reminderOffView(await storage.disableReminder(guildId, invocation.userId));
+    case "preview": {
+      const reminder = await storage.getReminder(guildId);
+      const typed = optionString(invocation, "timezone");
+      const timeZone = typed ? validateTimeZone(typed) : (reminder?.timeZone ?? ctx.config.defaultTimeZone);
+      return previewReply(ctx, invocation, timeZone, reminder);
+    }
+    case "test":
+      return test(invocation, ctx, storage, guildId);
+    default:
+      throw new Error(`reminders: unknown subcommand ${invocation.subcommand ?? ""}`);
+  }
 }
 
 export function autocomplete(
@@ -139,228 +276,4 @@ export function autocomplete(
 ): Choice[] {
   if (focused.name !== "timezone") return [];
   return timeZoneChoices(focused.value, ctx.now());
-}
-
-function missingPermissions(permissions: Readonly<PermissionsBitField>): string[] {
-  return NEEDED_IN_CHANNEL.filter(([flag]) => !permissions.has(flag, true)).map(([, name]) => name);
-}
-
-/**
- * The bot's own permissions in a channel, overwrites included, from the guild cache. (The channel option's
- * resolved `permissions` are the invoking member's, not the bot's, so they cannot stand in.)
- */
-function botPermissionsIn(interaction: ChatInputCommandInteraction<"cached" | "raw">, channelId: string) {
-  const channel = interaction.guild?.channels.cache.get(channelId) as GuildBasedChannel | undefined;
-  const me = interaction.guild?.members.me;
-  if (!channel || !me) {
-    throw new UserFacingError(
-      "I can't check my permissions in that channel right now. Please try again in a minute.",
-    );
-  }
-  return channel.permissionsFor(me);
-}
-
-async function set(
-  interaction: ChatInputCommandInteraction<"cached" | "raw">,
-  ctx: BotContext,
-  storage: Storage,
-): Promise<Reply> {
-  const markup = discordMarkup;
-  const time = parseDailyTime(interaction.options.getString("time", true));
-  const timeZone = validateTimeZone(interaction.options.getString("timezone", true));
-  const startDate = interaction.options.getString("start_date")?.trim() || undefined;
-  const startOverride = startDate
-    ? (parseOverrideStart(startDate, { setting: "start_date", unset: "leave start_date out" })?.start ?? null)
-    : null;
-  const dayOffset = interaction.options.getInteger("day_offset") ?? 0;
-  if (startOverride && dayOffset !== 0)
-    throw new UserFacingError("Give either day_offset or start_date, not both.");
-  const channel = interaction.options.getChannel("channel", true);
-  if (!(POSTABLE_CHANNELS as readonly number[]).includes(channel.type)) {
-    throw new UserFacingError(
-      "Pick a text or announcement channel: the countdown cannot be posted in voice channels, categories, forums or threads.",
-    );
-  }
-  if (interaction.guild && !interaction.guild.channels.cache.has(channel.id)) {
-    throw new UserFacingError("That channel is not in this server.");
-  }
-  const missing = missingPermissions(botPermissionsIn(interaction, channel.id));
-  if (missing.length > 0) {
-    throw new UserFacingError(
-      `I can't post in <#${channel.id}>: I am missing ${missing.join(", ")} there. Give me those permissions in the channel's settings, then run /reminders set again. Nothing was saved.`,
-    );
-  }
-  const role = interaction.options.getRole("role");
-  const slot = firstSlotFrom(ctx.now(), time.text, timeZone);
-  await storage.upsertReminder({
-    guildId: interaction.guildId,
-    channelId: channel.id,
-    time: time.text,
-    timeZone,
-    roleId: role?.id ?? null,
-    dayOffset,
-    startOverride,
-    by: interaction.user.id,
-    nextDueAt: slot.at.getTime(),
-  });
-  const notes = [
-    timeZoneWarning(timeZone),
-    role && !role.mentionable
-      ? `The role ${role.name} is not mentionable, so posts may not ping it unless I have Mention Everyone.`
-      : undefined,
-  ].filter((n): n is string => Boolean(n));
-  return {
-    ephemeral: true,
-    cards: [
-      {
-        title: "Daily countdown saved",
-        tone: "answer",
-        description: `I'll post the Ramadan countdown in <#${channel.id}> every day at ${time.text} (${timeZone})${role ? `, pinging <@&${role.id}>` : ""}.\nNext post: ${whenLabel(markup, slot.at, timeZone)}.`,
-        fields: notes.length > 0 ? [{ name: "Note", value: notes.join("\n") }] : [],
-        footer: "/reminders show to check it, /reminders preview to see a post, /reminders off to stop",
-      },
-    ],
-  };
-}
-
-async function show(
-  interaction: ChatInputCommandInteraction<"cached" | "raw">,
-  storage: Storage,
-): Promise<Reply> {
-  const markup = discordMarkup;
-  const reminder = await storage.getReminder(interaction.guildId);
-  if (!reminder)
-    return {
-      ephemeral: true,
-      cards: [
-        {
-          title: "No daily countdown",
-          tone: "notice",
-          description: "This server has no reminder yet. Set one with /reminders set.",
-        },
-      ],
-    };
-  const last = await storage.lastPost(interaction.guildId);
-  const state = reminder.pausedReason
-    ? `Paused: ${reminder.pausedReason}. Fix it, then run /reminders set again.`
-    : reminder.enabled
-      ? "Active"
-      : "Off (/reminders set turns it on again)";
-  const calendar = reminder.startOverride
-    ? `First fast on ${reminder.startOverride} (set by this server)`
-    : reminder.dayOffset
-      ? `Umm al-Qura shifted by ${reminder.dayOffset > 0 ? "+" : ""}${reminder.dayOffset} day(s)`
-      : "Umm al-Qura calendar";
-  const fields = [
-    { name: "Status", value: state },
-    {
-      name: "Where and when",
-      value: `<#${reminder.channelId}> at ${reminder.time} (${reminder.timeZone})${reminder.roleId ? `, pinging <@&${reminder.roleId}>` : ""}`,
-    },
-    { name: "Calendar", value: calendar },
-    {
-      name: "Next post",
-      value:
-        reminder.nextDueAt !== null && reminder.enabled && !reminder.pausedReason
-          ? whenLabel(markup, new Date(reminder.nextDueAt), reminder.timeZone)
-          : "None scheduled",
-    },
-    {
-      name: "Last post",
-      value: last
-        ? `[${last.localDate}](https://discord.com/channels/${interaction.guildId}/${last.channelId}/${last.messageId}) ${whenLabel(markup, new Date(last.sentAt), reminder.timeZone)}`
-        : "None yet",
-    },
-    ...(reminder.lastError
-      ? [{ name: "Last error", value: truncate(markup.escape(reminder.lastError), LIMITS.fieldValue) }]
-      : []),
-  ];
-  return {
-    ephemeral: true,
-    cards: [{ title: "Daily countdown", tone: reminder.pausedReason ? "warning" : "info", fields }],
-  };
-}
-
-async function test(
-  interaction: ChatInputCommandInteraction<"cached" | "raw">,
-  ctx: BotContext,
-  storage: Storage,
-): Promise<Reply> {
-  const reminder = await storage.getReminder(interaction.guildId);
-  if (!reminder) throw new UserFacingError("Set a reminder first with /reminders set.");
-  const post = previewReply(ctx, discordMarkup, reminder.timeZone, reminder);
-  const body = toDiscordMessage(post, { withComponents: false });
-  try {
-    const sent = await postToChannel(interaction.client.rest, reminder.channelId, body);
-    return {
-      ephemeral: true,
-      cards: [
-        {
-          title: "Test post sent",
-          tone: "answer",
-          description: `Posted in <#${reminder.channelId}>: https://discord.com/channels/${interaction.guildId}/${reminder.channelId}/${sent.id}`,
-        },
-      ],
-    };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UserFacingError(
-      `I couldn't post in <#${reminder.channelId}>: ${reason}. Check my permissions there (View Channel, Send Messages, Embed Links).`,
-    );
-  }
-}
-
-export async function execute(
-  interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
-  ctx: BotContext,
-): Promise<void> {
-  if (!interaction.isChatInputCommand()) return;
-  if (!interaction.inGuild())
-    throw new UserFacingError("Reminders are set per server: use this command in a server.");
-  // Discord hides the command from members without Manage Server, but admins can override that and
-  // clients can be stale: check again here, before anything is read or saved.
-  if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
-    throw new UserFacingError("You need the Manage Server permission to manage reminders.");
-  }
-  const storage = requireStorage(ctx);
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const sub = interaction.options.getSubcommand(true);
-  let reply: Reply;
-  switch (sub) {
-    case "set":
-      reply = await set(interaction, ctx, storage);
-      break;
-    case "show":
-      reply = await show(interaction, storage);
-      break;
-    case "off": {
-      const changed = await storage.disableReminder(interaction.guildId, interaction.user.id);
-      reply = {
-        ephemeral: true,
-        cards: [
-          {
-            title: changed ? "Daily countdown off" : "No daily countdown",
-            tone: "notice",
-            description: changed
-              ? "No more daily posts. Your settings are kept: /reminders set turns them on again."
-              : "This server has no reminder to turn off.",
-          },
-        ],
-      };
-      break;
-    }
-    case "preview": {
-      const reminder = await storage.getReminder(interaction.guildId);
-      const typed = interaction.options.getString("timezone");
-      const timeZone = typed ? validateTimeZone(typed) : (reminder?.timeZone ?? ctx.config.defaultTimeZone);
-      reply = previewReply(ctx, discordMarkup, timeZone, reminder);
-      break;
-    }
-    case "test":
-      reply = await test(interaction, ctx, storage);
-      break;
-    default:
-      throw new Error(`reminders: unknown subcommand ${sub}`);
-  }
-  await respond(interaction, toDiscordMessage(reply));
 }

@@ -1,7 +1,7 @@
 import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
 import type { BotContext, Invocation } from "../src/command.js";
 import type { Reply } from "../src/views/card.js";
-import { statusView } from "../src/views/status.js";
+import { statusJson, statusView } from "../src/views/status.js";
 
 export const data = new SlashCommandBuilder()
   .setName("status")
@@ -10,6 +10,8 @@ export const data = new SlashCommandBuilder()
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
   .toJSON();
 
+export const cli = { usage: "[--json]" };
+
 export function run(invocation: Invocation, ctx: BotContext): Reply {
-  return statusView(ctx.corpus, invocation.markup);
+  return { ...statusView(ctx.corpus, invocation.markup), data: statusJson(ctx.corpus) };
 }

@@ -22,11 +22,12 @@ export async function createContext(options: ContextOptions): Promise<BotContext
   const corpus = loadCorpus(options.config.corpusDir);
   const storage = options.storage ?? null;
   const feedback: FeedbackSink = storage ?? new MemoryFeedback();
+  const quotes = QuoteBook.fromCorpus(corpus);
   return {
     config: options.config,
     corpus,
-    engine: AnswerEngine.fromCorpus(corpus),
-    quotes: QuoteBook.fromCorpus(corpus),
+    engine: AnswerEngine.fromCorpus(corpus, { speakers: quotes.namesQuotedInFull() }),
+    quotes,
     logger: options.logger,
     now,
     answers: new AnswerCache(() => now().getTime()),

@@ -1,12 +1,7 @@
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type {
-  ButtonInteraction,
-  ChatInputCommandInteraction,
-  MessageContextMenuCommandInteraction,
-  RESTPostAPIApplicationCommandsJSONBody,
-} from "discord.js";
+import type { RESTPostAPIApplicationCommandsJSONBody } from "discord-api-types/v10";
 import type { AnswerCache } from "./answer-cache.js";
 import type { Config } from "./config.js";
 import type { Cooldowns } from "./cooldown.js";
@@ -20,18 +15,49 @@ import type { Markup, Reply } from "./views/card.js";
 
 export type OptionValue = string | number | boolean;
 
-/** One use of a command, the same whether it came from Discord or the console. */
+/** Where a command runs: Discord, the local console, or a one-shot CLI command. */
+export type Surface = "discord" | "console" | "cli";
+
+/** A channel as Discord knows it. */
+export interface ChannelInfo {
+  /** The server it belongs to; null for a DM. */
+  readonly guildId: string | null;
+  /** Text and announcement channels take posts; voice, category, forum, thread and the rest do not. */
+  readonly postable: boolean;
+}
+
+/**
+ * What a Discord server offers a command beyond its reply: looking up channels and roles, checking the bot's
+ * permissions, posting. Implemented by `src/discord/`; the console and the CLI have none (`server: null`).
+ */
+export interface ServerPort {
+  /** The channel as Discord reports it now (not from a cache); null when it does not exist or is hidden. */
+  channel(channelId: string): Promise<ChannelInfo | null>;
+  /** The permissions the bot needs in a channel and lacks there, named as Discord's settings name them. */
+  missingPermissions(channelId: string): Promise<readonly string[]>;
+  /** A role of the server: its name and whether a message can ping it. */
+  role(roleId: string): { readonly name: string; readonly mentionable: boolean } | null;
+  /** Posts a reply in a channel, without buttons; rejects with a PostError. */
+  post(channelId: string, reply: Reply): Promise<{ id: string }>;
+}
+
+/** One use of a command, the same whether it came from Discord, the console or the CLI. */
 export interface Invocation {
-  readonly surface: "discord" | "console";
+  readonly surface: Surface;
   readonly markup: Markup;
   readonly userId: string;
   readonly guildId: string | null;
+  /** The person's locale as Discord reports it ("en-US", "ar", "he"…); the console's and CLI's language. */
+  readonly locale: string;
+  /** The server's locale, where there is a server. */
+  readonly guildLocale: string | null;
   readonly subcommand: string | null;
   readonly options: ReadonlyMap<string, OptionValue>;
   /** The member's permissions in Discord; null in the console, whose user is the operator. */
   readonly memberPermissions: bigint | null;
   /** The message a message context-menu command was used on. */
   readonly targetMessage?: { readonly id: string; readonly content: string } | undefined;
+  readonly server: ServerPort | null;
 }
 
 /** What every command can use. Built once at start. */
@@ -56,25 +82,52 @@ export interface Choice {
   readonly value: string;
 }
 
+/** A click on one of a command's buttons (custom id `<command>:<action>:<key>`). */
+export interface ButtonPress {
+  readonly action: string;
+  readonly key: string;
+  readonly invocation: Invocation;
+}
+
+/** What a button does, in the order Discord allows it. */
+export interface ButtonResult {
+  /** A new private message. */
+  readonly reply?: Reply;
+  /** Replaces the clicked message's buttons with this reply's (its text stays as it is). */
+  readonly updateActions?: Reply;
+  /** A message after the update. */
+  readonly followUp?: Reply;
+}
+
+/** How the CLI offers a command (`talks-bot <name> …`); commands without one are Discord and console only. */
+export interface CliSpec {
+  /** The option given as the positional argument, e.g. the question of `ask`. */
+  readonly positional?: string;
+  /** Short flags for options, e.g. `{ tz: "timezone" }` for `--tz`. */
+  readonly aliases?: Readonly<Record<string, string>>;
+  /** The arguments shown in the help after the command's name. */
+  readonly usage: string;
+  /** The `--json` line for a stdin line that was refused (the positional value and why). */
+  readonly errorJson?: (input: string, message: string) => unknown;
+}
+
 /**
- * A command module in `commands/`: `data` is what Discord registers; `run` holds the surface-neutral
- * behaviour (Discord and the console both call it); the optional hooks cover what only Discord has.
+ * A command module in `commands/`: `data` is what Discord registers; `run` is the command, the same for
+ * Discord, the console and the CLI, returning a surface-neutral reply that each of them only renders.
  */
 export interface Command {
   readonly data: RESTPostAPIApplicationCommandsJSONBody;
-  run?(invocation: Invocation, ctx: BotContext): Reply | Promise<Reply>;
-  /** Discord-only handling that needs the interaction itself (resolved channels, permissions). */
-  execute?(
-    interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
-    ctx: BotContext,
-  ): Promise<void>;
+  run(invocation: Invocation, ctx: BotContext): Reply | Promise<Reply>;
+  /** Acknowledge privately before running: for commands that wait on storage or on Discord. */
+  readonly defer?: "ephemeral";
   autocomplete?(
     focused: { name: string; value: string },
     invocation: Invocation,
     ctx: BotContext,
   ): readonly Choice[];
   /** Buttons whose custom id starts with `<data.name>:`. */
-  button?(interaction: ButtonInteraction, ctx: BotContext): Promise<void>;
+  button?(press: ButtonPress, ctx: BotContext): ButtonResult | Promise<ButtonResult>;
+  readonly cli?: CliSpec;
 }
 
 export function optionString(invocation: Invocation, name: string): string | undefined {
@@ -108,9 +161,9 @@ function shapeProblem(module: Record<string, unknown>): string | undefined {
   ) {
     return "'data.description' must be 1–100 characters";
   }
-  if (typeof module.run !== "function" && typeof module.execute !== "function")
-    return "exports neither 'run' nor 'execute'";
-  for (const hook of ["autocomplete", "button", "execute", "run"]) {
+  if (typeof module.run !== "function") return "exports no 'run' function";
+  if (module.defer !== undefined && module.defer !== "ephemeral") return "'defer' must be \"ephemeral\"";
+  for (const hook of ["autocomplete", "button"]) {
     if (module[hook] !== undefined && typeof module[hook] !== "function")
       return `'${hook}' must be a function`;
   }

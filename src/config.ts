@@ -1,8 +1,10 @@
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { parseOverrideStart, validateTimeZone } from "./countdown.js";
+import { parseOverrideStart } from "./countdown.js";
 import { ConfigError } from "./errors.js";
 import { isValidLocalDate } from "./time.js";
+import { validateTimeZone } from "./timezones.js";
 
 /** A bot token has three dot-separated base64url parts; checked so a pasted client secret fails fast. */
 const TOKEN_SHAPE = /^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/;
@@ -83,6 +85,8 @@ export interface Config {
 export interface LoadConfigOptions {
   /** Running against Discord: token and application id become required. */
   readonly requireDiscord?: boolean;
+  /** Where relative paths (DATABASE_PATH, CORPUS_DIR) start from. Default: the working directory. */
+  readonly cwd?: string | undefined;
 }
 
 /**
@@ -126,8 +130,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       }
     }
   }
-  if (data && data.SHARD_ID >= data.SHARD_COUNT)
+  // Checked on the raw values, so it is listed even when another variable is wrong too.
+  const shardId = Number(env.SHARD_ID?.trim() || 0);
+  const shardCount = Number(env.SHARD_COUNT?.trim() || 1);
+  if (Number.isInteger(shardId) && Number.isInteger(shardCount) && shardCount >= 1 && shardId >= shardCount)
     problems.push("SHARD_ID must be less than SHARD_COUNT (shards are numbered from 0)");
+  const base = options.cwd ?? process.cwd();
+  const corpusDir = env.CORPUS_DIR?.trim();
+  if (corpusDir && !statSync(resolve(base, corpusDir), { throwIfNoEntry: false })?.isDirectory())
+    problems.push(`CORPUS_DIR folder does not exist: ${resolve(base, corpusDir)}`);
   if (problems.length > 0 || !data) throw new ConfigError([...new Set(problems)]);
   return {
     discord: {
@@ -137,8 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       apiUrl: data.DISCORD_API_URL,
     },
     logLevel: data.LOG_LEVEL,
-    databasePath: resolve(data.DATABASE_PATH),
-    corpusDir: data.CORPUS_DIR ? resolve(data.CORPUS_DIR) : undefined,
+    databasePath: resolve(base, data.DATABASE_PATH),
+    corpusDir: data.CORPUS_DIR ? resolve(base, data.CORPUS_DIR) : undefined,
     defaultTimeZone,
     ramadanStart: data.RAMADAN_START,
     reminderGraceMs: data.REMINDER_GRACE_MINUTES * 60_000,

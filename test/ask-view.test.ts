@@ -2,10 +2,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { renderText } from "../src/console/render.js";
 import { loadCorpus } from "../src/corpus/load.js";
 import type { Corpus } from "../src/corpus/types.js";
+import { discordMarkup } from "../src/discord/markup.js";
 import { toDiscordMessage } from "../src/discord/render.js";
 import type { Answer } from "../src/search/engine.js";
 import { askView, NO_ANSWER, NOT_SURE } from "../src/views/ask.js";
-import { discordMarkup, textMarkup } from "../src/views/markup.js";
+import { textMarkup } from "../src/views/markup.js";
 
 const ARTICLE = "cnn-2024-02-22-ceasefire-talks";
 let corpus: Corpus;

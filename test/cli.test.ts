@@ -4,12 +4,14 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, type ExpectStatic, it } from "vitest";
 import { SqliteStorage } from "../src/storage/sqlite.js";
-import { sampleReminder } from "./support/bot.js";
+import { sampleReminder, TEST_TOKEN } from "./support/bot.js";
 import { copyCorpus } from "./support/corpus.js";
+import { startFakeDiscord } from "./support/fake-discord.js";
 import { type CliResult, createCliSandbox, REPO_ROOT } from "./support/run-cli.js";
 
-// Every test runs `node src/bin.js …` as a child process, from a temp cwd (dotenv reads `.env` from the
-// cwd, so a developer's `.env` in the checkout must not leak in) with a clean environment.
+// Every test runs the CLI's `main(argv, io)` in this process, with its own streams, a temp cwd (dotenv reads
+// `.env` from the cwd, so a developer's `.env` in the checkout must not leak in) and a clean environment.
+// The last block runs the real binary as a child process, as people and `npm start` do.
 
 const ARTICLE_ID = "cnn-2024-02-22-ceasefire-talks";
 const ARTICLE_FILE = join(REPO_ROOT, "corpus", "articles", `${ARTICLE_ID}.md`);
@@ -74,7 +76,7 @@ const sandbox = createCliSandbox();
 afterAll(() => sandbox.cleanup());
 const cli = sandbox.run;
 
-describe.concurrent("talks-bot CLI as a child process", () => {
+describe.concurrent("talks-bot CLI", () => {
   describe("ask", () => {
     it("--json prints one object with the answer and the best passages, best first", async ({ expect }) => {
       const result = await cli(["ask", "how many people fled to rafah", "--json"]);
@@ -581,7 +583,7 @@ describe.concurrent("talks-bot CLI as a child process", () => {
     it("start --frob is refused", async ({ expect }) => {
       const result = await cli(["start", "--frob"]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe("talks-bot: Unknown option '--frob'. See talks-bot --help.\n");
+      expect(result.stderr).toBe("talks-bot: start: Unknown option '--frob'. See talks-bot --help.\n");
     });
 
     it("validate-corpus --frob is refused", async ({ expect }) => {
@@ -593,5 +595,72 @@ describe.concurrent("talks-bot CLI as a child process", () => {
       const result = await cli(["invite", "--frob"], { env: { DISCORD_CLIENT_ID: CLIENT_ID } });
       expect(result.code).toBe(1);
     });
+  });
+});
+
+describe("the real binary, as a child process", () => {
+  it("answers questions from stdin in --json, one line each, in order", async ({ expect }) => {
+    const result = await sandbox.spawn(["ask", "--json"], {
+      input: "how many people fled to rafah\nwho won the super bowl\n",
+    });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const [rafah, superBowl] = jsonLines(result.stdout) as AskJson[];
+    expect(rafah?.passages[0]?.paragraph).toBe(2);
+    expect(superBowl).toMatchObject({ answer: null, confidence: "none" });
+  });
+
+  it("`start` without a token runs the console on piped input, as `npm start` does", async ({ expect }) => {
+    const result = await sandbox.spawn(["start"], {
+      input: "/ask question: how many people fled to rafah\n",
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("1.5 million");
+    expect(result.stderr).toContain("no DISCORD_TOKEN set");
+  });
+
+  it("with a complete config, logs in through DISCORD_API_URL, is refused, and exits 1 without the token", async ({
+    expect,
+  }) => {
+    const api = await recordingApi();
+    try {
+      const result = await sandbox.spawn(["start"], {
+        env: {
+          DISCORD_TOKEN: TOKEN_SHAPED,
+          DISCORD_CLIENT_ID: CLIENT_ID,
+          DISCORD_API_URL: api.url,
+          DATABASE_PATH: sandbox.databasePath(),
+        },
+      });
+      expect(api.requests.length).toBeGreaterThan(0);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/Discord refused to log in \(TokenInvalid\)/);
+      expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN_SHAPED);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe("deploy-commands", () => {
+  it("--clear empties the development server's command list, as the README says", async ({ expect }) => {
+    const fake = await startFakeDiscord({ token: TEST_TOKEN });
+    try {
+      const env = {
+        DISCORD_TOKEN: TEST_TOKEN,
+        DISCORD_CLIENT_ID: fake.applicationId,
+        DISCORD_API_URL: fake.apiUrl,
+        DISCORD_GUILD_ID: fake.guild().id,
+      };
+      const deployed = await cli(["deploy-commands"], { env });
+      expect(deployed.code).toBe(0);
+      expect(fake.commands(fake.guild().id).length).toBeGreaterThan(0);
+      const cleared = await cli(["deploy-commands", "--clear"], { env });
+      expect(cleared.stderr).toBe("");
+      expect(cleared.code).toBe(0);
+      expect(fake.commands(fake.guild().id)).toEqual([]);
+    } finally {
+      await fake.close();
+    }
   });
 });

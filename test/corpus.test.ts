@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCorpus, parseArticle } from "../src/corpus/load.js";
 import { CorpusError } from "../src/errors.js";
@@ -174,10 +175,14 @@ describe("corpus validation names the file and the field", () => {
     );
   });
 
-  it("rejects an empty corpus", () => {
+  it("rejects an empty corpus, and a folder that does not exist, by absolute path", () => {
     const copy = copyCorpus();
     copies.push(copy);
-    expect(() => loadCorpus(`${copy.dir}/nowhere`)).toThrow(/no articles found/);
+    rmSync(join(copy.dir, "articles"), { recursive: true });
+    expect(() => loadCorpus(copy.dir)).toThrow(`corpus: ${copy.dir}: no articles found`);
+    expect(() => loadCorpus(`${copy.dir}/nowhere`)).toThrow(
+      `corpus: folder does not exist: ${copy.dir}/nowhere`,
+    );
   });
 });
 

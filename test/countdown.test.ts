@@ -8,14 +8,12 @@ import {
   EVENING_START_TIME,
   parseOverrideStart,
   ramadanCountdown,
-  suggestTimeZones,
-  timeZoneWarning,
   ummAlQuraFirstFast,
   ummAlQuraRamadanLength,
-  validateTimeZone,
 } from "../src/countdown.js";
 import { UserFacingError } from "../src/errors.js";
 import { addDaysToLocalDate, localParts } from "../src/time.js";
+import { suggestTimeZones, timeZoneWarning, validateTimeZone } from "../src/timezones.js";
 import { countdownView } from "../src/views/countdown.js";
 import { textMarkup } from "../src/views/markup.js";
 

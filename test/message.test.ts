@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { answerType, fitsType } from "../src/search/answer-types.js";
 import { countries } from "../src/search/entities.js";
 import { cleanMessage, readMessage, scriptOf } from "../src/search/message.js";
-import { tokenize } from "../src/search/normalize.js";
+import { tokenize } from "../src/text/normalize.js";
 
 describe("reading a chat message", () => {
   it("drops greetings, apologies and chat filler, and keeps the question", () => {

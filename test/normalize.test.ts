@@ -8,8 +8,8 @@ import {
   processTerm,
   stem,
   tokenize,
-} from "../src/search/normalize.js";
-import { splitSentences } from "../src/search/sentences.js";
+} from "../src/text/normalize.js";
+import { splitSentences } from "../src/text/sentences.js";
 
 describe("foldText", () => {
   it("lowercases and strips accents", () => {

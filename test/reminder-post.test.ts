@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadCorpus } from "../src/corpus/load.js";
-import { countdownFor, pointOfTheDay, reminderNonce, reminderPost } from "../src/reminders/post.js";
+import { countdownFor } from "../src/countdown.js";
+import { pointOfTheDay, reminderNonce, reminderPost } from "../src/reminders/post.js";
 import { textMarkup } from "../src/views/markup.js";
 
 const corpus = loadCorpus();

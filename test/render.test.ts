@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { discordMarkup } from "../src/discord/markup.js";
 import { fitEmbeds, toDiscordMessage } from "../src/discord/render.js";
 import type { Reply } from "../src/views/card.js";
 import { remainingLabel } from "../src/views/countdown.js";
 import { LIMITS, truncate } from "../src/views/limits.js";
-import { discordMarkup, textMarkup } from "../src/views/markup.js";
+import { textMarkup } from "../src/views/markup.js";
 
 const long = (n: number) => "word ".repeat(Math.ceil(n / 5)).slice(0, n);
 

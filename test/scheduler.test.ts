@@ -5,9 +5,11 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCorpus } from "../src/corpus/load.js";
+import { toPostError } from "../src/discord/post.js";
 import { createLogger } from "../src/logger.js";
-import { ReminderScheduler, type SendMessage } from "../src/reminders/scheduler.js";
+import { ReminderScheduler, type SendPost } from "../src/reminders/scheduler.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
+import { textMarkup } from "../src/views/markup.js";
 import { sampleReminder, TestClock, tempDir } from "./support/bot.js";
 
 const corpus = loadCorpus();
@@ -16,7 +18,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(send: SendMessage) {
+async function setup(send: SendPost) {
   const dir = tempDir();
   const clock = new TestClock(Date.parse("2026-12-01T06:00:00Z"));
   const storage = SqliteStorage.open(join(dir.path, "s.db"), { clock: () => clock.now().getTime() });
@@ -30,6 +32,7 @@ async function setup(send: SendMessage) {
     now: clock.now,
     shard: () => ({ id: 0, count: 1 }),
     send,
+    markup: textMarkup,
     postsPerSecond: 1000,
   });
   return { storage, clock, scheduler };
@@ -43,7 +46,8 @@ describe("scheduler failures at the network edge", () => {
     let fail = true;
     const sent: string[] = [];
     const { clock, scheduler } = await setup(async (_channel, _message, nonce) => {
-      if (fail) throw new TypeError("fetch failed", { cause: refused });
+      // The Discord layer translates network failures for the scheduler, as it does in the bot.
+      if (fail) throw toPostError(new TypeError("fetch failed", { cause: refused }));
       sent.push(nonce);
       return { id: "1" };
     });
@@ -59,7 +63,7 @@ describe("scheduler failures at the network edge", () => {
     const nonces: string[] = [];
     const { clock, scheduler, storage } = await setup(async (_channel, _message, nonce) => {
       nonces.push(nonce);
-      throw reset;
+      throw toPostError(reset);
     });
     clock.set("2026-12-01T07:00:00Z");
     await scheduler.tick();
@@ -84,6 +88,7 @@ describe("scheduler failures at the network edge", () => {
       now: clock.now,
       shard: () => ({ id: 0, count: 1 }),
       send: async () => ({ id: "1" }),
+      markup: textMarkup,
     });
     clock.set("2026-12-01T07:00:00Z");
     expect((await broken.tick()).failed).toHaveLength(1);

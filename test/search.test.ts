@@ -3,10 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadCorpus } from "../src/corpus/load.js";
 import type { Article, Corpus } from "../src/corpus/types.js";
 import { UserFacingError } from "../src/errors.js";
+import { peopleOf } from "../src/people/people.js";
+import { QuoteBook } from "../src/quotes.js";
 import { decisionModel } from "../src/search/decision.js";
 import { AnswerEngine, editDistance, MAX_QUESTION_LENGTH } from "../src/search/engine.js";
-import { findPeople } from "../src/search/people.js";
-import { splitSentences } from "../src/search/sentences.js";
+import { splitSentences } from "../src/text/sentences.js";
 import { FIXTURE_DIR, fixtureQuestions, projectQuestions } from "../src/tools/questions.js";
 
 const ARTICLE = "cnn-2024-02-22-ceasefire-talks";
@@ -249,7 +250,8 @@ describe("suggest", () => {
   });
 
   it("generates a 'What did X say?' suggestion for each person the coverage quotes", () => {
-    const all = engine.suggestions();
+    const speakers = QuoteBook.fromCorpus(corpus).namesQuotedInFull();
+    const all = AnswerEngine.fromCorpus(corpus, { speakers }).suggestions();
     for (const name of ["John Kirby", "Benny Gantz", "Gal Hirsch", "Majed Al-Ansari"]) {
       expect(all, name).toContain(`What did ${name} say?`);
     }
@@ -277,14 +279,13 @@ describe("suggest", () => {
 });
 
 describe("people", () => {
-  it("finds people introduced with a title or a role, and who is quoted", () => {
+  it("finds people introduced with a title or a role", () => {
     const article = corpus.articles.find((a) => a.id === ARTICLE);
     if (!article) throw new Error("seed article missing");
-    const people = new Map(findPeople(article).map((p) => [p.name, p]));
+    const people = new Map(peopleOf(article).map((p) => [p.name, p]));
     expect(people.get("Bill Burns")?.descriptions).toContain("CIA Director Bill Burns");
+    expect(people.get("Bill Burns")?.key).toBe("burns");
     expect(people.get("Gal Hirsch")?.descriptions.join(" ")).toMatch(/hostage coordinator/);
-    expect(people.get("John Kirby")?.speaker).toBe(true);
-    expect(people.get("Bill Burns")?.speaker).toBe(false);
     expect(people.has("Supporting Algeria")).toBe(false);
   });
 });
@@ -325,6 +326,10 @@ describe("a second article in the same corpus", () => {
       articleId: ARTICLE,
       paragraph: 2,
     });
-    expect(both.suggestions()).toContain("What did Jo Quillon say?");
+    const speakers = QuoteBook.fromCorpus({
+      ...corpus,
+      articles: [article(), ...corpus.articles],
+    }).namesQuotedInFull();
+    expect(AnswerEngine.fromCorpus(corpus, { speakers }).suggestions()).toContain("What did Jo Quillon say?");
   });
 });

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readParagraph } from "../src/quotes/text.js";
-import { splitSentences } from "../src/search/sentences.js";
+import { readParagraph } from "../src/text/prose.js";
+import { splitSentences } from "../src/text/sentences.js";
 
 const texts = (text: string) => splitSentences(text).map((s) => s.text);
 

@@ -2,29 +2,30 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { BotContext, Invocation } from "../command.js";
 import { UserFacingError } from "../errors.js";
+import { forTerminal } from "../text/terminal.js";
 import { textMarkup } from "../views/markup.js";
 import { parseLine } from "./parse.js";
 import { renderText } from "./render.js";
 
 /** Runs one console line (a slash command as typed in Discord) and returns the text to show. */
-export async function runConsoleLine(line: string, ctx: BotContext): Promise<string> {
+export async function runConsoleLine(line: string, ctx: BotContext, locale = "en"): Promise<string> {
   const trimmed = line.trim();
   // A bare question is the most common thing to type: treat it as /ask.
   const text = trimmed.startsWith("/") ? trimmed : `/ask question: ${trimmed}`;
   const parsed = parseLine(text, ctx.commands);
-  if (!parsed.command.run) {
-    throw new UserFacingError(`/${parsed.command.data.name} only works in Discord.`);
-  }
   const invocation: Invocation = {
     surface: "console",
     markup: textMarkup,
     userId: "console",
     guildId: null,
+    locale,
+    guildLocale: null,
     subcommand: parsed.subcommand,
     options: parsed.options,
     memberPermissions: null,
+    server: null,
   };
-  return renderText(await parsed.command.run(invocation, ctx));
+  return forTerminal(renderText(await parsed.command.run(invocation, ctx)));
 }
 
 export interface ConsoleIo {
@@ -60,7 +61,7 @@ export async function runConsole(ctx: BotContext, io: ConsoleIo): Promise<number
         io.output.write(`${await runConsoleLine(trimmed, ctx)}\n`);
       } catch (error) {
         if (error instanceof UserFacingError) {
-          io.error.write(`error: ${error.message}\n`);
+          io.error.write(`error: ${forTerminal(error.message)}\n`);
         } else {
           ctx.logger.error({ err: error, line: trimmed.slice(0, 200) }, "console command failed");
           io.error.write("error: something went wrong running that command; it has been logged.\n");

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import matter from "gray-matter";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -218,7 +218,11 @@ function newestFirst<T>(items: T[], date: (item: T) => string, id: (item: T) => 
  * Loads and validates the whole corpus: `articles/*.md`, `aliases.yaml`, `status/*.yaml`.
  * Throws a CorpusError naming the file and the field at the first problem.
  */
-export function loadCorpus(dir: string = DEFAULT_CORPUS_DIR): Corpus {
+export function loadCorpus(folder: string = DEFAULT_CORPUS_DIR): Corpus {
+  const dir = resolve(folder);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new CorpusError(`corpus: folder does not exist: ${dir} (check CORPUS_DIR, or leave it empty for the shipped corpus)`);
+  }
   const articleFiles = listFiles(join(dir, "articles"), [".md"]);
   const byId = new Map<string, Article>();
   for (const path of articleFiles) {
@@ -231,7 +235,7 @@ export function loadCorpus(dir: string = DEFAULT_CORPUS_DIR): Corpus {
   }
   if (byId.size === 0)
     throw new CorpusError(
-      `corpus: ${relative(process.cwd(), dir) || dir}: no articles found in articles/*.md`,
+      `corpus: ${dir}: no articles found in articles/*.md (each article is a Markdown file in ${join(dir, "articles")})`,
     );
 
   const aliasPath = join(dir, "aliases.yaml");

@@ -8,7 +8,8 @@ import type { Logger } from "../logger.js";
 import { ReminderScheduler } from "../reminders/scheduler.js";
 import { SqliteStorage } from "../storage/sqlite.js";
 import type { ShardFilter, Storage } from "../storage/types.js";
-import { postToChannel } from "./render.js";
+import { discordMarkup } from "./markup.js";
+import { postReply } from "./post.js";
 import { createRouter, type RouterOptions } from "./router.js";
 
 /** The single-instance lease: renewed well inside its lifetime; a crashed holder frees it within a minute. */
@@ -132,8 +133,8 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     logger,
     now,
     shard: () => shard,
-    send: (channelId, message, nonce) =>
-      postToChannel(client.rest, channelId, message, { nonce, enforce_nonce: true }),
+    send: (channelId, post, nonce) => postReply(client.rest, channelId, post, { nonce, enforce_nonce: true }),
+    markup: discordMarkup,
   });
   const route = createRouter(ctx, options.router);
   client.on(Events.InteractionCreate, (interaction) => {
@@ -202,7 +203,17 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
 
 /** `npm start` with a token: runs until SIGINT/SIGTERM, then shuts down cleanly. */
 export async function runBot(config: Config, logger: Logger): Promise<number> {
-  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
+  // A promise nobody awaited must not take the bot down (Node's default): log it and go on.
+  const unhandled = (reason: unknown) => logger.error({ err: reason }, "unhandled promise rejection");
+  process.on("unhandledRejection", unhandled);
+  try {
+    return await serve(config, logger);
+  } finally {
+    process.off("unhandledRejection", unhandled);
+  }
+}
+
+async function serve(config: Config, logger: Logger): Promise<number> {
   let leaseLost = false;
   let shutdown: ((reason: string) => void) | undefined;
   const bot = await startBot({

@@ -14,8 +14,9 @@ import { UserFacingError } from "../errors.js";
 import { StorageBusyError, StorageError } from "../storage/types.js";
 import { notice } from "../views/card.js";
 import { LIMITS, truncate } from "../views/limits.js";
-import { discordMarkup } from "../views/markup.js";
+import { discordMarkup } from "./markup.js";
 import { type DiscordMessage, toDiscordMessage } from "./render.js";
+import { serverOf } from "./server.js";
 
 export interface RouterOptions {
   /** If a command has not answered by then, acknowledge with a deferred reply (Discord allows 3 s). */
@@ -52,21 +53,27 @@ function flattenOptions(data: readonly CommandInteractionOption[]): {
 }
 
 /** The surface-neutral view of a Discord interaction. */
-export function invocationOf(interaction: CommandInteraction | AutocompleteInteraction): Invocation {
-  const { subcommand, options } = interaction.isMessageContextMenuCommand()
-    ? { subcommand: null, options: new Map<string, OptionValue>() }
-    : flattenOptions(interaction.options.data);
+export function invocationOf(
+  interaction: CommandInteraction | AutocompleteInteraction | ButtonInteraction,
+): Invocation {
+  const { subcommand, options } =
+    interaction.isMessageContextMenuCommand() || interaction.isButton()
+      ? { subcommand: null, options: new Map<string, OptionValue>() }
+      : flattenOptions(interaction.options.data);
   return {
     surface: "discord",
     markup: discordMarkup,
     userId: interaction.user.id,
     guildId: interaction.guildId,
+    locale: interaction.locale,
+    guildLocale: interaction.guildLocale ?? null,
     subcommand,
     options,
     memberPermissions: interaction.memberPermissions?.bitfield ?? null,
     targetMessage: interaction.isMessageContextMenuCommand()
       ? { id: interaction.targetMessage.id, content: interaction.targetMessage.content }
       : undefined,
+    server: serverOf(interaction),
   };
 }
 
@@ -150,12 +157,9 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
   );
 
   async function runCommand(interaction: CommandInteraction, command: Command): Promise<void> {
-    if (command.execute) {
-      await command.execute(interaction, ctx);
-      return;
-    }
     const invocation = invocationOf(interaction);
-    const running = Promise.resolve().then(() => command.run?.(invocation, ctx));
+    if (command.defer) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const running = Promise.resolve().then(() => command.run(invocation, ctx));
     // Discord drops an interaction not acknowledged within 3 s: a slow command gets a deferral first.
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<"late">((resolve) => {
@@ -191,16 +195,23 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
     await interaction.respond(
       choices.slice(0, LIMITS.choices).map((c) => ({
         name: truncate(c.name, LIMITS.choiceName) || "…",
-        value: c.value.slice(0, LIMITS.choiceValue),
+        value: truncate(c.value, LIMITS.choiceValue, ""),
       })),
     );
   }
 
   async function button(interaction: ButtonInteraction): Promise<void> {
-    const name = interaction.customId.split(":")[0] ?? "";
+    const [name = "", action = "", key = ""] = interaction.customId.split(":");
     const command = commands.get(commandKey(1, name));
     if (!command?.button) throw new UserFacingError("This button no longer works. Run the command again.");
-    await command.button(interaction, ctx);
+    const result = await command.button({ action, key, invocation: invocationOf(interaction) }, ctx);
+    if (result.updateActions) {
+      await interaction.update({ components: toDiscordMessage(result.updateActions).components });
+    } else if (result.reply) {
+      await interaction.reply(toDiscordMessage({ ...result.reply, ephemeral: true }));
+    }
+    if (result.followUp)
+      await interaction.followUp(toDiscordMessage(result.followUp, { withComponents: false }));
   }
 
   return async function route(interaction: Interaction): Promise<void> {

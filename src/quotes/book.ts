@@ -1,10 +1,11 @@
 import { distance } from "fastest-levenshtein";
 import type { AliasTable, Corpus } from "../corpus/types.js";
 import { UserFacingError } from "../errors.js";
-import { processTerm, tokenize } from "../search/normalize.js";
+import { POSTMODIFIERS } from "../people/lexicon.js";
+import { processTerm, tokenize } from "../text/normalize.js";
+import { compact, words } from "../text/prose.js";
+import { truncate } from "../text/truncate.js";
 import { readArticle } from "./extract.js";
-import { POSTMODIFIERS } from "./lexicon.js";
-import { compact, words } from "./text.js";
 import type { Quote, QuoteMatch, QuoteQuery, Speaker, SpeakerChoice } from "./types.js";
 
 /** Longest speaker or topic accepted, in characters (Discord's option limit). */
@@ -286,8 +287,7 @@ function checkLength(what: string, value: string): void {
 }
 
 function truncateChoice(text: string): string {
-  const chars = [...text];
-  return chars.length <= MAX_CHOICE_LENGTH ? text : `${chars.slice(0, MAX_CHOICE_LENGTH - 1).join("")}…`;
+  return truncate(text, MAX_CHOICE_LENGTH);
 }
 
 /** Every quote in the corpus, searchable by speaker and topic. */
@@ -360,6 +360,13 @@ export class QuoteBook {
   /** Everyone quoted at least once, most quoted first. */
   speakers(): Speaker[] {
     return this.people.filter((p) => p.quotes.length > 0).map((p) => p.speaker);
+  }
+
+  /** Names of the people quoted with a full statement (not only a word or phrase), most quoted first. */
+  namesQuotedInFull(): string[] {
+    return this.people.flatMap((p) =>
+      p.speaker.name !== null && p.quotes.some((q) => q.kind === "statement") ? [p.speaker.name] : [],
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Article } from "../corpus/types.js";
-import { Cast } from "./cast.js";
+import { Cast } from "../people/cast.js";
 import {
   BOUNDARY_WORDS,
   CATENATIVE_VERBS,
@@ -13,8 +13,15 @@ import {
   USE_VERBS,
   VERBS,
   WORD_NOUNS,
-} from "./lexicon.js";
-import { isCapitalized, lower, type ReadParagraph, readParagraph, sentenceOf, type Token } from "./text.js";
+} from "../people/lexicon.js";
+import {
+  isCapitalized,
+  lower,
+  type ReadParagraph,
+  readParagraph,
+  sentenceOf,
+  type Token,
+} from "../text/prose.js";
 import type { Quote, Speaker } from "./types.js";
 
 /** The speaker of a quote no rule could attribute: shown as such rather than guessed. */

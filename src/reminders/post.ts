@@ -1,34 +1,12 @@
 import { createHash } from "node:crypto";
-import type { Config } from "../config.js";
 import type { Corpus } from "../corpus/types.js";
-import { type CountdownResult, ramadanCountdown } from "../countdown.js";
+import { type CalendarSettings, countdownFor } from "../countdown.js";
 import { daysBetweenLocalDates } from "../time.js";
 import type { Markup, Reply } from "../views/card.js";
 import { countdownView } from "../views/countdown.js";
 import { LIMITS, truncate } from "../views/limits.js";
 import { formatDate } from "../views/markup.js";
 import { citation, findArticle } from "../views/source.js";
-
-/** The per-guild calendar settings that shift the countdown (local moon sighting). */
-export interface CalendarSettings {
-  readonly dayOffset?: number | undefined;
-  readonly startOverride?: string | null | undefined;
-}
-
-/**
- * The countdown as a community sees it. A server's own calendar setting wins (its first-fast date, else its
- * day offset), then the deployment's RAMADAN_START, then the Umm al-Qura calendar.
- */
-export function countdownFor(
-  ctx: { readonly config: Pick<Config, "ramadanStart"> },
-  now: Date,
-  timeZone: string,
-  settings: CalendarSettings | null | undefined,
-): CountdownResult {
-  const dayOffset = settings?.dayOffset ?? 0;
-  const start = settings?.startOverride ?? (dayOffset === 0 ? ctx.config.ramadanStart : undefined);
-  return ramadanCountdown(now, { timeZone, override: start ? { start } : undefined, dayOffset });
-}
 
 /**
  * Discord's message nonce for a guild's post of one local date: the same on every attempt, so a retried
@@ -58,7 +36,7 @@ export function pointOfTheDay(corpus: Corpus, localDate: string, markup: Markup)
 
 export interface ReminderPostInput {
   readonly corpus: Corpus;
-  readonly config: Pick<Config, "ramadanStart">;
+  readonly config: { readonly ramadanStart: string | undefined };
   readonly now: Date;
   readonly localDate: string;
   readonly timeZone: string;

@@ -1,23 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { DiscordAPIError, HTTPError } from "discord.js";
 import { type ScheduledTask, schedule } from "node-cron";
 import type { Config } from "../config.js";
 import type { Corpus } from "../corpus/types.js";
-import { type DiscordMessage, toDiscordMessage } from "../discord/render.js";
 import type { Logger } from "../logger.js";
+import { PostError } from "../posting.js";
 import type { Reminder, ShardFilter, Storage } from "../storage/types.js";
 import { localParts } from "../time.js";
-import { discordMarkup } from "../views/markup.js";
+import type { Markup, Reply } from "../views/card.js";
 import { evaluateDue, slotAfterLocalDate } from "./due.js";
 import { reminderNonce, reminderPost } from "./post.js";
-
-/** Discord errors that a moderator must fix: posting stops until `/reminders set` is run again. */
-const PAUSING_CODES: ReadonlyMap<number, string> = new Map([
-  [10003, "Unknown Channel: the channel was deleted"],
-  [10004, "Unknown Guild"],
-  [50001, "Missing Access: the bot cannot see the channel"],
-  [50013, "Missing Permissions: the bot lacks View Channel, Send Messages or Embed Links there"],
-]);
 
 /** A re-send of an unconfirmed post is safe only inside Discord's nonce window ("a few minutes"). */
 const NONCE_WINDOW_MS = 4 * 60_000;
@@ -31,12 +22,11 @@ const POSTS_PER_SECOND = 45;
 /** Due reminders read per tick; more wait for the next minute (their grace window covers that). */
 const BATCH = 2000;
 
-/** Sends a daily post with its nonce; Discord drops a second message with the same nonce. */
-export type SendMessage = (
-  channelId: string,
-  message: DiscordMessage,
-  nonce: string,
-) => Promise<{ id: string }>;
+/**
+ * Sends a daily post with its nonce (Discord drops a second message with the same nonce); rejects with a
+ * PostError saying whether a moderator must act, nothing was posted, or the post may exist.
+ */
+export type SendPost = (channelId: string, post: Reply, nonce: string) => Promise<{ id: string }>;
 
 export interface SchedulerOptions {
   readonly storage: Storage;
@@ -46,7 +36,9 @@ export interface SchedulerOptions {
   readonly now: () => Date;
   /** Which guilds this process posts for (sharded deployments). */
   readonly shard: () => ShardFilter;
-  readonly send: SendMessage;
+  readonly send: SendPost;
+  /** How the posts are written (the surface's markup: Discord's). */
+  readonly markup: Markup;
   /** Sends started per second (default 45). */
   readonly postsPerSecond?: number;
 }
@@ -59,29 +51,6 @@ export interface TickReport {
 }
 
 type Outcome = "posted" | "skipped" | "paused" | "failed" | "none";
-
-function describe(error: unknown): { pause?: string; message: string } {
-  if (error instanceof DiscordAPIError) {
-    const reason = typeof error.code === "number" ? PAUSING_CODES.get(error.code) : undefined;
-    if (reason) return { pause: reason, message: reason };
-    if (error.status === 403 || error.status === 404)
-      return { pause: `${error.status}: ${error.message}`, message: error.message };
-    return { message: `Discord answered ${error.status}: ${error.message}` };
-  }
-  if (error instanceof HTTPError) return { message: `Discord answered ${error.status}` };
-  return { message: error instanceof Error ? error.message : String(error) };
-}
-
-/** Network failures that happen before a request reaches Discord (no connection was made). */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
-
-function neverSent(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && NOT_SENT_CODES.has(code)) return true;
-  }
-  return false;
-}
 
 /**
  * Posts each guild's daily countdown exactly once per local date.
@@ -138,7 +107,7 @@ export class ReminderScheduler {
     }
     let next = 0;
     // Many guilds share a zone, date and settings: each distinct post is built once per tick.
-    const posts = new Map<string, DiscordMessage>();
+    const posts = new Map<string, Reply>();
     const spacingMs = 1000 / (this.options.postsPerSecond ?? POSTS_PER_SECOND);
     let nextStart = performance.now();
     const pace = async () => {
@@ -164,11 +133,7 @@ export class ReminderScheduler {
     return report;
   }
 
-  async #process(
-    reminder: Reminder,
-    posts: Map<string, DiscordMessage>,
-    pace: () => Promise<void>,
-  ): Promise<Outcome> {
+  async #process(reminder: Reminder, posts: Map<string, Reply>, pace: () => Promise<void>): Promise<Outcome> {
     const { storage, logger, config } = this.options;
     const { guildId, timeZone, time } = reminder;
     if (reminder.nextDueAt === null) return "none";
@@ -214,16 +179,15 @@ export class ReminderScheduler {
     );
     let message = posts.get(postKey);
     if (!message) {
-      const reply = reminderPost({
+      message = reminderPost({
         corpus: this.options.corpus,
         config,
         now,
         localDate: slotDate,
         timeZone,
         settings: reminder,
-        markup: discordMarkup,
+        markup: this.options.markup,
       });
-      message = toDiscordMessage(reply, { withComponents: false });
       posts.set(postKey, message);
     }
     const claim = await storage.claimPost(guildId, slotDate, reminderNonce(guildId, slotDate));
@@ -251,21 +215,22 @@ export class ReminderScheduler {
       logger.info({ guildId, localDate: slotDate, messageId: sent.id }, "reminders: posted");
       return "posted";
     } catch (error) {
-      const problem = describe(error);
-      if (problem.pause) {
+      const problem =
+        error instanceof PostError
+          ? error
+          : new PostError(error instanceof Error ? error.message : String(error), "uncertain");
+      if (problem.kind === "pause") {
         await storage.releaseClaim(guildId, slotDate);
-        await storage.pauseReminder(guildId, problem.pause);
+        await storage.pauseReminder(guildId, problem.message);
         logger.warn(
-          { guildId, reason: problem.pause },
+          { guildId, reason: problem.message },
           "reminders: paused until a moderator runs /reminders set",
         );
         return "paused";
       }
-      if (error instanceof DiscordAPIError || error instanceof HTTPError || neverSent(error)) {
-        // Discord answered with an error, or the request never left: nothing was created, so the next
-        // tick starts a fresh claim. Anything else (a reset or a timeout) may have posted: the claim stays.
-        await storage.releaseClaim(guildId, slotDate);
-      }
+      // Nothing was created, so the next tick starts a fresh claim. An uncertain failure (a reset or a
+      // timeout) may have posted: the claim stays, and its nonce guards the re-send.
+      if (problem.kind === "rejected") await storage.releaseClaim(guildId, slotDate);
       await storage.recordError(guildId, problem.message);
       logger.warn({ guildId, err: problem.message }, "reminders: post failed; retrying next tick");
       return "failed";

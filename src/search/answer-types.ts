@@ -1,4 +1,4 @@
-import { foldText, tokenize } from "./normalize.js";
+import { foldText, tokenize } from "../text/normalize.js";
 
 /**
  * What kind of answer a question asks for ("how many" → a number, "who" → a person or a body), and whether a

@@ -2,14 +2,14 @@ import MiniSearch from "minisearch";
 import SearchableMap from "minisearch/SearchableMap";
 import type { Article, Corpus } from "../corpus/types.js";
 import { UserFacingError } from "../errors.js";
+import { type Person, peopleIn, peopleOf } from "../people/people.js";
+import { expandShorthand, isLightWord, isStopWord, stem, tokenize } from "../text/normalize.js";
+import { type SentenceSpan, splitSentences } from "../text/sentences.js";
 import { type AnswerType, fitsType, hasQuote, isAttributed } from "./answer-types.js";
 import { type DecisionModel, loadDecisionModel } from "./decision.js";
 import { countries } from "./entities.js";
 import { isFiller, type ReadMessage, readMessage } from "./message.js";
-import { expandShorthand, isLightWord, isStopWord, stem, tokenize } from "./normalize.js";
-import { findPeople, type Person, peopleIn } from "./people.js";
 import { type Neighbours, SemanticMatcher, SIMILARITY_FLOOR } from "./semantic.js";
-import { type SentenceSpan, splitSentences } from "./sentences.js";
 import { QuestionSuggester } from "./suggest.js";
 import { WordVectors } from "./word-vectors.js";
 
@@ -73,6 +73,8 @@ export interface EngineOptions {
   readonly vectors: WordVectors | undefined;
   /** The fitted ranking and tier models (default: the shipped `decision.json`). */
   readonly decision: DecisionModel | undefined;
+  /** Names of the people the coverage quotes, offered as "What did X say?" (the quote book knows them). */
+  readonly speakers: readonly string[];
 }
 
 const DEFAULT_OPTIONS: EngineOptions = {
@@ -80,6 +82,7 @@ const DEFAULT_OPTIONS: EngineOptions = {
   suggestedQuestions: undefined,
   vectors: undefined,
   decision: undefined,
+  speakers: [],
 };
 
 // Field weights for BM25: the paragraph's own words count most; the people it names (full titles resolved
@@ -320,9 +323,8 @@ export class AnswerEngine {
     this.capitals.clear();
     this.semantic = new SemanticMatcher(options.vectors ?? defaultWordVectors(), words);
     this.commonDirection = this.firstComponent();
-    const people = corpus.articles.flatMap((article) => this.peopleByArticle.get(article.id) ?? []);
     const questions = options.suggestedQuestions ?? corpus.suggestedQuestions;
-    this.suggester = new QuestionSuggester(questions, people);
+    this.suggester = new QuestionSuggester(questions, options.speakers);
   }
 
   /** First principal component of (at most 2,000 evenly spread) paragraphs' meaning vectors, by power iteration. */
@@ -362,7 +364,7 @@ export class AnswerEngine {
 
   private addArticle(article: Article, words: Set<string>): void {
     for (const paragraph of article.paragraphs) countCapitals(paragraph.text, this.capitals);
-    const people = findPeople(article);
+    const people = peopleOf(article);
     this.peopleByArticle.set(article.id, people);
     let previous: string[] = [];
     for (const paragraph of article.paragraphs) {

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { tokenize } from "./normalize.js";
+import { tokenize } from "../text/normalize.js";
 
 /**
  * Countries under every name people use for them: "the US", "U.S.", "United States", "America", "American(s)"

@@ -1,5 +1,5 @@
+import { foldText, isStopWord, tokenize } from "../text/normalize.js";
 import { type AnswerType, answerType } from "./answer-types.js";
-import { foldText, isStopWord, tokenize } from "./normalize.js";
 
 export type { AnswerType };
 

@@ -1,4 +1,4 @@
-import { isStopWord, stem } from "./normalize.js";
+import { isStopWord, stem } from "../text/normalize.js";
 import type { WordVectors } from "./word-vectors.js";
 
 /**

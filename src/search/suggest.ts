@@ -1,6 +1,5 @@
 import { distance } from "fastest-levenshtein";
-import { foldText, isStopWord, stem, tokenize } from "./normalize.js";
-import type { Person } from "./people.js";
+import { foldText, isStopWord, stem, tokenize } from "../text/normalize.js";
 
 /**
  * Autocomplete for the ask command: questions the coverage answers, ranked by how well they match
@@ -25,8 +24,9 @@ interface Entry {
 /** Ranks a fixed list of questions against partial input. */
 export class QuestionSuggester {
   private readonly entries: Entry[] = [];
-  constructor(curated: readonly string[], people: readonly Person[]) {
-    const generated = people.filter((p) => p.speaker).map((p) => `What did ${p.name} say?`);
+  /** `speakers`: the names of people the coverage quotes, each offered as "What did X say?". */
+  constructor(curated: readonly string[], speakers: readonly string[]) {
+    const generated = speakers.map((name) => `What did ${name} say?`);
     const seen = new Set<string>();
     for (const raw of [...curated, ...generated]) {
       const text = raw.trim().replace(/\s+/g, " ");

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
+import { truncate } from "../text/truncate.js";
 import { latestVersion, runMigrations, schemaVersion } from "./migrations.js";
 import {
   type ClaimResult,
@@ -747,5 +748,5 @@ function checkLeaseArgs(ownerId: string, ttlMs: number, now: number): void {
 
 function boundedText(name: string, value: string): string {
   if (value.trim() === "") throw new RangeError(`storage: ${name} must not be empty`);
-  return value.length > MAX_TEXT_LENGTH ? `${value.slice(0, MAX_TEXT_LENGTH - 1)}…` : value;
+  return truncate(value, MAX_TEXT_LENGTH);
 }

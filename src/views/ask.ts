@@ -142,6 +142,15 @@ export function askView(corpus: Corpus, answer: Answer, markup: Markup, options:
   return { ...base, cards: [card], actions };
 }
 
+/** The private thanks for a 👍 or 👎 on an answer. */
+export function feedbackThanks(helpful: boolean): Reply {
+  return {
+    ephemeral: true,
+    content: helpful ? "Thanks, glad it helped." : "Thanks: noted that this answer did not help.",
+    cards: [],
+  };
+}
+
 /** The passages after the best one, each cited. */
 export function moreSourcesView(corpus: Corpus, answer: Answer, markup: Markup): Reply {
   const rest = answer.passages.slice(1);

@@ -37,6 +37,13 @@ export interface Reply {
   readonly mentionUserId?: string | undefined;
   /** The one role this reply may ping (a reminder's configured role). */
   readonly mentionRoleId?: string | undefined;
+  /** The result as data, for the CLI's `--json` (each command documents its shape). */
+  readonly data?: unknown;
+  /**
+   * Set when the reply reports a failure of the request itself (an unknown speaker): Discord and the console
+   * show the reply as it is; the CLI prints this line to stderr and exits with code 1.
+   */
+  readonly failure?: string | undefined;
 }
 
 /** How a view writes inline markup, which differs between Discord and a terminal. */

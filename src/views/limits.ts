@@ -15,13 +15,4 @@ export const LIMITS = {
   customId: 100,
 } as const;
 
-/** Shortens text to at most `max` characters, at a word boundary when one is near, ending in "…". */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max <= 1) return "…".slice(0, max);
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(" ");
-  const base = space > max * 0.6 ? cut.slice(0, space) : cut;
-  // A trailing backslash would escape the ellipsis and break Discord markdown.
-  return `${base.replace(/\\+$/, "").trimEnd()}…`;
-}
+export { truncate } from "../text/truncate.js";

@@ -72,3 +72,24 @@ export function quoteView(
   };
   return { cards: [card] };
 }
+
+/**
+ * `--json`: `{status, didYouMean?, quotes: [{speaker, role, label, text, kind, article, paragraph}]}`;
+ * `didYouMean` (speaker labels) only for an unknown speaker.
+ */
+export function quoteJson(match: QuoteMatch) {
+  const quotes = match.status === "found" ? match.quotes : [];
+  return {
+    status: match.status,
+    ...(match.status === "unknown-speaker" ? { didYouMean: match.didYouMean.map((s) => s.label) } : {}),
+    quotes: quotes.map((q) => ({
+      speaker: q.speaker.name,
+      role: q.speaker.role,
+      label: q.speaker.label,
+      text: q.text,
+      kind: q.kind,
+      article: q.articleId,
+      paragraph: q.paragraph,
+    })),
+  };
+}

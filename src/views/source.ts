@@ -12,12 +12,17 @@ export function paragraphLabel(paragraphs: readonly number[]): string {
   return paragraphs.map((n) => `¶${n}`).join(", ");
 }
 
-/** One citation line: outlet, title (linked when the corpus has a URL), date, paragraph(s). */
-export function citation(article: Article, paragraphs: readonly number[], markup: Markup): string {
+/** An article as a source: outlet, title (linked when the corpus has a URL), date. */
+export function sourceLine(article: Article, markup: Markup): string {
   const title = article.url
     ? markup.link(markup.escape(article.title), article.url)
     : `“${markup.escape(article.title)}”`;
-  return `${markup.escape(article.source)}, ${title}, ${publishedLabel(article)}, ${paragraphLabel(paragraphs)}`;
+  return `${markup.escape(article.source)}, ${title}, ${publishedLabel(article)}`;
+}
+
+/** One citation line: the source, then the paragraph(s). */
+export function citation(article: Article, paragraphs: readonly number[], markup: Markup): string {
+  return `${sourceLine(article, markup)}, ${paragraphLabel(paragraphs)}`;
 }
 
 export function findArticle(corpus: Corpus, id: string): Article | undefined {

@@ -58,3 +58,20 @@ export function statusView(corpus: Corpus, markup: Markup): Reply {
     ],
   };
 }
+
+/** `--json`: `{asOf, sections: [{heading, points: [{text, evidence, article, paragraphs}]}]}`. */
+export function statusJson(corpus: Corpus) {
+  const card = corpus.statusCards[0];
+  return {
+    asOf: card?.asOf ?? null,
+    sections: (card?.sections ?? []).map((s) => ({
+      heading: s.heading,
+      points: s.points.map((p) => ({
+        text: p.text,
+        evidence: p.evidence,
+        article: p.cite.articleId,
+        paragraphs: p.cite.paragraphs,
+      })),
+    })),
+  };
+}

@@ -2,7 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { main } from "../../src/cli.js";
 
 /** The repository root and the CLI entry, as absolute paths (the CLI runs from a temp cwd). */
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -45,7 +47,10 @@ export interface CliSandbox {
   databasePath(): string;
   /** A fresh empty folder inside {@link dir}. */
   mkdir(): string;
+  /** Runs the CLI in this process, through `main(argv, io)` with its own streams and environment. */
   run(args: readonly string[], options?: RunOptions): Promise<CliResult>;
+  /** Runs the real `talks-bot` binary as a child process (for the few end-to-end smoke tests). */
+  spawn(args: readonly string[], options?: RunOptions): Promise<CliResult>;
   /** Kills any child still running (a hung test) and removes the folder. */
   cleanup(): void;
 }
@@ -65,7 +70,30 @@ export function createCliSandbox(): CliSandbox {
   const live = new Set<ChildProcess>();
   let counter = 0;
 
-  const run = (args: readonly string[], options: RunOptions = {}): Promise<CliResult> =>
+  const run = async (args: readonly string[], options: RunOptions = {}): Promise<CliResult> => {
+    const collect = () => {
+      const stream = new PassThrough();
+      let text = "";
+      stream.setEncoding("utf8").on("data", (chunk: string) => {
+        text += chunk;
+      });
+      return { stream, text: () => text };
+    };
+    const stdout = collect();
+    const stderr = collect();
+    const code = await main([...args], {
+      stdin: Readable.from(options.input ? [options.input] : []),
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      env: cleanEnv({ DATABASE_PATH: join(dir, "default.db"), ...options.env }),
+      cwd: options.cwd ?? dir,
+    });
+    // Writes land in the collectors on the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    return { code, signal: null, stdout: stdout.text(), stderr: stderr.text() };
+  };
+
+  const spawnRun = (args: readonly string[], options: RunOptions = {}): Promise<CliResult> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [BIN, ...args], {
         cwd: options.cwd ?? dir,
@@ -103,6 +131,7 @@ export function createCliSandbox(): CliSandbox {
       return path;
     },
     run,
+    spawn: spawnRun,
     cleanup: () => {
       for (const child of live) if (child.pid !== undefined && child.exitCode === null) child.kill("SIGKILL");
       rmSync(dir, { recursive: true, force: true });

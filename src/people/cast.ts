@@ -1,4 +1,13 @@
-import { processTerm } from "../search/normalize.js";
+import { processTerm } from "../text/normalize.js";
+import {
+  isCapitalized,
+  lower,
+  type ReadParagraph,
+  shortHash,
+  slug,
+  stripPossessive,
+  type Token,
+} from "../text/prose.js";
 import {
   BOUNDARY_WORDS,
   DETERMINERS,
@@ -11,16 +20,7 @@ import {
   TIME_WORDS,
   VERBS,
 } from "./lexicon.js";
-import {
-  isCapitalized,
-  lower,
-  type ReadParagraph,
-  shortHash,
-  slug,
-  stripPossessive,
-  type Token,
-} from "./text.js";
-import type { Speaker } from "./types.js";
+import type { Speaker } from "./people.js";
 
 /**
  * The people, organisations and anonymous sources of one article, and the rules that map a noun
@@ -453,6 +453,15 @@ export class Cast {
     const described = this.order.filter((e) => !e.named && e.head === stem);
     const titled = this.order.filter((e) => e.named && e.roleHead === stem);
     return pickIntroduced(described, paragraph) ?? pickIntroduced(titled, paragraph);
+  }
+
+  /** Named people introduced with a title or a role, in order of introduction. */
+  introduced(): { name: string; role: string; appositive: string | null }[] {
+    return this.order.flatMap((e) =>
+      e.named && e.name !== null && e.role !== null && e.label === null
+        ? [{ name: e.name, role: e.role, appositive: e.appositive }]
+        : [],
+    );
   }
 
   /** The finished speakers, by key. */

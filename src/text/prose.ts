@@ -3,7 +3,7 @@
  * (so every label and quote can be sliced verbatim from the source) and sentence boundaries.
  */
 
-import { splitSentences } from "../search/sentences.js";
+import { splitSentences } from "./sentences.js";
 
 /** A stretch of quoted text. `close` is the offset of the closing mark, or the paragraph length when none. */
 export interface QuoteSpan {

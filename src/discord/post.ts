@@ -1,0 +1,65 @@
+import { type APIChannel, ChannelType, DiscordAPIError, HTTPError, type REST, Routes } from "discord.js";
+import { PostError } from "../posting.js";
+import type { Reply } from "../views/card.js";
+import { postToChannel, toDiscordMessage } from "./render.js";
+
+/** Discord errors that a moderator must fix: posting stops until `/reminders set` is run again. */
+const PAUSING_CODES: ReadonlyMap<number, string> = new Map([
+  [10003, "Unknown Channel: the channel was deleted"],
+  [10004, "Unknown Guild"],
+  [50001, "Missing Access: the bot cannot see the channel"],
+  [50013, "Missing Permissions: the bot lacks View Channel, Send Messages or Embed Links there"],
+]);
+
+/** Network failures that happen before a request reaches Discord (no connection was made). */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+
+function neverSent(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && NOT_SENT_CODES.has(code)) return true;
+  }
+  return false;
+}
+
+/** Translates what Discord (or the network) answered into the bot's own terms (see PostError). */
+export function toPostError(error: unknown): PostError {
+  if (error instanceof DiscordAPIError) {
+    const reason = typeof error.code === "number" ? PAUSING_CODES.get(error.code) : undefined;
+    if (reason) return new PostError(reason, "pause", { cause: error });
+    if (error.status === 403 || error.status === 404)
+      return new PostError(`${error.status}: ${error.message}`, "pause", { cause: error });
+    return new PostError(`Discord answered ${error.status}: ${error.message}`, "rejected", { cause: error });
+  }
+  if (error instanceof HTTPError)
+    return new PostError(`Discord answered ${error.status}`, "rejected", { cause: error });
+  const message = error instanceof Error ? error.message : String(error);
+  return new PostError(message, neverSent(error) ? "rejected" : "uncertain", { cause: error });
+}
+
+/** Posts a reply in a channel over REST (no buttons), with a nonce when given; rejects with a PostError. */
+export async function postReply(
+  rest: REST,
+  channelId: string,
+  reply: Reply,
+  extra: { nonce?: string; enforce_nonce?: boolean } = {},
+): Promise<{ id: string }> {
+  try {
+    return await postToChannel(rest, channelId, toDiscordMessage(reply, { withComponents: false }), extra);
+  } catch (error) {
+    throw toPostError(error);
+  }
+}
+
+/** A channel as Discord reports it now (GET /channels/:id), or null when it does not exist or is hidden. */
+export async function fetchChannel(rest: REST, channelId: string): Promise<APIChannel | null> {
+  try {
+    return (await rest.get(Routes.channel(channelId))) as APIChannel;
+  } catch (error) {
+    if (error instanceof DiscordAPIError && [403, 404].includes(error.status)) return null;
+    throw error;
+  }
+}
+
+/** Channel types a reminder can be posted in. */
+export const POSTABLE_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;

@@ -1,0 +1,28 @@
+/**
+ * Cutting text to a length limit without breaking a character: the cut falls between graphemes (what a
+ * reader sees as one character: a letter with its accents, an emoji with its modifiers and joiners, a flag),
+ * never inside a surrogate pair or a combining sequence. Lengths are UTF-16 code units, as JavaScript and
+ * Discord's limits count them.
+ */
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * Shortens `text` to at most `max` code units, ending in `ellipsis` ("…" unless given), at a word boundary when
+ * one is near (only when there is an ellipsis: a value cut for a limit keeps every word it can).
+ */
+export function truncate(text: string, max: number, ellipsis = "…"): string {
+  if (text.length <= max) return text;
+  if (max <= ellipsis.length) return ellipsis.length <= max ? ellipsis : "";
+  const room = max - ellipsis.length;
+  let end = 0;
+  for (const { index, segment } of graphemes.segment(text)) {
+    if (index + segment.length > room) break;
+    end = index + segment.length;
+  }
+  let cut = text.slice(0, end);
+  const space = cut.lastIndexOf(" ");
+  if (ellipsis.length > 0 && space > room * 0.6) cut = cut.slice(0, space);
+  // A trailing backslash would escape the ellipsis and break Discord markdown.
+  return `${cut.replace(/\\+$/, "").trimEnd()}${ellipsis}`;
+}
