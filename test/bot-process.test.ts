@@ -33,7 +33,22 @@ function startProcess(env: Record<string, string>, cwd: string) {
     stderr += String(chunk);
   });
   const exited = once(child, "exit").then(([code]) => code as number | null);
-  return { child, exited, stderr: () => stderr };
+  /** Resolves when a log line matches; rejects, with what the process printed, if it exits first. */
+  const logged = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (pattern.test(stderr)) {
+          child.stderr?.off("data", check);
+          resolve();
+        }
+      };
+      child.stderr?.on("data", check);
+      check();
+      void exited.then((code) =>
+        reject(new Error(`the bot exited (${code}) before logging ${pattern}:\n${stderr}`)),
+      );
+    });
+  return { child, exited, logged, stderr: () => stderr };
 }
 
 describe("the bot process", () => {
@@ -43,12 +58,8 @@ describe("the bot process", () => {
     dirs.push(dir);
     const env = botEnv(fake, join(dir.path, "bot.db"), { LOG_LEVEL: "info" });
     const bot = startProcess(env, dir.path);
-    await fake.waitForSessions(1, 20_000);
-    const reply = await fake.command(
-      "ask",
-      { question: "who is brokering the talks" },
-      { timeoutMs: 15_000 },
-    );
+    await bot.logged(/"msg":"connected to Discord"/);
+    const reply = await fake.command("ask", { question: "who is brokering the talks" });
     expect(JSON.stringify(reply.data.embeds)).toContain("Qatar, Egypt and the United States");
 
     const second = startProcess(env, dir.path);
@@ -72,15 +83,11 @@ describe("the bot process", () => {
     dirs.push(dir);
     const env = botEnv(fake, join(dir.path, "bot.db"), { LOG_LEVEL: "info" });
     const first = startProcess(env, dir.path);
-    await fake.waitForSessions(1, 20_000);
+    await first.logged(/"msg":"connected to Discord"/);
     first.child.kill("SIGKILL");
     await first.exited;
     const second = startProcess(env, dir.path);
-    await fake.until(
-      () => second.stderr().includes('"msg":"connected to Discord"'),
-      20_000,
-      "the second process to connect",
-    );
+    await second.logged(/"msg":"connected to Discord"/);
     expect(second.stderr()).toContain(
       "taking over the lock of a talks-bot process that is no longer running",
     );

@@ -4,7 +4,6 @@
  */
 
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BotContext, Command } from "../src/command.js";
 import { AlreadyRunningError } from "../src/discord/bot.js";
@@ -29,19 +28,28 @@ async function setup(override?: (ctx: BotContext) => BotContext, env: Record<str
   const bot = await startTestBot(fake, {
     databasePath: join(dir.path, "bot.db"),
     env,
+    // A short acknowledgement deadline stands in for Discord's 3 s, so no test waits in real time.
+    router: { ackDeadlineMs: 50 },
     ...(override ? { override } : {}),
   });
   bots.push(bot);
   return { fake, bot, dir };
 }
 
+/** A handler's dependency that stays busy until the test lets it go. */
+function gate(): { wait: Promise<void>; open(): void } {
+  let open = () => {};
+  const wait = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { wait, open };
+}
+
 /** Replaces the /ask handler: the seam where a slow or failing dependency would sit. */
-function withAsk(wrap: (original: NonNullable<Command["run"]>) => NonNullable<Command["run"]>) {
+function withAsk(wrap: (original: Command["run"]) => Command["run"]) {
   return (ctx: BotContext): BotContext => ({
     ...ctx,
-    commands: ctx.commands.map((c) =>
-      c.data.name === "ask" && c.run ? { ...c, run: wrap(c.run.bind(c)) } : c,
-    ),
+    commands: ctx.commands.map((c) => (c.data.name === "ask" ? { ...c, run: wrap(c.run.bind(c)) } : c)),
   });
 }
 
@@ -51,15 +59,17 @@ function logText(bot: TestBot): string {
 
 describe("slow and failing handlers", () => {
   it("acknowledges a slow answer with a deferral first, then edits in the answer", async () => {
+    const slow = gate();
     const { fake } = await setup(
       withAsk((run) => async (invocation, ctx) => {
-        await sleep(2600);
+        await slow.wait;
         return run(invocation, ctx);
       }),
     );
     const handle = fake.interact(fake.build.command("ask", { question: "who is brokering the talks" }));
     const first = await handle.callback();
     expect(first.callbackType).toBe(5);
+    slow.open();
     const reply = await handle.reply();
     expect(reply.kind).toBe("edit");
     expect(JSON.stringify(reply.data.embeds)).toContain("brokered by Qatar, Egypt and the United States");
@@ -85,14 +95,16 @@ describe("slow and failing handlers", () => {
   });
 
   it("a failure after a public deferral still answers privately", async () => {
+    const slow = gate();
     const { fake } = await setup(
       withAsk(() => async () => {
-        await sleep(2400);
+        await slow.wait;
         throw new Error("late failure");
       }),
     );
     const handle = fake.interact(fake.build.command("ask", { question: "anything" }));
     expect((await handle.callback()).callbackType).toBe(5);
+    slow.open();
     const followUp = await handle.response((r) => r.kind === "followup", 10_000);
     expect(followUp.ephemeral).toBe(true);
     expect(handle.responses().map((r) => r.kind)).toEqual(["callback", "delete", "followup"]);
@@ -119,15 +131,17 @@ describe("slow and failing handlers", () => {
   });
 
   it("an edit after the interaction token expired is logged and harms nothing", async () => {
+    const slow = gate();
     const { fake, bot } = await setup(
       withAsk((run) => async (invocation, ctx) => {
-        await sleep(2400);
+        await slow.wait;
         return run(invocation, ctx);
       }),
     );
     const handle = fake.interact(fake.build.command("ask", { question: "who is mediating" }));
     expect((await handle.callback()).callbackType).toBe(5);
     handle.expireToken();
+    slow.open();
     await fake.until(
       () =>
         bot.logs.find((l) => l.msg === "could not deliver the error reply" && l.interactionId === handle.id),

@@ -259,6 +259,44 @@ describe("moderator checks: nothing is saved", () => {
     expect(await bot.ctx.storage?.getReminder(guild.id)).toBeNull();
   });
 
+  it("refuses a channel of another server, whatever Discord resolved, and saves nothing", async () => {
+    const clock = new TestClock(Date.parse("2026-12-01T06:00:00Z"));
+    fake = await startFakeDiscord({ token: TEST_TOKEN, guilds: [{ name: "Ours" }, { name: "Theirs" }] });
+    const [ours, theirs] = fake.guilds;
+    if (!ours || !theirs) throw new Error("two guilds expected");
+    const bot = await startTestBot(fake, { clock });
+    bots.push(bot);
+    const elsewhere = fake.findChannel("general", theirs.id);
+    const reply = await fake.command(
+      "reminders set",
+      { channel: elsewhere.id, time: "07:00", timezone: "UTC" },
+      { ...MOD, guildId: ours.id },
+    );
+    expect(reply.ephemeral).toBe(true);
+    expect(text(reply)).toContain("That channel is not in this server");
+    expect(await bot.ctx.storage?.getReminder(ours.id)).toBeNull();
+    expect(await bot.ctx.storage?.getReminder(theirs.id)).toBeNull();
+  });
+
+  it("answers a channel id that is not a Discord id with a clear message, not a generic apology", async () => {
+    const { fake, bot, general } = await setup("2026-12-01T06:00:00Z");
+    const payload = fake.build.command(
+      "reminders set",
+      { channel: general.id, time: "07:00", timezone: "UTC" },
+      MOD,
+    );
+    const subcommands = (payload.data?.options ?? []) as { options: { name: string; value: unknown }[] }[];
+    const channel = subcommands[0]?.options.find((o) => o.name === "channel");
+    if (!channel || !payload.data) throw new Error("channel option expected");
+    channel.value = "not-a-channel";
+    delete (payload.data as { resolved?: unknown }).resolved;
+    const reply = await fake.interact(payload).reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(text(reply)).toContain("is not a Discord id");
+    expect(text(reply)).not.toContain("Something went wrong");
+    expect(await bot.ctx.storage?.getReminder(fake.guild().id)).toBeNull();
+  });
+
   it("refuses a voice channel", async () => {
     const { fake, bot } = await setup("2026-12-01T06:00:00Z");
     const voice = fake.findChannel("Voice");

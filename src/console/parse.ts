@@ -1,4 +1,4 @@
-import { type APIApplicationCommandOption, ApplicationCommandOptionType } from "discord.js";
+import { type APIApplicationCommandOption, ApplicationCommandOptionType } from "discord-api-types/v10";
 import type { Command, OptionValue } from "../command.js";
 import { UserFacingError } from "../errors.js";
 

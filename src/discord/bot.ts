@@ -215,28 +215,42 @@ export async function runBot(config: Config, logger: Logger): Promise<number> {
 
 async function serve(config: Config, logger: Logger): Promise<number> {
   let leaseLost = false;
-  let shutdown: ((reason: string) => void) | undefined;
-  const bot = await startBot({
-    config,
-    logger,
-    shard: [config.shard.id, config.shard.count],
-    onLeaseLost: () => {
-      leaseLost = true;
-      shutdown?.("lost the single-instance lock");
-    },
-  });
-  return new Promise<number>((resolve) => {
-    shutdown = (reason: string) => {
-      logger.info({ reason }, "shutting down");
-      bot.stop().then(
-        () => resolve(leaseLost ? 1 : 0),
-        (error: unknown) => {
-          logger.error({ err: error }, "shutdown failed");
-          resolve(1);
-        },
-      );
-    };
-    process.once("SIGINT", shutdown);
-    process.once("SIGTERM", shutdown);
-  });
+  // Listening before starting: a SIGTERM while the bot connects still gets a clean stop once it has.
+  let requested: string | undefined;
+  let shutdown = (reason: string) => {
+    requested ??= reason;
+  };
+  const onSignal = (signal: NodeJS.Signals) => shutdown(signal);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    const bot = await startBot({
+      config,
+      logger,
+      shard: [config.shard.id, config.shard.count],
+      onLeaseLost: () => {
+        leaseLost = true;
+        shutdown("lost the single-instance lock");
+      },
+    });
+    return await new Promise<number>((resolve) => {
+      let stopping = false;
+      shutdown = (reason: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ reason }, "shutting down");
+        bot.stop().then(
+          () => resolve(leaseLost ? 1 : 0),
+          (error: unknown) => {
+            logger.error({ err: error }, "shutdown failed");
+            resolve(1);
+          },
+        );
+      };
+      if (requested) shutdown(requested);
+    });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }

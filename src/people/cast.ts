@@ -20,7 +20,7 @@ import {
   TIME_WORDS,
   VERBS,
 } from "./lexicon.js";
-import type { Speaker } from "./people.js";
+import type { Speaker } from "./types.js";
 
 /**
  * The people, organisations and anonymous sources of one article, and the rules that map a noun

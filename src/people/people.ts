@@ -2,26 +2,15 @@ import type { Article } from "../corpus/types.js";
 import { foldText } from "../text/normalize.js";
 import { readParagraph } from "../text/prose.js";
 import { Cast } from "./cast.js";
+import type { Speaker } from "./types.js";
+
+export type { Speaker };
 
 /**
  * The one model of people in the coverage, shared by search and quotes: who an article names, with the
  * title or role it gives them ("CIA Director Bill Burns", "Gal Hirsch, the Israeli government’s hostage
  * coordinator"), read by the rules in `cast.ts` over the word lists in `lexicon.ts`.
  */
-
-/** Someone quoted in the coverage: a named person, an organisation, or an anonymous source as described. */
-export interface Speaker {
-  /** Stable slug: the name for people and organisations, the description plus an article tag for anonymous sources. */
-  readonly key: string;
-  /** Full name as printed ("Majed Al-Ansari"), or the organisation ("US"); null for anonymous sources. */
-  readonly name: string | null;
-  /** Title or position as printed ("Qatari Foreign Ministry spokesman"); null when the coverage gives none. */
-  readonly role: string | null;
-  /** How to present the speaker: "Majed Al-Ansari, Qatari Foreign Ministry spokesman", or the description. */
-  readonly label: string;
-  /** Other ways the coverage refers to the speaker: the surname, the core of a description ("diplomat"). */
-  readonly aliases: readonly string[];
-}
 
 /** A person an article introduces with a title or a role. */
 export interface Person {

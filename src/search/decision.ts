@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { z } from "zod";
 import { PROJECT_ROOT } from "../paths.js";
-import type { CandidateFeatures, Confidence, QuestionFeatures } from "./engine.js";
+import type { CandidateFeatures, Confidence, QuestionFeatures } from "./features.js";
 
 /**
  * The fitted models that turn the engine's measurements into decisions, read from

@@ -7,6 +7,10 @@ import { expandShorthand, isLightWord, isStopWord, stem, tokenize } from "../tex
 import { type SentenceSpan, splitSentences } from "../text/sentences.js";
 import { type AnswerType, fitsType, hasQuote, isAttributed } from "./answer-types.js";
 import { type DecisionModel, loadDecisionModel } from "./decision.js";
+import type { CandidateFeatures, Confidence, QuestionFeatures } from "./features.js";
+
+export type { CandidateFeatures, Confidence, QuestionFeatures };
+
 import { countries } from "./entities.js";
 import { isFiller, type ReadMessage, readMessage } from "./message.js";
 import { type Neighbours, SemanticMatcher, SIMILARITY_FLOOR } from "./semantic.js";
@@ -22,14 +26,6 @@ export interface Passage {
   /** Relevance, 0..1: the ranking model's estimate that this paragraph answers the question. */
   score: number;
 }
-
-/**
- * How sure the engine is:
- * - `high`: the answer is the coverage's answer to the question;
- * - `low`: the closest the coverage comes, which may not answer it (shown as such);
- * - `none`: nothing in the coverage is about the question.
- */
-export type Confidence = "high" | "low" | "none";
 
 /** Why there is no answer: nothing matched, or the question is not in English (the coverage's language). */
 export type NoAnswerReason = "no-match" | "other-language";
@@ -157,40 +153,6 @@ interface SentenceInfo {
   readonly vector: Float32Array | null;
 }
 
-/** What the ranking model sees of one paragraph for one question. */
-export interface CandidateFeatures {
-  /** Weighted share of the question's words the paragraph has (exact terms). */
-  readonly lexical: number;
-  /** The same, counting words of close meaning by their cosine (common words only: never one name for another). */
-  readonly semantic: number;
-  /** The same, also letting a word match a name close to it ("spy" → CIA). */
-  readonly semanticNames: number;
-  /** Cosine of the question's and the best sentence's rarity-weighted mean word vectors. */
-  readonly meaning: number;
-  /** BM25 relative to the best paragraph's. */
-  readonly bm25: number;
-  /** Semantic coverage of the paragraph's best sentence. */
-  readonly sentence: number;
-  /** The best sentence holds the kind of answer asked for (a number for "how many"…). */
-  readonly typeFit: number;
-  /** Share of the coverage that comes only from the previous paragraph. */
-  readonly contextOnly: number;
-  /** Credit of the question's most specific (heaviest) word. */
-  readonly keyword: number;
-  /** Lexical coverage of the best sentence. */
-  readonly sentenceLexical: number;
-  /** 1 for an article's first paragraph, 1/2 for the second…: leads sum up the story. */
-  readonly lead: number;
-  /** The question asks who said what, and the paragraph quotes someone. */
-  readonly quoted: number;
-  /** log of the paragraph's number of terms: long paragraphs match more words by chance. */
-  readonly size: number;
-  /** Weighted geometric mean of the words' credits (smoothed): high only when every word is matched. */
-  readonly allOf: number;
-  /** The same within the best sentence: one sentence that says all the question asks about. */
-  readonly sentenceAllOf: number;
-}
-
 /** One scored paragraph. */
 export interface Candidate {
   readonly doc: IndexedParagraph;
@@ -198,30 +160,6 @@ export interface Candidate {
   /** The ranking model's probability that this paragraph answers the question. */
   readonly score: number;
   readonly bestSentence: number;
-}
-
-/** What the tier model sees of a question. */
-export interface QuestionFeatures {
-  readonly top: number;
-  readonly margin: number;
-  readonly lexical: number;
-  readonly semantic: number;
-  readonly sentence: number;
-  readonly typeFit: number;
-  /**
-   * Weighted share of the question the coverage cannot match anywhere: 1 for a word neither the coverage nor a
-   * word close to it in meaning has, less for a word only loosely close to a coverage word.
-   */
-  readonly unknown: number;
-  /** Weighted share of the question's words that the coverage does not use itself. */
-  readonly unseen: number;
-  readonly meaning: number;
-  readonly allOf: number;
-  readonly sentenceAllOf: number;
-  /** The best paragraph matches at least one word that is not generic. */
-  readonly specific: number;
-  /** log(1 + number of concepts). */
-  readonly length: number;
 }
 
 /** The engine's reading of one question (or one part of it), before the tier decision. */

@@ -68,7 +68,9 @@ export function botEnv(
  * the fake Discord, with the clock and database the test chooses.
  */
 export async function startTestBot(fake: FakeDiscord, options: TestBotOptions = {}): Promise<TestBot> {
-  const databasePath = options.databasePath ?? join(tempDir().path, "talks-bot.db");
+  // A folder made here is removed when the bot stops (or fails to start); a caller's own folder is theirs.
+  const own = options.databasePath === undefined ? tempDir() : undefined;
+  const databasePath = options.databasePath ?? join(own?.path ?? "", "talks-bot.db");
   const config = loadConfig(botEnv(fake, databasePath, options.env), { requireDiscord: true });
   if (options.deploy ?? true) await deployCommands(config, new PassThrough());
   const logs: Record<string, unknown>[] = [];
@@ -77,18 +79,32 @@ export async function startTestBot(fake: FakeDiscord, options: TestBotOptions = 
     secrets: [fake.token],
     write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
   });
-  const bot = await startBot({
-    config,
-    logger,
-    ...(options.clock ? { now: options.clock.now } : {}),
-    ...(options.router ? { router: options.router } : {}),
-    ...(options.override ? { override: options.override } : {}),
-    ...(options.shard ? { shard: options.shard } : {}),
-    ...(options.storage ? { storage: options.storage } : {}),
-    schedule: false,
-    rest: { timeout: 2000, retries: 2 },
+  let bot: RunningBot;
+  try {
+    bot = await startBot({
+      config,
+      logger,
+      ...(options.clock ? { now: options.clock.now } : {}),
+      ...(options.router ? { router: options.router } : {}),
+      ...(options.override ? { override: options.override } : {}),
+      ...(options.shard ? { shard: options.shard } : {}),
+      ...(options.storage ? { storage: options.storage } : {}),
+      schedule: false,
+      rest: { timeout: 2000, retries: 2 },
+    });
+  } catch (error) {
+    own?.cleanup();
+    throw error;
+  }
+  const stop = bot.stop;
+  return Object.assign(bot, {
+    logs,
+    databasePath,
+    stop: async () => {
+      await stop();
+      own?.cleanup();
+    },
   });
-  return Object.assign(bot, { logs, databasePath });
 }
 
 /** A token of the shape Discord issues, so the bot's config check accepts it. */

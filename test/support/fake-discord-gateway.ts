@@ -235,31 +235,6 @@ export class FakeGateway {
     return victims.length;
   }
 
-  /** Sends op 9 (invalid session). Unless `resumable`, the session can no longer be resumed. */
-  invalidateSession(options: { resumable?: boolean; shard?: number } = {}): number {
-    let count = 0;
-    for (const session of this.#sessions) {
-      if (!session.connection || (options.shard !== undefined && session.shard[0] !== options.shard))
-        continue;
-      if (!options.resumable) session.resumable = false;
-      send(session.connection.ws, { op: GatewayOp.InvalidSession, d: Boolean(options.resumable) });
-      count += 1;
-    }
-    return count;
-  }
-
-  /** Sends op 7 (reconnect): the client closes and resumes. */
-  requestReconnect(options: { shard?: number } = {}): number {
-    let count = 0;
-    for (const session of this.#sessions) {
-      if (!session.connection || (options.shard !== undefined && session.shard[0] !== options.shard))
-        continue;
-      send(session.connection.ws, { op: GatewayOp.Reconnect, d: null });
-      count += 1;
-    }
-    return count;
-  }
-
   /** Closes every connection at once and stops accepting new ones. */
   close(): void {
     for (const connection of this.#open) connection.ws.terminate();

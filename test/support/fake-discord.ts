@@ -63,9 +63,7 @@ import {
   type FakeGuild,
   type FakeGuildInit,
   type FakeMessage,
-  type FakeRole,
   type FakeUser,
-  guildCreatePayload,
   guildObject,
   isMessageableType,
   isThreadType,
@@ -74,11 +72,9 @@ import {
   makeMember,
   makeMessage,
   makeUser,
-  type PermissionsInput,
   resolveMentions,
   shardOf,
   snowflake,
-  toPermissionBits,
   validateMessageBody,
 } from "./fake-discord-model.js";
 
@@ -433,24 +429,9 @@ export class FakeDiscord {
     return channel;
   }
 
-  /** The bot's permissions in a channel as Discord computes them (implicit rules applied). */
-  botPermissionsIn(channelId: string): bigint {
-    const found = this.#lookupChannel(channelId);
-    if (!found) throw new Error(`fake Discord: no channel ${channelId}`);
-    return computePermissions(found.guild, this.botUser.id, found.channel);
-  }
-
   /** Commands the bot registered: global ones, or a guild's. */
   commands(guildId?: string): readonly StoredCommand[] {
     return guildId === undefined ? this.#globalCommands : (this.#guildCommands.get(guildId) ?? []);
-  }
-
-  /** Adds a guild the bot joins now (GUILD_CREATE to its shard). */
-  addGuild(init: FakeGuildInit = {}): FakeGuild {
-    const guild = this.#makeGuild(init);
-    this.#guilds.push(guild);
-    this.gateway.dispatch("GUILD_CREATE", guildCreatePayload(guild), { guildId: guild.id });
-    return guild;
   }
 
   /**
@@ -468,14 +449,6 @@ export class FakeDiscord {
     }
   }
 
-  /** Ends an outage: GUILD_CREATE again. */
-  guildAvailable(guildId: string): void {
-    const guild = this.guild(guildId);
-    guild.available = true;
-    guild.joined = true;
-    this.gateway.dispatch("GUILD_CREATE", guildCreatePayload(guild), { guildId });
-  }
-
   /** Adds a channel to a guild (CHANNEL_CREATE). */
   createChannel(guildId: string, init: FakeChannelInit): FakeChannel {
     const guild = this.guild(guildId);
@@ -487,32 +460,6 @@ export class FakeDiscord {
     return channel;
   }
 
-  /**
-   * Changes a channel (CHANNEL_UPDATE). `permissionOverwrites` takes the same friendly form as in the guild
-   * options; other fields are raw channel fields.
-   */
-  updateChannel(
-    channelId: string,
-    patch: Partial<Omit<FakeChannel, "permission_overwrites">> & {
-      permissionOverwrites?: FakeChannelInit["permissionOverwrites"];
-    },
-  ): FakeChannel {
-    const found = this.#lookupChannel(channelId);
-    if (!found) throw new Error(`fake Discord: no channel ${channelId}`);
-    const { permissionOverwrites, ...raw } = patch;
-    Object.assign(found.channel, raw);
-    if (permissionOverwrites) {
-      found.channel.permission_overwrites = makeChannel(
-        found.guild.id,
-        { name: found.channel.name, permissionOverwrites },
-        0,
-      ).permission_overwrites;
-    }
-    const t = isThreadType(found.channel.type) ? "THREAD_UPDATE" : "CHANNEL_UPDATE";
-    this.gateway.dispatch(t, found.channel, { guildId: found.guild.id });
-    return found.channel;
-  }
-
   /** Deletes a channel (CHANNEL_DELETE); REST then answers 404 10003 for it. */
   deleteChannel(channelId: string): void {
     const found = this.#lookupChannel(channelId);
@@ -520,34 +467,6 @@ export class FakeDiscord {
     found.guild.channels = found.guild.channels.filter((c) => c.id !== channelId);
     const t = isThreadType(found.channel.type) ? "THREAD_DELETE" : "CHANNEL_DELETE";
     this.gateway.dispatch(t, found.channel, { guildId: found.guild.id });
-  }
-
-  /** Changes a role (GUILD_ROLE_UPDATE); `permissions` in the friendly form. */
-  updateRole(
-    guildId: string,
-    roleId: string,
-    patch: { name?: string; permissions?: PermissionsInput; mentionable?: boolean },
-  ): FakeRole {
-    const guild = this.guild(guildId);
-    const role = guild.roles.find((r) => r.id === roleId);
-    if (!role) throw new Error(`fake Discord: no role ${roleId} in ${guildId}`);
-    if (patch.name !== undefined) role.name = patch.name;
-    if (patch.mentionable !== undefined) role.mentionable = patch.mentionable;
-    if (patch.permissions !== undefined) role.permissions = toPermissionBits(patch.permissions).toString();
-    this.gateway.dispatch("GUILD_ROLE_UPDATE", { guild_id: guild.id, role }, { guildId });
-    return role;
-  }
-
-  /** Sets a member's roles (GUILD_MEMBER_UPDATE; sent without the GuildMembers intent only for the bot). */
-  setMemberRoles(guildId: string, userId: string, roles: readonly string[]): void {
-    const guild = this.guild(guildId);
-    let member = guild.members.find((m) => m.user.id === userId);
-    if (!member) {
-      member = makeMember(makeUser({ id: userId }), roles);
-      guild.members.push(member);
-    }
-    member.roles = [...roles];
-    this.gateway.dispatch("GUILD_MEMBER_UPDATE", { guild_id: guild.id, ...member }, { guildId });
   }
 
   // ---------------------------------------------------------------- recording
@@ -617,11 +536,6 @@ export class FakeDiscord {
   /** Messages created in a channel through `POST /channels/:id/messages` (current state, oldest first). */
   messagesIn(channelId: string): FakeMessage[] {
     return [...(this.#channelMessages.get(channelId) ?? [])];
-  }
-
-  /** Any message the fake knows (channel messages, interaction replies, follow-ups). */
-  message(id: string): FakeMessage | undefined {
-    return this.#messages.get(id);
   }
 
   /** Every callback request for an interaction, including rejected ones (e.g. a second one: 40060). */
@@ -762,11 +676,6 @@ export class FakeDiscord {
     return this.interact(this.build.button(customId, ctx)).reply(ctx.timeoutMs);
   }
 
-  /** Expires every interaction token issued so far: webhook routes for them answer 404 10015. */
-  expireInteractionTokens(): void {
-    for (const state of this.#interactions.values()) state.tokenExpired = true;
-  }
-
   /** Expires one interaction's token. */
   expireInteraction(interactionId: string): void {
     const state = this.#interactions.get(interactionId);
@@ -791,16 +700,6 @@ export class FakeDiscord {
    */
   dropGateway(codeOrOptions?: number | DropOptions): Promise<number> {
     return this.gateway.drop(typeof codeOrOptions === "number" ? { code: codeOrOptions } : codeOrOptions);
-  }
-
-  /** Sends op 9; the client identifies again (discord.js waits about 5 s before re-identifying a shard). */
-  invalidateSession(options: { resumable?: boolean; shard?: number } = {}): number {
-    return this.gateway.invalidateSession(options);
-  }
-
-  /** Sends op 7; the client reconnects and resumes. */
-  requestReconnect(options: { shard?: number } = {}): number {
-    return this.gateway.requestReconnect(options);
   }
 
   /** Sends a dispatch to every session, or one shard's, or the shard owning a guild. */

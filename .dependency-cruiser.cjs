@@ -1,0 +1,68 @@
+/**
+ * Which way imports may point (checked by `npm test` through `npm run deps`). The README's architecture
+ * section draws the same picture. In short: Discord lives in src/discord and in the command modules'
+ * builders; the logic below it (search, quotes, countdown, reminders, storage, views) knows nothing of
+ * Discord, the console or the CLI; nothing in src imports a command module; and no folder depends, through
+ * any path, on a folder that depends on it.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-cycles",
+      comment: "A module must not import itself through other modules.",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "no-folder-cycles",
+      comment: "Folders depend one way: no folder reaches back to a folder that depends on it.",
+      severity: "error",
+      scope: "folder",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "discord-js-only-in-discord",
+      comment: "discord.js is used by src/discord, and by the command modules for their builders only.",
+      severity: "error",
+      from: { pathNot: "^(src/discord|commands|test|bench)/" },
+      to: { path: "^node_modules/discord\\.js/" },
+    },
+    {
+      name: "discord-layer-on-top",
+      comment: "Only the entry points reach src/discord; the logic below it gets Discord through ports.",
+      severity: "error",
+      from: { pathNot: "^(src/discord/|src/cli\\.ts$|test/|bench/)" },
+      to: { path: "^src/discord/" },
+    },
+    {
+      name: "src-never-imports-commands",
+      comment: "Commands are loaded from their folder at run time; src code never imports one.",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { path: "^commands/" },
+    },
+    {
+      name: "logic-knows-no-surface",
+      comment:
+        "Search, quotes, people, text, storage, reminders and views know nothing of commands or surfaces.",
+      severity: "error",
+      from: { path: "^src/(search|quotes|people|text|storage|reminders|views|corpus)/" },
+      to: { path: "^src/(console|discord|tools)/|^src/(cli|app|command)\\.ts$" },
+    },
+    {
+      name: "tools-are-leaves",
+      comment: "The maintenance scripts in src/tools are run, never imported by the product.",
+      severity: "error",
+      from: { path: "^(src|commands)/", pathNot: "^src/tools/" },
+      to: { path: "^src/tools/" },
+    },
+  ],
+  options: {
+    parser: "swc",
+    tsConfig: { fileName: "tsconfig.json" },
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "^(dist|data)/" },
+  },
+};
