@@ -99,7 +99,10 @@ describe("backup", () => {
   });
 
   it("refuses devices, folders and existing files, unless forced for a file", () => {
-    refused(() => backupDatabase(live, "/dev/null", { force: true }), /not a regular file/);
+    for (const device of ["/dev/null", "/dev/full"]) {
+      refused(() => backupDatabase(live, device, { force: true }), /not a regular file/);
+      refused(() => backupDatabase(live, device, { force: false }), /not a regular file/);
+    }
     mkdirSync(join(dir, "folder"));
     refused(() => backupDatabase(live, join(dir, "folder"), { force: true }), /not a regular file/);
     const existing = join(dir, "old.db");

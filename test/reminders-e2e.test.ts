@@ -363,6 +363,39 @@ describe("sharding", () => {
   });
 });
 
+describe("many servers due in the same minute", () => {
+  it("posts each once under Discord's global limit, with no 429, and a second tick joins the pass in progress", async () => {
+    const guilds = Array.from({ length: 60 }, () => ({ id: guildIdForShard(0, 1) }));
+    const clock = new TestClock(Date.parse("2026-12-01T06:00:00Z"));
+    fake = await startFakeDiscord({ token: TEST_TOKEN, guilds, rateLimit: { globalPerSecond: 50 } });
+    const dir = tempDir();
+    dirs.push(dir);
+    const databasePath = join(dir.path, "bot.db");
+    const storage = SqliteStorage.open(databasePath);
+    const at = Date.parse("2026-12-01T07:00:00Z");
+    const channels = new Map<string, string>();
+    for (const { id } of guilds) {
+      const channel = fake.guild(id).channels.find((c) => c.type === 0);
+      channels.set(id, channel?.id ?? "");
+      await storage.upsertReminder(
+        sampleReminder({ guildId: id, channelId: channel?.id ?? "", nextDueAt: at }),
+      );
+    }
+    await storage.close();
+    const bot = await startTestBot(fake, { clock, databasePath });
+    bots.push(bot);
+    clock.set("2026-12-01T07:00:00Z");
+    const first = bot.scheduler.tick();
+    const second = bot.scheduler.tick(); // the next minute's tick, while this one still posts
+    const [a, b] = await Promise.all([first, second]);
+    expect(b).toBe(a);
+    expect([...a.posted].sort()).toEqual(guilds.map((g) => g.id).sort());
+    for (const [, channelId] of channels) expect(fake.messagesIn(channelId)).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.fault === "rate-limited")).toEqual([]);
+    expect((await bot.scheduler.tick()).posted).toEqual([]);
+  });
+});
+
 describe("catch-up stays on the same local day", () => {
   it("does not post yesterday's countdown after midnight", async () => {
     const { fake, bot, clock, general } = await setup("2026-12-01T20:00:00Z");
