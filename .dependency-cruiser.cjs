@@ -48,8 +48,16 @@ module.exports = {
       comment:
         "Search, quotes, people, text, storage, reminders and views know nothing of commands or surfaces.",
       severity: "error",
-      from: { path: "^src/(search|quotes|people|text|storage|reminders|views|corpus)/" },
+      from: { path: "^src/(search|quotes|people|text|storage|reminders|views|corpus|i18n|places)/" },
       to: { path: "^src/(console|discord|tools)/|^src/(cli|app|command)\\.ts$" },
+    },
+    {
+      name: "i18n-below-everything",
+      comment:
+        "The catalogs and their formatting sit under every module that speaks: they import only text and paths.",
+      severity: "error",
+      from: { path: "^src/i18n/" },
+      to: { path: "^src/", pathNot: "^src/(i18n/|text/|paths\\.ts$)" },
     },
     {
       name: "tools-are-leaves",

@@ -26,7 +26,7 @@ import { deployCommands } from "../src/discord/deploy.js";
 import { createLogger } from "../src/logger.js";
 import { nextSlot, slotFor } from "../src/reminders/due.js";
 import { ReminderScheduler } from "../src/reminders/scheduler.js";
-import { DUE_REMINDERS_SQL, type ReminderRow, SqliteStorage } from "../src/storage/sqlite.js";
+import { DUE_REMINDERS_SQL, type ReminderRow, SqliteStorage, toReminder } from "../src/storage/sqlite.js";
 import type { Reminder, ReminderUpsert } from "../src/storage/types.js";
 import { localParts } from "../src/time.js";
 import { textMarkup } from "../src/views/markup.js";
@@ -213,6 +213,9 @@ function reminderSpecs(count: number, due: number, at: number, seed: number): St
         roleId: random() < 0.3 ? randomSnowflake(random) : null,
         dayOffset: offsetRoll < 0.9 ? 0 : offsetRoll < 0.95 ? 1 : -1,
         startOverride: random() < 0.05 ? "2024-03-12" : null,
+        language: "en",
+        place: null,
+        method: null,
         by: randomSnowflake(random),
         nextDueAt,
       },
@@ -266,29 +269,7 @@ function scanDue(select: Database.Statement<[], RawReminderRow>, now: number, li
     )
     .sort((a, b) => (a.next_due_at ?? 0) - (b.next_due_at ?? 0))
     .slice(0, limit)
-    .map((r) => ({
-      guildId: r.guild_id,
-      channelId: r.channel_id,
-      time: r.time,
-      timeZone: r.time_zone,
-      roleId: r.role_id,
-      dayOffset: r.day_offset,
-      startOverride: r.start_override,
-      enabled: r.enabled === 1,
-      pausedReason: r.paused_reason,
-      pausedAt: r.paused_at,
-      lastError: r.last_error,
-      lastErrorAt: r.last_error_at,
-      nextDueAt: r.next_due_at,
-      revision: r.revision,
-      createdBy: r.created_by,
-      createdAt: r.created_at,
-      updatedBy: r.updated_by,
-      updatedAt: r.updated_at,
-      lastPostedLocalDate: r.last_posted_local_date,
-      lastMessageId: r.last_message_id,
-      lastPostedAt: r.last_posted_at,
-    }));
+    .map(toReminder);
 }
 
 async function timeRuns<T>(runs: number, warmup: number, work: () => Promise<T> | T): Promise<number[]> {
@@ -429,6 +410,9 @@ async function runBurst(options: RemindersBenchOptions, dir: string): Promise<Bu
           roleId: null,
           dayOffset: 0,
           startOverride: null,
+          language: "en",
+          place: null,
+          method: null,
           by,
           nextDueAt: slotFor(parts.date, parts.time, timeZone).getTime(),
         },

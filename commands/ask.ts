@@ -9,27 +9,32 @@ import {
   optionString,
 } from "../src/command.js";
 import { UserFacingError } from "../src/errors.js";
+import { en, type Lang, langFor } from "../src/i18n/index.js";
 import { type Answer, MAX_QUESTION_LENGTH } from "../src/search/engine.js";
+import type { Script } from "../src/search/message.js";
 import { askView, feedbackThanks, moreSourcesView } from "../src/views/ask.js";
 import type { Reply } from "../src/views/card.js";
 import { LIMITS, truncate } from "../src/views/limits.js";
 
+/** The languages a question's script can be answered in (the coverage itself is English). */
+const SCRIPT_LOCALES: Readonly<Partial<Record<Script, string>>> = { arabic: "ar", hebrew: "he" };
+
 export const data = new SlashCommandBuilder()
   .setName("ask")
-  .setDescription("Ask about the ceasefire and hostage talks; the answer quotes the coverage")
+  .setDescription(en("command.ask.description"))
   .addStringOption((option) =>
     option
       .setName("question")
-      .setDescription("Your question, e.g. who is mediating the talks?")
+      .setDescription(en("command.ask.option.question.description"))
       .setRequired(true)
       .setMaxLength(MAX_QUESTION_LENGTH)
       .setAutocomplete(true),
   )
   .addBooleanOption((option) =>
-    option.setName("hide").setDescription("Only you see the answer (default: everyone sees it)"),
+    option.setName("hide").setDescription(en("command.ask.option.hide.description")),
   )
   .addUserOption((option) =>
-    option.setName("mention").setDescription("Point the answer at someone: the only person it pings"),
+    option.setName("mention").setDescription(en("command.ask.option.mention.description")),
   )
   .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
@@ -68,6 +73,12 @@ function suggestionsAfterRefusal(ctx: BotContext, question: string): string[] {
   return close.length > 0 ? close : ctx.engine.suggestions().slice(0, 3);
 }
 
+/** The questioner's own language when a question is written in one talks-bot speaks, else the invocation's. */
+function replyLang(answer: Answer, invocation: Invocation): Lang {
+  const written = answer.reason === "other-language" ? SCRIPT_LOCALES[answer.script ?? "other"] : undefined;
+  return written ? langFor(written) : invocation.lang;
+}
+
 /** Answers one question for a person; shared by /ask and the "Ask talks-bot" message command. */
 export function answerFor(
   question: string,
@@ -77,17 +88,13 @@ export function answerFor(
 ): Reply {
   if (invocation.surface === "discord") {
     const waitMs = ctx.cooldowns.take(invocation.userId);
-    if (waitMs > 0) {
-      throw new UserFacingError(
-        `You're asking quickly: please wait ${Math.ceil(waitMs / 1000)} s before the next question.`,
-      );
-    }
+    if (waitMs > 0) throw new UserFacingError("ask.error.cooldown", { seconds: Math.ceil(waitMs / 1000) });
   }
   const answer = ctx.engine.ask(question);
   const actionKey =
     invocation.surface === "discord" && answer.answer !== null ? ctx.answers.put(answer) : undefined;
   return {
-    ...askView(ctx.corpus, answer, invocation.markup, {
+    ...askView(ctx.corpus, answer, invocation.markup, replyLang(answer, invocation), {
       actionKey,
       ephemeral: options.hide,
       mentionUserId: options.mention,
@@ -132,16 +139,16 @@ export function autocomplete(
 /** `ask:<more|public|up|down>:<answer key>` */
 export async function button(press: ButtonPress, ctx: BotContext): Promise<ButtonResult> {
   const answer = ctx.answers.get(press.key);
-  if (!answer) throw new UserFacingError("This answer has expired. Ask again with /ask.");
-  const { markup } = press.invocation;
+  if (!answer) throw new UserFacingError("ask.error.expired");
+  const { markup, lang } = press.invocation;
   switch (press.action) {
     case "more":
-      return { reply: moreSourcesView(ctx.corpus, answer, markup) };
+      return { reply: moreSourcesView(ctx.corpus, answer, markup, lang) };
     case "public":
       // Take the button off the private answer first, so one click posts once.
       return {
-        updateActions: askView(ctx.corpus, answer, markup, { actionKey: press.key }),
-        followUp: askView(ctx.corpus, answer, markup, {}),
+        updateActions: askView(ctx.corpus, answer, markup, lang, { actionKey: press.key }),
+        followUp: askView(ctx.corpus, answer, markup, lang, {}),
       };
     case "up":
     case "down": {
@@ -155,7 +162,7 @@ export async function button(press: ButtonPress, ctx: BotContext): Promise<Butto
           userId: press.invocation.userId,
         });
       }
-      return { reply: feedbackThanks(press.action === "up") };
+      return { reply: feedbackThanks(press.action === "up", lang) };
     }
     default:
       throw new Error(`ask: unknown button action '${press.action}'`);

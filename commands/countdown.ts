@@ -1,40 +1,73 @@
 import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
 import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
 import { countdownFor } from "../src/countdown.js";
+import { en } from "../src/i18n/index.js";
+import { cityChoices, resolveCity } from "../src/places/choices.js";
 import { timeZoneChoices, validateTimeZone } from "../src/timezones.js";
 import type { Reply } from "../src/views/card.js";
 import { countdownView } from "../src/views/countdown.js";
 
 export const data = new SlashCommandBuilder()
   .setName("countdown")
-  .setDescription("Time until Ramadan, the deadline the talks race against")
+  .setDescription(en("command.countdown.description"))
   .addStringOption((option) =>
     option
       .setName("timezone")
-      .setDescription("Your time zone, e.g. Europe/London (default: the server's)")
+      .setDescription(en("command.countdown.option.timezone.description"))
       .setMaxLength(64)
+      .setAutocomplete(true),
+  )
+  .addStringOption((option) =>
+    option
+      .setName("city")
+      .setDescription(en("command.countdown.option.city.description"))
+      .setMaxLength(100)
       .setAutocomplete(true),
   )
   .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
   .toJSON();
 
-export const cli = { usage: "[--tz Zone] [--json]", aliases: { tz: "timezone" } };
+export const cli = { usage: "[--tz Zone] [--city City] [--json]", aliases: { tz: "timezone" } };
 
-/** `--json`: the countdown (phase, days, hours, minutes, dates, source…) and the time zone it is for. */
+/**
+ * `--json`: the countdown (phase, days, hours, minutes, dates, source, the place and method of its sunset and
+ * prayer times, and during Ramadan the next fast's Fajr and Maghrib) and the time zone it is for.
+ */
 export async function run(invocation: Invocation, ctx: BotContext): Promise<Reply> {
   const typed = optionString(invocation, "timezone")?.trim();
+  const typedCity = optionString(invocation, "city")?.trim();
   const reminder =
     invocation.guildId && ctx.storage ? await ctx.storage.getReminder(invocation.guildId) : null;
-  const timeZone = typed ? validateTimeZone(typed) : (reminder?.timeZone ?? ctx.config.defaultTimeZone);
-  const result = countdownFor(ctx, ctx.now(), timeZone, reminder);
-  return { ...countdownView(ctx.corpus, result, timeZone, invocation.markup), data: { ...result, timeZone } };
+  // A city alone also says the time zone; a zone alone uses its principal city (or the server's city).
+  const city = typedCity ? resolveCity(typedCity, typed ? validateTimeZone(typed) : undefined) : null;
+  const timeZone = typed
+    ? validateTimeZone(typed)
+    : city
+      ? validateTimeZone(city.timeZone)
+      : (reminder?.timeZone ?? ctx.config.defaultTimeZone);
+  const sameZone = reminder && reminder.timeZone === timeZone;
+  const settings = {
+    dayOffset: reminder?.dayOffset,
+    startOverride: reminder?.startOverride,
+    place: city ?? (sameZone ? reminder.place : null),
+    method: reminder?.method,
+  };
+  const result = countdownFor(ctx, ctx.now(), timeZone, settings);
+  return {
+    ...countdownView(ctx.corpus, result, invocation.markup, invocation.lang),
+    data: { ...result, timeZone },
+  };
 }
 
 export function autocomplete(
   focused: { name: string; value: string },
-  _invocation: Invocation,
+  invocation: Invocation,
   ctx: BotContext,
 ): Choice[] {
-  return timeZoneChoices(focused.value, ctx.now());
+  if (focused.name === "city") {
+    const zone = optionString(invocation, "timezone");
+    return cityChoices(focused.value, zone, invocation.lang);
+  }
+  return timeZoneChoices(focused.value, ctx.now(), invocation.lang);
 }

@@ -1,20 +1,31 @@
 import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
 import type { BotContext, Invocation } from "../src/command.js";
+import { commandKey } from "../src/i18n/commands.js";
+import { catalogs, en, SOURCE_LOCALE } from "../src/i18n/index.js";
 import type { Reply } from "../src/views/card.js";
 import { helpView } from "../src/views/help.js";
 
 export const data = new SlashCommandBuilder()
   .setName("help")
-  .setDescription("What talks-bot knows, its sources and their dates, and its commands")
+  .setDescription(en("command.help.description"))
   .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
   .toJSON();
 
 export function run(invocation: Invocation, ctx: BotContext): Reply {
-  const commands = ctx.commands.map((command) => ({
-    name: command.data.name,
-    description: ("description" in command.data ? command.data.description : undefined) ?? "",
-    menu: command.data.type === 3,
-  }));
-  return helpView(ctx.corpus, commands, invocation.markup);
+  const { lang } = invocation;
+  const all = catalogs();
+  // In Discord each command is listed by the name the picker shows in the reader's language; the console
+  // and the CLI take the English names.
+  const commands = ctx.commands.map((command) => {
+    const key = commandKey(command.data.name);
+    const localized = (kind: "name" | "description") =>
+      all.message(lang.locale, `${key}.${kind}`) ?? all.message(SOURCE_LOCALE, `${key}.${kind}`);
+    return {
+      name: (invocation.surface === "discord" ? localized("name") : undefined) ?? command.data.name,
+      description: localized("description") ?? "",
+      menu: command.data.type === 3,
+    };
+  });
+  return helpView(ctx.corpus, commands, invocation.markup, lang);
 }

@@ -1,21 +1,22 @@
 import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
 import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
+import { en } from "../src/i18n/index.js";
 import type { Reply } from "../src/views/card.js";
-import { textMarkup } from "../src/views/markup.js";
+import { textMarkupFor } from "../src/views/markup.js";
 import { quoteJson, quoteView, unknownSpeakerText } from "../src/views/quote.js";
 
 export const data = new SlashCommandBuilder()
   .setName("quote")
-  .setDescription("Who said what: verbatim quotes from the coverage, by speaker or topic")
+  .setDescription(en("command.quote.description"))
   .addStringOption((option) =>
     option
       .setName("speaker")
-      .setDescription("Who, e.g. Kirby, Gantz, the diplomat")
+      .setDescription(en("command.quote.option.speaker.description"))
       .setMaxLength(100)
       .setAutocomplete(true),
   )
   .addStringOption((option) =>
-    option.setName("topic").setDescription("About what, e.g. Rafah, medicine, UN vote").setMaxLength(100),
+    option.setName("topic").setDescription(en("command.quote.option.topic.description")).setMaxLength(100),
   )
   .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
@@ -27,10 +28,12 @@ export function run(invocation: Invocation, ctx: BotContext): Reply {
   const speaker = optionString(invocation, "speaker")?.trim() || undefined;
   const topic = optionString(invocation, "topic")?.trim() || undefined;
   const match = ctx.quotes.find({ ...(speaker ? { speaker } : {}), ...(topic ? { topic } : {}) });
+  const { lang } = invocation;
   return {
-    ...quoteView(ctx.corpus, match, { speaker, topic }, invocation.markup),
+    ...quoteView(ctx.corpus, match, { speaker, topic }, invocation.markup, lang),
     data: quoteJson(match),
-    failure: match.status === "unknown-speaker" ? unknownSpeakerText(match, textMarkup) : undefined,
+    failure:
+      match.status === "unknown-speaker" ? unknownSpeakerText(match, textMarkupFor(lang), lang) : undefined,
   };
 }
 

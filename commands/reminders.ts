@@ -8,6 +8,11 @@ import {
 import { type BotContext, type Choice, type Invocation, optionNumber, optionString } from "../src/command.js";
 import { parseOverrideStart } from "../src/countdown.js";
 import { UserFacingError } from "../src/errors.js";
+import { optionName } from "../src/i18n/commands.js";
+import { en, LOCALES, langFor, SOURCE_LOCALE, supportedLocale } from "../src/i18n/index.js";
+import { cityChoices, resolveCity } from "../src/places/choices.js";
+import { zonePlace } from "../src/places/places.js";
+import { isMethod, METHODS, type Method } from "../src/places/prayer.js";
 import { PostError } from "../src/posting.js";
 import { firstSlotFrom, parseDailyTime } from "../src/reminders/due.js";
 import { reminderPost } from "../src/reminders/post.js";
@@ -26,79 +31,97 @@ import {
 /** Who may manage reminders: Discord hides the command from others, and `run` checks again. */
 const MANAGE_SERVER = PermissionFlagsBits.ManageGuild;
 const SNOWFLAKE = /^\d{17,20}$/;
+const channelMention = (id: string) => `<#${id}>`;
 
 export const data = new SlashCommandBuilder()
   .setName("reminders")
-  .setDescription("Daily Ramadan countdown posts for this server (moderators)")
+  .setDescription(en("command.reminders.description"))
   .setDefaultMemberPermissions(MANAGE_SERVER)
   .setContexts(InteractionContextType.Guild)
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
   .addSubcommand((sub) =>
     sub
       .setName("set")
-      .setDescription("Post the countdown every day in a channel at a local time")
+      .setDescription(en("command.reminders.set.description"))
       .addChannelOption((o) =>
         o
           .setName("channel")
-          .setDescription("Where to post")
+          .setDescription(en("command.reminders.set.option.channel.description"))
           .setRequired(true)
           .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
       )
       .addStringOption((o) =>
         o
           .setName("time")
-          .setDescription("Local time, 24-hour HH:MM, e.g. 07:30")
+          .setDescription(en("command.reminders.set.option.time.description"))
           .setRequired(true)
           .setMaxLength(16),
       )
       .addStringOption((o) =>
         o
           .setName("timezone")
-          .setDescription("IANA time zone, e.g. Asia/Jerusalem")
+          .setDescription(en("command.reminders.set.option.timezone.description"))
           .setRequired(true)
           .setMaxLength(64)
           .setAutocomplete(true),
       )
+      .addStringOption((o) =>
+        o
+          .setName("language")
+          .setDescription(en("command.reminders.set.option.language.description"))
+          .addChoices(...LOCALES.map((l) => ({ name: l.name, value: l.code }))),
+      )
+      .addStringOption((o) =>
+        o
+          .setName("city")
+          .setDescription(en("command.reminders.set.option.city.description"))
+          .setMaxLength(100)
+          .setAutocomplete(true),
+      )
+      .addStringOption((o) =>
+        o
+          .setName("method")
+          .setDescription(en("command.reminders.set.option.method.description"))
+          .addChoices(...METHODS.map((m) => ({ name: en(`method.${m}`), value: m }))),
+      )
       .addRoleOption((o) =>
-        o.setName("role").setDescription("A role to ping with each post (the only mention it makes)"),
+        o.setName("role").setDescription(en("command.reminders.set.option.role.description")),
       )
       .addIntegerOption((o) =>
         o
           .setName("day_offset")
-          .setDescription("Shift the calendar −2…+2 days for a local moon sighting")
+          .setDescription(en("command.reminders.set.option.day_offset.description"))
           .setMinValue(-2)
           .setMaxValue(2),
       )
       .addStringOption((o) =>
-        o.setName("start_date").setDescription("Or: the first day of fasting, YYYY-MM-DD").setMaxLength(10),
+        o
+          .setName("start_date")
+          .setDescription(en("command.reminders.set.option.start_date.description"))
+          .setMaxLength(10),
       ),
   )
-  .addSubcommand((sub) =>
-    sub.setName("show").setDescription("This server's reminder: settings, next and last post, problems"),
-  )
-  .addSubcommand((sub) =>
-    sub.setName("off").setDescription("Stop the daily posts (settings are kept; set turns them on again)"),
-  )
+  .addSubcommand((sub) => sub.setName("show").setDescription(en("command.reminders.show.description")))
+  .addSubcommand((sub) => sub.setName("off").setDescription(en("command.reminders.off.description")))
   .addSubcommand((sub) =>
     sub
       .setName("preview")
-      .setDescription("See today's post, only for you")
+      .setDescription(en("command.reminders.preview.description"))
       .addStringOption((o) =>
         o
           .setName("timezone")
-          .setDescription("Time zone to preview in")
+          .setDescription(en("command.reminders.preview.option.timezone.description"))
           .setMaxLength(64)
           .setAutocomplete(true),
       ),
   )
-  .addSubcommand((sub) =>
-    sub.setName("test").setDescription("Post today's countdown to the configured channel now"),
-  )
+  .addSubcommand((sub) => sub.setName("test").setDescription(en("command.reminders.test.description")))
   .toJSON();
 
 /** Every subcommand waits on storage or on Discord: acknowledge privately first. */
 export const defer = "ephemeral";
 
+/** Today's post as the server will see it: in its chosen language, or the moderator's before one is set. */
 function previewReply(
   ctx: BotContext,
   invocation: Invocation,
@@ -106,14 +129,16 @@ function previewReply(
   reminder: Reminder | null,
 ): Reply {
   const now = ctx.now();
+  const sameZone = reminder !== null && reminder.timeZone === timeZone;
   const post = reminderPost({
     corpus: ctx.corpus,
     config: ctx.config,
     now,
     localDate: localParts(now, timeZone).date,
     timeZone,
-    settings: reminder ?? {},
+    settings: reminder ? { ...reminder, place: sameZone ? reminder.place : null } : {},
     markup: invocation.markup,
+    lang: reminder ? langFor(reminder.language) : invocation.lang,
   });
   return { ...post, content: undefined, mentionRoleId: undefined, ephemeral: true };
 }
@@ -121,12 +146,33 @@ function previewReply(
 /** A Discord id typed or sent where a picked channel or role belongs. */
 function snowflake(value: string | undefined, what: "channel" | "role"): string | undefined {
   if (value === undefined) return undefined;
-  if (!SNOWFLAKE.test(value)) {
-    throw new UserFacingError(
-      `That ${what} is not one I can use (“${value.slice(0, 40)}” is not a Discord id): pick the ${what} from the list Discord offers.`,
-    );
-  }
+  if (!SNOWFLAKE.test(value))
+    throw new UserFacingError("reminders.error.badId", { what, value: value.slice(0, 40) });
   return value;
+}
+
+/** The posts' language: as chosen, else the server's own language where talks-bot speaks it, else English. */
+function postLanguage(invocation: Invocation): string {
+  const chosen = optionString(invocation, "language");
+  if (chosen !== undefined) {
+    const code = supportedLocale(chosen);
+    if (!code) {
+      throw new UserFacingError("reminders.error.unknownLanguage", {
+        value: chosen.slice(0, 40),
+        languages: LOCALES.map((l) => l.name).join(", "),
+      });
+    }
+    return code;
+  }
+  return supportedLocale(invocation.guildLocale) ?? SOURCE_LOCALE;
+}
+
+function chosenMethod(invocation: Invocation): Method | null {
+  const chosen = optionString(invocation, "method");
+  if (chosen === undefined) return null;
+  if (!isMethod(chosen))
+    throw new UserFacingError("reminders.error.unknownMethod", { value: chosen.slice(0, 40) });
+  return chosen;
 }
 
 async function set(
@@ -136,44 +182,49 @@ async function set(
   guildId: string,
 ): Promise<Reply> {
   const server = invocation.server;
-  if (!server) throw new UserFacingError("Reminders need a Discord server.");
+  const { lang } = invocation;
+  if (!server) throw new UserFacingError("reminders.error.needsServer");
   const time = parseDailyTime(optionString(invocation, "time") ?? "");
   const timeZone = validateTimeZone(optionString(invocation, "timezone") ?? "");
   const startDate = optionString(invocation, "start_date")?.trim() || undefined;
+  // Errors name the options as the moderator's picker shows them.
+  const named = (option: string) =>
+    invocation.surface === "discord" ? optionName(lang, ["reminders", "set"], option) : option;
   const startOverride = startDate
-    ? (parseOverrideStart(startDate, { setting: "start_date", unset: "leave start_date out" })?.start ?? null)
+    ? (parseOverrideStart(startDate, named("start_date"))?.start ?? null)
     : null;
   const dayOffset = optionNumber(invocation, "day_offset") ?? 0;
-  if (startOverride && dayOffset !== 0)
-    throw new UserFacingError("Give either day_offset or start_date, not both.");
+  if (startOverride && dayOffset !== 0) {
+    throw new UserFacingError("reminders.error.offsetAndStart", {
+      dayOffset: named("day_offset"),
+      startDate: named("start_date"),
+    });
+  }
+  const language = postLanguage(invocation);
+  const typedCity = optionString(invocation, "city")?.trim();
+  const city = typedCity ? resolveCity(typedCity, timeZone) : null;
+  const method = chosenMethod(invocation);
   const channelId = snowflake(optionString(invocation, "channel"), "channel");
-  if (!channelId) throw new UserFacingError("Pick the channel to post in.");
+  if (!channelId) throw new UserFacingError("reminders.error.pickChannel");
   const roleId = snowflake(optionString(invocation, "role"), "role") ?? null;
   // Where the post would land, as Discord says now: never a channel of another server.
   const channel = await server.channel(channelId);
-  if (!channel) {
-    throw new UserFacingError(
-      `I can't see <#${channelId}>: it may have been deleted, or I have no access to it. Pick another channel, or give me View Channel there. Nothing was saved.`,
-    );
-  }
-  if (channel.guildId !== guildId) {
-    throw new UserFacingError(
-      "That channel is not in this server. Pick one of this server's text or announcement channels. Nothing was saved.",
-    );
-  }
-  if (!channel.postable) {
-    throw new UserFacingError(
-      "Pick a text or announcement channel: the countdown cannot be posted in voice channels, categories, forums or threads.",
-    );
-  }
+  if (!channel)
+    throw new UserFacingError("reminders.error.cannotSee", { channel: channelMention(channelId) });
+  if (channel.guildId !== guildId) throw new UserFacingError("reminders.error.otherServer");
+  if (!channel.postable) throw new UserFacingError("reminders.error.notPostable");
   const missing = await server.missingPermissions(channelId);
   if (missing.length > 0) {
-    throw new UserFacingError(
-      `I can't post in <#${channelId}>: I am missing ${missing.join(", ")} there. Give me those permissions in the channel's settings, then run /reminders set again. Nothing was saved.`,
-    );
+    throw new UserFacingError("reminders.error.missingPermissions", {
+      channel: channelMention(channelId),
+      permissions: lang.list(missing.map((p) => lang.t(`permission.${p}`))),
+    });
   }
   const role = roleId ? server.role(roleId) : null;
   const slot = firstSlotFrom(ctx.now(), time.text, timeZone);
+  const place = city
+    ? { name: city.name, country: city.country, latitude: city.latitude, longitude: city.longitude }
+    : null;
   await storage.upsertReminder({
     guildId,
     channelId,
@@ -182,18 +233,23 @@ async function set(
     roleId,
     dayOffset,
     startOverride,
+    language,
+    place,
+    method,
     by: invocation.userId,
     nextDueAt: slot.at.getTime(),
   });
+  const sun =
+    zonePlace(timeZone) === null && !place ? lang.t("reminders.note.noPlace", { zone: timeZone }) : undefined;
   const notes = [
-    timeZoneWarning(timeZone),
-    role && !role.mentionable
-      ? `The role ${role.name} is not mentionable, so posts may not ping it unless I have Mention Everyone.`
-      : undefined,
+    timeZoneWarning(timeZone, lang),
+    sun,
+    role && !role.mentionable ? lang.t("reminders.note.roleNotMentionable", { role: role.name }) : undefined,
   ].filter((n): n is string => Boolean(n));
   return reminderSavedView(
     invocation.markup,
-    { channelId, time: time.text, timeZone, roleId, nextAt: slot.at },
+    lang,
+    { channelId, time: time.text, timeZone, roleId, nextAt: slot.at, language, place, method },
     notes,
   );
 }
@@ -205,19 +261,20 @@ async function test(
   guildId: string,
 ): Promise<Reply> {
   const reminder = await storage.getReminder(guildId);
-  if (!reminder) throw new UserFacingError("Set a reminder first with /reminders set.");
+  if (!reminder) throw new UserFacingError("reminders.error.setFirst");
   const post = previewReply(ctx, invocation, reminder.timeZone, reminder);
   try {
     const sent = await (invocation.server as NonNullable<Invocation["server"]>).post(
       reminder.channelId,
       post,
     );
-    return testPostedView(guildId, reminder.channelId, sent.id);
+    return testPostedView(invocation.lang, guildId, reminder.channelId, sent.id);
   } catch (error) {
     if (!(error instanceof PostError)) throw error;
-    throw new UserFacingError(
-      `I couldn't post in <#${reminder.channelId}>: ${error.message}. Check my permissions there (View Channel, Send Messages, Embed Links).`,
-    );
+    throw new UserFacingError("reminders.error.testFailed", {
+      channel: channelMention(reminder.channelId),
+      reason: error.reason ? invocation.lang.t(`reminders.pause.${error.reason}`) : error.message,
+    });
   }
 }
 
@@ -232,30 +289,33 @@ export async function run(invocation: Invocation, ctx: BotContext): Promise<Repl
   }
   const guildId = invocation.guildId;
   if (!guildId || !invocation.server) {
-    throw new UserFacingError(
-      invocation.surface === "discord"
-        ? "Reminders are set per server: use this command in a server."
-        : `/reminders ${invocation.subcommand ?? ""} only works in a Discord server; try /reminders preview.`,
-    );
+    throw invocation.surface === "discord"
+      ? new UserFacingError("reminders.error.inServer")
+      : new UserFacingError("reminders.error.consoleOnly", { subcommand: invocation.subcommand ?? "" });
   }
   // Discord hides the command from members without Manage Server, but admins can override that and
   // clients can be stale: check again here, before anything is read or saved.
   if (((invocation.memberPermissions ?? 0n) & MANAGE_SERVER) !== MANAGE_SERVER) {
-    throw new UserFacingError("You need the Manage Server permission to manage reminders.");
+    throw new UserFacingError("reminders.error.notModerator");
   }
   const storage = ctx.storage;
-  if (!storage)
-    throw new UserFacingError("Reminders need the bot's database, which this deployment does not have.");
+  if (!storage) throw new UserFacingError("reminders.error.noDatabase");
   switch (invocation.subcommand) {
     case "set":
       return set(invocation, ctx, storage, guildId);
     case "show": {
       const reminder = await storage.getReminder(guildId);
-      if (!reminder) return noReminderView();
-      return reminderShowView(invocation.markup, guildId, reminder, await storage.lastPost(guildId));
+      if (!reminder) return noReminderView(invocation.lang);
+      return reminderShowView(
+        invocation.markup,
+        invocation.lang,
+        guildId,
+        reminder,
+        await storage.lastPost(guildId),
+      );
     }
     case "off":
-      return reminderOffView(await storage.disableReminder(guildId, invocation.userId));
+      return reminderOffView(invocation.lang, await storage.disableReminder(guildId, invocation.userId));
     case "preview": {
       const reminder = await storage.getReminder(guildId);
       const typed = optionString(invocation, "timezone");
@@ -271,9 +331,11 @@ export async function run(invocation: Invocation, ctx: BotContext): Promise<Repl
 
 export function autocomplete(
   focused: { name: string; value: string },
-  _invocation: Invocation,
+  invocation: Invocation,
   ctx: BotContext,
 ): Choice[] {
+  if (focused.name === "city")
+    return cityChoices(focused.value, optionString(invocation, "timezone"), invocation.lang);
   if (focused.name !== "timezone") return [];
-  return timeZoneChoices(focused.value, ctx.now());
+  return timeZoneChoices(focused.value, ctx.now(), invocation.lang);
 }

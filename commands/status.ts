@@ -1,11 +1,12 @@
 import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
 import type { BotContext, Invocation } from "../src/command.js";
+import { en } from "../src/i18n/index.js";
 import type { Reply } from "../src/views/card.js";
 import { statusJson, statusView } from "../src/views/status.js";
 
 export const data = new SlashCommandBuilder()
   .setName("status")
-  .setDescription("Where the ceasefire and hostage talks stand, every point cited")
+  .setDescription(en("command.status.description"))
   .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
   .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
   .toJSON();
@@ -13,5 +14,5 @@ export const data = new SlashCommandBuilder()
 export const cli = { usage: "[--json]" };
 
 export function run(invocation: Invocation, ctx: BotContext): Reply {
-  return { ...statusView(ctx.corpus, invocation.markup), data: statusJson(ctx.corpus) };
+  return { ...statusView(ctx.corpus, invocation.markup, invocation.lang), data: statusJson(ctx.corpus) };
 }

@@ -10,12 +10,13 @@ import { type Config, loadConfig } from "./config.js";
 import { renderText } from "./console/render.js";
 import { runConsole } from "./console/repl.js";
 import { loadCorpus } from "./corpus/load.js";
-import { ConfigError, CorpusError, UserFacingError } from "./errors.js";
+import { ConfigError, CorpusError, UsageError, UserFacingError } from "./errors.js";
+import { english, type Lang, LOCALES, langFor, supportedLocale } from "./i18n/index.js";
 import { createLogger, type Logger, redactSecrets } from "./logger.js";
 import { PROJECT_ROOT } from "./paths.js";
 import type { CopyReport } from "./storage/backup.js";
 import { forTerminal } from "./text/terminal.js";
-import { textMarkup } from "./views/markup.js";
+import { textMarkupFor } from "./views/markup.js";
 
 /** Where the CLI reads and writes, and the environment it reads settings from (tests pass their own). */
 export interface Io {
@@ -41,7 +42,7 @@ function parse(command: string, args: string[], options: Options, allowPositiona
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {
-    throw new UserFacingError(
+    throw new UsageError(
       `${command}: ${(error as Error).message.replace(/\. To specify a positional argument.*$/, "")}. See talks-bot --help.`,
     );
   }
@@ -54,6 +55,8 @@ interface Run {
   readonly io: Io;
   readonly config: () => Config;
   readonly logger: () => Logger;
+  /** The language replies are written in: `--lang`, else TALKS_BOT_LANG, else English. */
+  readonly lang: Lang;
 }
 
 /** A CLI command that is not a slash command: running the bot, and the operator's tools. */
@@ -123,7 +126,7 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
       const { positionals, values } = parse("backup", run.args, { force: { type: "boolean" } }, true);
       const [target, ...extra] = positionals;
       if (!target || extra.length > 0)
-        throw new UserFacingError("backup needs one file to write, e.g. talks-bot backup data/backup.db");
+        throw new UsageError("backup needs one file to write, e.g. talks-bot backup data/backup.db");
       const { databasePath } = run.config();
       const { backupDatabase } = await import("./storage/backup.js");
       const report = backupDatabase(databasePath, resolve(run.io.cwd ?? ".", target), {
@@ -140,7 +143,7 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
       const { positionals, values } = parse("restore", run.args, { force: { type: "boolean" } }, true);
       const [from, ...extra] = positionals;
       if (!from || extra.length > 0)
-        throw new UserFacingError(
+        throw new UsageError(
           "restore needs the backup file to restore, e.g. talks-bot restore data/backup.db",
         );
       const { databasePath } = run.config();
@@ -188,6 +191,7 @@ function consoleWith(run: Run, ctx: BotContext): Promise<number> {
     output: run.io.stdout,
     error: run.io.stderr,
     interactive: run.io.stdin.isTTY === true,
+    lang: run.lang,
   });
 }
 
@@ -212,13 +216,14 @@ function flagsOf(command: Command): { options: Options; types: Map<string, numbe
   return { options, types };
 }
 
-function cliInvocation(options: ReadonlyMap<string, OptionValue>, env: NodeJS.ProcessEnv): Invocation {
+function cliInvocation(options: ReadonlyMap<string, OptionValue>, lang: Lang): Invocation {
   return {
     surface: "cli",
-    markup: textMarkup,
+    markup: textMarkupFor(lang),
+    lang,
     userId: "cli",
     guildId: null,
-    locale: env.TALKS_BOT_LANG?.trim() || "en",
+    locale: lang.locale,
     guildLocale: null,
     subcommand: null,
     options,
@@ -244,13 +249,13 @@ async function runSlashCommand(
     if ((type === 4 || type === 10) && typeof value === "string") {
       const number = Number(value);
       if (value.trim() === "" || !Number.isFinite(number))
-        throw new UserFacingError(`${name}: --${key} must be a number, got "${value}"`);
+        throw new UserFacingError("cli.error.number", { command: name, option: key, value });
       options.set(option, number);
     } else options.set(option, value);
   }
   const ctx = await contextFor(run);
   const answer = async (invocationOptions: ReadonlyMap<string, OptionValue>): Promise<number> => {
-    const reply = await command.run(cliInvocation(invocationOptions, run.env), ctx);
+    const reply = await command.run(cliInvocation(invocationOptions, run.lang), ctx);
     if (json) run.io.stdout.write(`${JSON.stringify(reply.data ?? null)}\n`);
     else if (reply.failure) run.io.stderr.write(`talks-bot: ${forTerminal(reply.failure)}\n`);
     else run.io.stdout.write(forTerminal(renderText(reply)));
@@ -261,9 +266,11 @@ async function runSlashCommand(
     return answer(new Map([...options, [positional, positionals.join(" ")]]));
   if (positional && !options.has(positional)) {
     if (!json)
-      throw new UserFacingError(
-        `${name} needs ${/^[aeiou]/.test(positional) ? "an" : "a"} ${positional}, e.g. talks-bot ${name} ${command.cli.usage.split(" ")[0]} (or --json to read one per stdin line).`,
-      );
+      throw new UserFacingError("cli.error.needsPositional", {
+        command: name,
+        option: positional,
+        example: command.cli.usage.split(" ")[0] ?? "",
+      });
     // One value per stdin line, one JSON line each, in order; a bad line gets an error line, not an exit.
     let failures = 0;
     const lines = createInterface({
@@ -278,8 +285,9 @@ async function runSlashCommand(
       } catch (error) {
         if (!(error instanceof UserFacingError)) throw error;
         failures++;
+        const message = error.textIn(run.lang);
         run.io.stdout.write(
-          `${JSON.stringify(command.cli.errorJson?.(line, error.message) ?? { error: error.message })}\n`,
+          `${JSON.stringify(command.cli.errorJson?.(line, message) ?? { error: message })}\n`,
         );
       }
     }
@@ -312,8 +320,43 @@ Settings come from the environment or a .env file: see .env.example.
 `;
 }
 
+/**
+ * The reply language: `--lang X` (or `--lang=X`) anywhere in the arguments, else TALKS_BOT_LANG, else
+ * English; returns the arguments without it.
+ */
+function takeLang(argv: readonly string[], env: NodeJS.ProcessEnv): { lang: Lang; argv: string[] } {
+  const rest: string[] = [];
+  let wanted = env.TALKS_BOT_LANG?.trim() || undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const inline = /^--lang=(.*)$/.exec(arg);
+    if (inline || arg === "--lang") {
+      wanted = inline ? inline[1] : argv[++i];
+      if (!wanted) throw new UsageError("--lang needs a language, e.g. --lang ar");
+      continue;
+    }
+    rest.push(arg);
+  }
+  if (wanted === undefined) return { lang: english(), argv: rest };
+  const code = supportedLocale(wanted);
+  if (!code) {
+    throw new UsageError(
+      english().t("cli.error.unknownLanguage", {
+        value: wanted,
+        languages: LOCALES.map((l) => l.code).join(", "),
+      }),
+    );
+  }
+  return { lang: langFor(code), argv: rest };
+}
+
 /** Runs the CLI; returns the exit code. Errors people cause print one clear line to stderr and give 1. */
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(argvIn: string[], io: Io = defaultIo): Promise<number> {
+  let argv = argvIn;
   const env: NodeJS.ProcessEnv = { ...(io.env ?? process.env) };
   // .env adds settings without overriding the environment; it is read into this copy, never process.env.
   dotenv.config({
@@ -321,13 +364,23 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     processEnv: env as Record<string, string>,
     path: join(io.cwd ?? process.cwd(), ".env"),
   });
-  const [command = "start", ...args] = argv;
   let config: Config | undefined;
   let logger: Logger | undefined;
+  let lang: Lang | undefined;
+  try {
+    const chosen = takeLang(argv, env);
+    lang = chosen.lang;
+    argv = chosen.argv;
+  } catch (error) {
+    io.stderr.write(`talks-bot: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const [command = "start", ...args] = argv;
   const run: Run = {
     args,
     env,
     io,
+    lang,
     config: () => {
       config ??= loadConfig(env, { cwd: io.cwd });
       return config;
@@ -357,12 +410,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (operation) return await operation.run(run);
     const { loadCommands } = await import("./command.js");
     const slash = cliCommands(await loadCommands()).find((c) => c.data.name === command);
-    if (!slash) throw new UserFacingError(`unknown command '${command}'. See talks-bot --help.`);
+    if (!slash) throw new UsageError(`unknown command '${command}'. See talks-bot --help.`);
     return await runSlashCommand(slash, run);
   } catch (error) {
     const secrets = env.DISCORD_TOKEN?.trim() ? [env.DISCORD_TOKEN.trim()] : [];
+    if (error instanceof UserFacingError) {
+      io.stderr.write(`talks-bot: ${forTerminal(redactSecrets(error.textIn(lang ?? english()), secrets))}\n`);
+      return 1;
+    }
     if (
-      error instanceof UserFacingError ||
+      error instanceof UsageError ||
       error instanceof CorpusError ||
       error instanceof ConfigError ||
       (error instanceof Error && error.name === "AlreadyRunningError")

@@ -7,6 +7,7 @@ import type { Config } from "./config.js";
 import type { Cooldowns } from "./cooldown.js";
 import type { Corpus } from "./corpus/types.js";
 import type { FeedbackSink } from "./feedback.js";
+import type { Lang } from "./i18n/index.js";
 import type { Logger } from "./logger.js";
 import type { QuoteBook } from "./quotes.js";
 import type { AnswerEngine } from "./search/engine.js";
@@ -17,6 +18,9 @@ export type OptionValue = string | number | boolean;
 
 /** Where a command runs: Discord, the local console, or a one-shot CLI command. */
 export type Surface = "discord" | "console" | "cli";
+
+/** What the bot needs in a channel it posts in. */
+export type ChannelPermission = "ViewChannel" | "SendMessages" | "EmbedLinks";
 
 /** A channel as Discord knows it. */
 export interface ChannelInfo {
@@ -33,8 +37,8 @@ export interface ChannelInfo {
 export interface ServerPort {
   /** The channel as Discord reports it now (not from a cache); null when it does not exist or is hidden. */
   channel(channelId: string): Promise<ChannelInfo | null>;
-  /** The permissions the bot needs in a channel and lacks there, named as Discord's settings name them. */
-  missingPermissions(channelId: string): Promise<readonly string[]>;
+  /** The permissions the bot needs in a channel and lacks there. */
+  missingPermissions(channelId: string): Promise<readonly ChannelPermission[]>;
   /** A role of the server: its name and whether a message can ping it. */
   role(roleId: string): { readonly name: string; readonly mentionable: boolean } | null;
   /** Posts a reply in a channel, without buttons; rejects with a PostError. */
@@ -45,6 +49,11 @@ export interface ServerPort {
 export interface Invocation {
   readonly surface: Surface;
   readonly markup: Markup;
+  /**
+   * The language to answer in: the person's Discord locale where talks-bot speaks it, else English; the
+   * console's and the CLI's `--lang` or TALKS_BOT_LANG.
+   */
+  readonly lang: Lang;
   readonly userId: string;
   readonly guildId: string | null;
   /** The person's locale as Discord reports it ("en-US", "ar", "he"…); the console's and CLI's language. */

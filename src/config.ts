@@ -126,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       try {
         parseOverrideStart(start);
       } catch (error) {
-        problems.push(error instanceof Error ? error.message : String(error));
+        problems.push(`RAMADAN_START ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }

@@ -7,6 +7,8 @@
  */
 
 import { UserFacingError } from "./errors.js";
+import { type Place, zonePlace } from "./places/places.js";
+import { dayTimes, defaultMethod, isMethod, type Method } from "./places/prayer.js";
 import {
   addDaysToLocalDate,
   daysBetweenLocalDates,
@@ -19,15 +21,11 @@ import {
 import { validateTimeZone } from "./timezones.js";
 
 /**
- * Local clock time taken as "sunset" when the Islamic day begins.
- *
- * Sunset depends on latitude and longitude, which a server-wide time zone does not give us; 18:00 is within
- * about an hour and a half of sunset across the populated Muslim world in the months Ramadan can fall in,
- * and a fixed time keeps the countdown predictable for readers.
+ * Local clock time taken as "sunset" where the place is unknown (the zones UTC and Etc/GMT±N name none):
+ * within about an hour and a half of sunset across the populated Muslim world in the months Ramadan can fall
+ * in. Everywhere else sunset is computed for the place.
  */
 export const EVENING_START_TIME = "18:00";
-
-const EVENING_START_MINUTES = 18 * 60;
 
 /** `dayOffset` must lie in this range: local moon sightings differ from Umm al-Qura by a day or two. */
 export const MAX_DAY_OFFSET = 2;
@@ -47,8 +45,15 @@ export interface RamadanOverride {
 }
 
 export interface RamadanCountdownOptions {
-  /** IANA zone whose 18:00 marks the evening start (see {@link EVENING_START_TIME}). */
+  /** The IANA zone the community lives by. */
   readonly timeZone: string;
+  /**
+   * Where sunset is computed: the community's city, or its zone's principal location. Without one, sunset
+   * is taken as {@link EVENING_START_TIME} local time.
+   */
+  readonly place?: Place | null | undefined;
+  /** The prayer-time calculation method for Fajr and Maghrib (default: the region's usual one). */
+  readonly method?: Method | undefined;
   /**
    * Pins 1 Ramadan of the Hijri year it falls in; other years still use Umm al-Qura (plus `dayOffset`), so a
    * stale override expires by itself. Takes precedence over `dayOffset` for its year.
@@ -61,12 +66,27 @@ export interface RamadanCountdownOptions {
 /** Where the dates of a result came from. */
 export type CountdownSource = "umm-al-qura" | "override" | "offset";
 
+/** Where and how sunset and the fast's times were computed; null when sunset is taken as 18:00. */
+export interface SunSource {
+  readonly place: Place;
+  readonly method: Method;
+}
+
+/** One day's fast: suhoor ends at Fajr, iftar at Maghrib. */
+export interface FastDay {
+  readonly date: LocalDate;
+  readonly fajr: Date;
+  readonly maghrib: Date;
+  /** True when it is today's fast, false for tomorrow's (after sunset, the next fast is the one to keep). */
+  readonly today: boolean;
+}
+
 interface CountdownBase {
   /** Hijri year of the Ramadan concerned (e.g. 1445). */
   readonly hijriYear: number;
-  /** Evening start: 18:00 local on the day before the first fast. */
+  /** Sunset on the day before the first fast: Ramadan begins. */
   readonly startsAt: Date;
-  /** Evening end: 18:00 local on the last fast day, when Eid al-Fitr begins. */
+  /** Sunset on the last fast day, when Eid al-Fitr begins. */
   readonly endsAt: Date;
   /** `YYYY-MM-DD` of the first fast (1 Ramadan). */
   readonly firstFast: LocalDate;
@@ -75,8 +95,11 @@ interface CountdownBase {
   /** Number of days in this Ramadan: 29 or 30. */
   readonly length: number;
   readonly source: CountdownSource;
+  /** The whole days the community shifts Umm al-Qura by (0 unless `source` is "offset"). */
+  readonly dayOffset: number;
   /** The zone the instants were computed in. */
   readonly timeZone: string;
+  readonly sun: SunSource | null;
 }
 
 /** Ramadan has not begun: time remaining until {@link CountdownBase.startsAt}. */
@@ -101,6 +124,8 @@ export interface CountdownDuring extends CountdownBase {
   readonly daysLeft: number;
   /** Milliseconds until `endsAt`; always positive. */
   readonly msLeft: number;
+  /** The fast to keep next (today's until sunset, then tomorrow's), when the place and times are known. */
+  readonly fast: FastDay | null;
 }
 
 export type CountdownResult = CountdownBefore | CountdownDuring;
@@ -224,48 +249,42 @@ function yearForOverride(start: LocalDate): { hijriYear: number; gap: number; um
   return best;
 }
 
-function overrideProblem(value: string, setting: string, unset: string): string | undefined {
+function overrideProblem(value: string, setting: string): UserFacingError | undefined {
   const { hijriYear, gap, ummAlQura } = yearForOverride(value);
   if (Math.abs(gap) <= OVERRIDE_TOLERANCE_DAYS) return undefined;
-  const days = Math.abs(gap) === 1 ? "day" : "days";
-  return (
-    `${setting} ${value} is ${Math.abs(gap)} ${days} from the Umm al-Qura first fast of Ramadan ` +
-    `${hijriYear} (${ummAlQura}); it must be within ${OVERRIDE_TOLERANCE_DAYS} days of it. ` +
-    `Check the year, or ${unset} to use the Umm al-Qura date.`
-  );
+  return new UserFacingError("calendar.error.startFar", {
+    value,
+    gap: Math.abs(gap),
+    year: hijriYear,
+    ummAlQura,
+    tolerance: OVERRIDE_TOLERANCE_DAYS,
+    setting,
+  });
 }
 
 /**
- * Parses the `RAMADAN_START` environment override: the date of the first fast (1 Ramadan) as `YYYY-MM-DD`.
- * Empty or unset means no override. Throws UserFacingError for a malformed or impossible date, or one more
- * than {@link OVERRIDE_TOLERANCE_DAYS} days from the Umm al-Qura first fast (almost always a wrong year).
+ * Parses a first-fast date (1 Ramadan) as `YYYY-MM-DD`: the `RAMADAN_START` environment override or a
+ * server's `start_date`. Empty or unset means no override. Throws UserFacingError for a malformed or
+ * impossible date, or one more than {@link OVERRIDE_TOLERANCE_DAYS} days from the Umm al-Qura first fast
+ * (almost always a wrong year).
  */
 export function parseOverrideStart(
   value: string | undefined,
-  names: { setting: string; unset: string } = {
-    setting: "RAMADAN_START",
-    unset: "leave RAMADAN_START unset",
-  },
+  setting = "RAMADAN_START",
 ): RamadanOverride | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (trimmed === "") return undefined;
-  if (!isValidLocalDate(trimmed)) {
-    throw new UserFacingError(
-      `${names.setting} must be the date of the first fast as YYYY-MM-DD (for example 2026-02-18); got "${trimmed}".`,
-    );
-  }
-  const problem = overrideProblem(trimmed, names.setting, names.unset);
-  if (problem !== undefined) throw new UserFacingError(problem);
+  if (!isValidLocalDate(trimmed)) throw new UserFacingError("calendar.error.startFormat", { value: trimmed });
+  const problem = overrideProblem(trimmed, setting);
+  if (problem !== undefined) throw problem;
   return { start: trimmed };
 }
 
 function requireDayOffset(dayOffset: number | undefined): number {
   const offset = dayOffset ?? 0;
   if (!Number.isInteger(offset) || Math.abs(offset) > MAX_DAY_OFFSET) {
-    throw new UserFacingError(
-      `The day offset must be a whole number from -${MAX_DAY_OFFSET} to +${MAX_DAY_OFFSET}; got ${String(dayOffset)}.`,
-    );
+    throw new UserFacingError("calendar.error.offset", { max: MAX_DAY_OFFSET, value: String(dayOffset) });
   }
   return offset;
 }
@@ -306,23 +325,30 @@ export function ramadanCountdown(now: Date, options: RamadanCountdownOptions): C
   let override: { hijriYear: number; start: LocalDate } | undefined;
   if (options.override !== undefined) {
     const start = options.override.start;
-    if (!isValidLocalDate(start)) {
-      throw new UserFacingError(`The Ramadan start must be a date as YYYY-MM-DD; got "${start}".`);
-    }
-    const problem = overrideProblem(start, "The Ramadan start", "remove it");
-    if (problem !== undefined) throw new UserFacingError(problem);
+    if (!isValidLocalDate(start)) throw new UserFacingError("calendar.error.startFormat", { value: start });
+    const problem = overrideProblem(start, "RAMADAN_START");
+    if (problem !== undefined) throw problem;
     override = { hijriYear: yearForOverride(start).hijriYear, start };
   }
+
+  const place = options.place ?? null;
+  const sun: SunSource | null = place
+    ? { place, method: options.method ?? defaultMethod(place.country) }
+    : null;
+  const times = (date: LocalDate) => (sun ? dayTimes(sun.place, date, sun.method) : null);
+  // Sunset of a civil date: the Islamic day that follows begins then.
+  const sunset = (date: LocalDate) =>
+    times(date)?.sunset ?? zonedTimeToUtc(date, EVENING_START_TIME, timeZone);
 
   const local = localParts(now, timeZone);
   const currentYear = hijriDateOf(local.date).year;
   // Last year's window is checked too in case an override or offset stretches it past the new year.
   for (let hijriYear = Math.max(1, currentYear - 1); hijriYear <= currentYear + 2; hijriYear++) {
     const w = windowFor(hijriYear, dayOffset, override);
-    const startsAt = zonedTimeToUtc(addDaysToLocalDate(w.firstFast, -1), EVENING_START_TIME, timeZone);
-    const endsAt = zonedTimeToUtc(w.lastFast, EVENING_START_TIME, timeZone);
+    const startsAt = sunset(addDaysToLocalDate(w.firstFast, -1));
+    const endsAt = sunset(w.lastFast);
     if (nowMs >= endsAt.getTime()) continue;
-    const base = { ...w, startsAt, endsAt, timeZone };
+    const base = { ...w, startsAt, endsAt, timeZone, sun, dayOffset: w.source === "offset" ? dayOffset : 0 };
     if (nowMs < startsAt.getTime()) {
       const totalMs = startsAt.getTime() - nowMs;
       return {
@@ -335,24 +361,34 @@ export function ramadanCountdown(now: Date, options: RamadanCountdownOptions): C
       };
     }
     // Count by the local calendar, not elapsed hours, so DST changes cannot shift the day number.
-    const afterEvening = local.hour * 60 + local.minute >= EVENING_START_MINUTES;
+    const afterEvening = nowMs >= sunset(local.date).getTime();
     const islamicDay = afterEvening ? addDaysToLocalDate(local.date, 1) : local.date;
     const day = Math.min(w.length, Math.max(1, daysBetweenLocalDates(w.firstFast, islamicDay) + 1));
+    const fastTimes = times(islamicDay);
+    const fast: FastDay | null =
+      fastTimes && islamicDay >= w.firstFast && islamicDay <= w.lastFast
+        ? { date: islamicDay, fajr: fastTimes.fajr, maghrib: fastTimes.maghrib, today: !afterEvening }
+        : null;
     return {
       phase: "during",
       ...base,
       day,
       daysLeft: w.length - day,
       msLeft: endsAt.getTime() - nowMs,
+      fast,
     };
   }
   throw new Error(`No Ramadan found after ${now.toISOString()}`);
 }
 
-/** The per-guild calendar settings that shift the countdown (local moon sighting). */
+/** A community's settings that shape its countdown: its moon sighting, its place and its method. */
 export interface CalendarSettings {
   readonly dayOffset?: number | undefined;
   readonly startOverride?: string | null | undefined;
+  /** A city picked for sunset and prayer times; else the zone's principal location. */
+  readonly place?: Place | null | undefined;
+  /** A calculation method picked by a moderator; else the region's usual one. */
+  readonly method?: string | null | undefined;
 }
 
 /**
@@ -367,5 +403,13 @@ export function countdownFor(
 ): CountdownResult {
   const dayOffset = settings?.dayOffset ?? 0;
   const start = settings?.startOverride ?? (dayOffset === 0 ? ctx.config.ramadanStart : undefined);
-  return ramadanCountdown(now, { timeZone, override: start ? { start } : undefined, dayOffset });
+  const place = settings?.place ?? zonePlace(timeZone);
+  const method = settings?.method && isMethod(settings.method) ? settings.method : undefined;
+  return ramadanCountdown(now, {
+    timeZone,
+    override: start ? { start } : undefined,
+    dayOffset,
+    place,
+    method,
+  });
 }

@@ -1,9 +1,31 @@
+import { en, type Lang, type MessageKey, type MessageValues } from "./i18n/index.js";
+
 /**
- * An error whose message is written for the person who caused it (a member, a moderator, a CLI user).
- * The Discord router shows it ephemerally and the CLI prints it to stderr; anything else is a bug.
+ * An error whose message is written for the person who caused it (a member, a moderator, a CLI user): a
+ * catalog message, shown in that person's language. The Discord router shows it privately, the console and
+ * the CLI print it to stderr; anything else is a bug. `message` holds the English text, for logs.
  */
 export class UserFacingError extends Error {
   override readonly name = "UserFacingError";
+  constructor(
+    readonly key: MessageKey,
+    readonly values: MessageValues = {},
+  ) {
+    super(en(key, values));
+  }
+
+  /** The message in a reader's language. */
+  textIn(lang: Lang): string {
+    return lang.t(this.key, this.values);
+  }
+}
+
+/**
+ * A mistake in how the CLI's operator tools were called (`backup` without a file): shown to the person who
+ * deploys the bot, in English like the logs and the configuration errors.
+ */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
 }
 
 /** A problem with the shipped content: names the file and the field, e.g. `corpus: articles/x.md: …`. */

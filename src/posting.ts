@@ -11,8 +11,27 @@ export class PostError extends Error {
   constructor(
     message: string,
     readonly kind: "pause" | "rejected" | "uncertain",
-    options?: ErrorOptions,
+    options?: ErrorOptions & { readonly reason?: PauseReason },
   ) {
     super(message, options);
+    this.reason = options?.reason;
   }
+
+  /** For `pause`: what a moderator must fix, as a code that replies put in the reader's language. */
+  readonly reason: PauseReason | undefined;
+}
+
+/** Why posting stopped until a moderator acts; stored as the reminder's paused reason. */
+export const PAUSE_REASONS = [
+  "unknown-channel",
+  "unknown-guild",
+  "missing-access",
+  "missing-permissions",
+  "forbidden",
+] as const;
+
+export type PauseReason = (typeof PAUSE_REASONS)[number];
+
+export function isPauseReason(value: string): value is PauseReason {
+  return (PAUSE_REASONS as readonly string[]).includes(value);
 }

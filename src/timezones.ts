@@ -5,6 +5,7 @@
 
 import { distance } from "fastest-levenshtein";
 import { UserFacingError } from "./errors.js";
+import { english, type Lang } from "./i18n/index.js";
 import { truncate } from "./text/truncate.js";
 import { localParts } from "./time.js";
 
@@ -50,8 +51,6 @@ const ABBREVIATION_IDS = new Set([
 ]);
 
 const OFFSET_RE = /^(?:utc|gmt|z)?\s*[+\-\u2212]\s*\d/i;
-
-const ZONE_EXAMPLE = "Use an IANA zone such as Europe/London or Asia/Jerusalem.";
 
 interface ZoneEntry {
   readonly zone: string;
@@ -124,8 +123,11 @@ function zones(): { entries: readonly ZoneEntry[]; byLower: ReadonlyMap<string, 
   return zoneIndex;
 }
 
-function invalidZone(input: string, why = "is not a time zone I know"): UserFacingError {
-  return new UserFacingError(`"${input}" ${why}. ${ZONE_EXAMPLE}`);
+function invalidZone(
+  value: string,
+  why: "zone.error.unknown" | "zone.error.offset" | "zone.error.abbreviation" = "zone.error.unknown",
+): UserFacingError {
+  return new UserFacingError(why, { value });
 }
 
 /**
@@ -138,16 +140,9 @@ function invalidZone(input: string, why = "is not a time zone I know"): UserFaci
  */
 export function validateTimeZone(input: string): string {
   const trimmed = input.trim();
-  if (trimmed === "") throw new UserFacingError(`Please give a time zone. ${ZONE_EXAMPLE}`);
-  if (OFFSET_RE.test(trimmed)) {
-    throw invalidZone(trimmed, "is a UTC offset, not a time zone: offsets change with daylight saving");
-  }
-  if (ABBREVIATION_IDS.has(trimmed.toLowerCase())) {
-    throw invalidZone(
-      trimmed,
-      "is an abbreviation, not a location, and does not follow local daylight saving",
-    );
-  }
+  if (trimmed === "") throw new UserFacingError("zone.error.empty");
+  if (OFFSET_RE.test(trimmed)) throw invalidZone(trimmed, "zone.error.offset");
+  if (ABBREVIATION_IDS.has(trimmed.toLowerCase())) throw invalidZone(trimmed, "zone.error.abbreviation");
   const candidate = trimmed.replace(/\s+/g, "_");
   const known = zones().byLower.get(candidate.toLowerCase());
   if (known !== undefined) return known;
@@ -164,16 +159,13 @@ export function validateTimeZone(input: string): string {
  * A caveat worth showing after a moderator picks `zone`, or undefined when there is none.
  * `Etc/GMT+3` is UTC−3: POSIX-style names invert the sign, which surprises nearly everyone.
  */
-export function timeZoneWarning(zone: string): string | undefined {
+export function timeZoneWarning(zone: string, lang: Lang = english()): string | undefined {
   const m = /^Etc\/GMT([+-])(\d{1,2})$/i.exec(zone.trim());
   if (m === null) return undefined;
   const hours = Number(m[2]);
   if (hours === 0) return undefined;
   const actual = `UTC${m[1] === "+" ? "\u2212" : "+"}${hours}`;
-  return (
-    `Note: ${zone} means ${actual}, because Etc/GMT names invert the sign. It also never observes ` +
-    "daylight saving; a city zone such as Asia/Riyadh follows local rules and is usually what you want."
-  );
+  return lang.t("reminders.note.etcZone", { zone, actual });
 }
 
 /** One autocomplete choice: `zone` is the value to store, `label` what Discord shows (≤ 100 chars). */
@@ -182,9 +174,8 @@ export interface ZoneSuggestion {
   readonly label: string;
 }
 
-function labelFor(zone: string, now: Date): string {
-  const label = `${zone} (now ${localParts(now, zone).time})`;
-  return label.length <= 100 ? label : label.slice(0, 100);
+function labelFor(zone: string, now: Date, lang: Lang): string {
+  return truncate(lang.t("zone.choice", { zone, time: localParts(now, zone).time }), 100);
 }
 
 function typoBudget(length: number): number {
@@ -218,7 +209,12 @@ function rank(entry: ZoneEntry, q: string): { tier: number; dist: number } | und
  * underscores are interchangeable. Empty input lists common zones. Labels show the current local time,
  * e.g. "Asia/Riyadh (now 14:05)".
  */
-export function suggestTimeZones(partial: string, now: Date, limit = 25): ZoneSuggestion[] {
+export function suggestTimeZones(
+  partial: string,
+  now: Date,
+  limit = 25,
+  lang: Lang = english(),
+): ZoneSuggestion[] {
   const max = Math.max(0, Math.floor(limit));
   const q = normalizeForSearch(partial);
   const { entries } = zones();
@@ -240,10 +236,14 @@ export function suggestTimeZones(partial: string, now: Date, limit = 25): ZoneSu
     );
     picked = scored.slice(0, max).map((s) => s.entry.zone);
   }
-  return picked.map((zone) => ({ zone, label: labelFor(zone, now) }));
+  return picked.map((zone) => ({ zone, label: labelFor(zone, now, lang) }));
 }
 
 /** Autocomplete choices for a time-zone option: the zone as value, its current local time in the label. */
-export function timeZoneChoices(partial: string, now: Date): { name: string; value: string }[] {
-  return suggestTimeZones(partial, now).map((s) => ({ name: truncate(s.label, 100), value: s.zone }));
+export function timeZoneChoices(
+  partial: string,
+  now: Date,
+  lang: Lang = english(),
+): { name: string; value: string }[] {
+  return suggestTimeZones(partial, now, 25, lang).map((s) => ({ name: s.label, value: s.zone }));
 }

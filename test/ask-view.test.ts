@@ -4,11 +4,15 @@ import { loadCorpus } from "../src/corpus/load.js";
 import type { Corpus } from "../src/corpus/types.js";
 import { discordMarkup } from "../src/discord/markup.js";
 import { toDiscordMessage } from "../src/discord/render.js";
+import { english } from "../src/i18n/index.js";
 import type { Answer } from "../src/search/engine.js";
-import { askView, NO_ANSWER, NOT_SURE } from "../src/views/ask.js";
+import { askView } from "../src/views/ask.js";
 import { textMarkup } from "../src/views/markup.js";
 
 const ARTICLE = "cnn-2024-02-22-ceasefire-talks";
+const en = english();
+const NO_ANSWER = en.t("ask.noAnswer");
+const NOT_SURE = en.t("ask.notSure");
 let corpus: Corpus;
 beforeAll(() => {
   corpus = loadCorpus();
@@ -43,7 +47,7 @@ function answer(confidence: Answer["confidence"], extra: Partial<Answer> = {}): 
 
 describe("the answer card's three tiers", () => {
   it("a confident answer quotes the sentence and cites the paragraph", () => {
-    const [card] = askView(corpus, answer("high"), discordMarkup).cards;
+    const [card] = askView(corpus, answer("high"), discordMarkup, en).cards;
     expect(card?.tone).toBe("answer");
     expect(card?.title).toBe("how many people fled to rafah");
     expect(card?.description).toMatch(/^> At the heart/);
@@ -52,7 +56,7 @@ describe("the answer card's three tiers", () => {
   });
 
   it("the closest passage is labelled as possibly not answering, with what to try instead", () => {
-    const reply = askView(corpus, answer("low"), discordMarkup);
+    const reply = askView(corpus, answer("low"), discordMarkup, en);
     const [card] = reply.cards;
     expect(card?.tone).toBe("tentative");
     expect(card?.description?.startsWith(NOT_SURE)).toBe(true);
@@ -60,13 +64,13 @@ describe("the answer card's three tiers", () => {
     expect(card?.fields?.find((f) => f.name === "Not what you asked?")?.value).toMatch(/\/status.*\/quote/);
     // Discord shows it in its own colour; the console with its own lead line.
     const colours = (r: ReturnType<typeof askView>) => toDiscordMessage(r).embeds[0]?.color;
-    expect(colours(reply)).not.toBe(colours(askView(corpus, answer("high"), discordMarkup)));
-    expect(renderText(askView(corpus, answer("low"), textMarkup))).toContain(NOT_SURE);
-    expect(renderText(askView(corpus, answer("high"), textMarkup))).not.toContain(NOT_SURE);
+    expect(colours(reply)).not.toBe(colours(askView(corpus, answer("high"), discordMarkup, en)));
+    expect(renderText(askView(corpus, answer("low"), textMarkup, en))).toContain(NOT_SURE);
+    expect(renderText(askView(corpus, answer("high"), textMarkup, en))).not.toContain(NOT_SURE);
   });
 
   it("a refusal says what the coverage does cover and offers questions it answers", () => {
-    const [card] = askView(corpus, answer("none"), textMarkup, {
+    const [card] = askView(corpus, answer("none"), textMarkup, en, {
       suggestions: ["Who is brokering the talks?"],
     }).cards;
     expect(card?.tone).toBe("notice");
@@ -76,7 +80,7 @@ describe("the answer card's three tiers", () => {
   });
 
   it("a question in another language is told the coverage is English, with /status offered", () => {
-    const [card] = askView(corpus, { ...answer("none"), reason: "other-language" }, textMarkup).cards;
+    const [card] = askView(corpus, { ...answer("none"), reason: "other-language" }, textMarkup, en).cards;
     expect(card?.description).toMatch(/in English.*\/status/s);
     expect(card?.description).not.toContain(NO_ANSWER);
   });
@@ -89,6 +93,7 @@ describe("the answer card's three tiers", () => {
       corpus,
       { ...two, parts: [...two.parts, { ...two.parts[0], question: "again" } as Answer["parts"][number]] },
       textMarkup,
+      en,
     ).cards;
     expect(card?.description).toContain("how many people fled to rafah");
     expect(card?.description).toContain("(¶2)");

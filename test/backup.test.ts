@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { UserFacingError } from "../src/errors.js";
+import { UsageError } from "../src/errors.js";
 import { backupDatabase, restoreDatabase } from "../src/storage/backup.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import { sampleReminder } from "./support/bot.js";
@@ -36,7 +36,7 @@ afterEach(async () => {
 });
 
 const refused = (work: () => unknown, pattern: RegExp) => {
-  expect(work).toThrow(UserFacingError);
+  expect(work).toThrow(UsageError);
   expect(work).toThrow(pattern);
 };
 

@@ -156,12 +156,12 @@ describe.concurrent("talks-bot CLI", () => {
     const cases: [string, string[], RegExp][] = [
       ["an empty question", ["ask", ""], /question/i],
       ["a blank question", ["ask", "   "], /question/i],
-      ["a question over 1000 characters", ["ask", longQuestion], /1000 characters.*1001/],
+      ["a question over 1000 characters", ["ask", longQuestion], /1,000 characters.*1,001/],
       ["ask with no question and no --json", ["ask"], /ask needs a question/],
       ["an unknown command", ["frobnicate"], /unknown command 'frobnicate'/i],
       ["an unknown option", ["ask", "x", "--frob"], /unknown option '--frob'/i],
-      ["an unknown time zone", ["countdown", "--tz", "Mars/Olympus"], /"Mars\/Olympus" is not a time zone/],
-      ["a UTC offset as time zone", ["countdown", "--tz", "+03:00"], /"\+03:00" is a UTC offset/],
+      ["an unknown time zone", ["countdown", "--tz", "Mars/Olympus"], /“Mars\/Olympus” is not a time zone/],
+      ["a UTC offset as time zone", ["countdown", "--tz", "+03:00"], /“\+03:00” is a UTC offset/],
     ];
 
     it.for(cases)("%s", async ([, args, message], { expect }) => {
@@ -311,6 +311,47 @@ describe.concurrent("talks-bot CLI", () => {
       expect(body.day as number).toBeGreaterThanOrEqual(1);
       expect(body.day as number).toBeLessThanOrEqual(body.length as number);
     }
+  });
+
+  describe("languages: --lang and TALKS_BOT_LANG", () => {
+    it("answers in Arabic with --lang ar, keeps --json the same data, and names the place of the sunset", async ({
+      expect,
+    }) => {
+      const arabic = await cli(["countdown", "--tz", "Asia/Gaza", "--lang", "ar"]);
+      expect(arabic.code).toBe(0);
+      expect(arabic.stdout).toMatch(/رمضان/);
+      expect(arabic.stdout).toContain("Gaza");
+      const json = await cli(["countdown", "--tz", "Asia/Gaza", "--json", "--lang=ar"]);
+      const english = await cli(["countdown", "--tz", "Asia/Gaza", "--json"]);
+      const strip = (text: string) => ({
+        ...JSON.parse(text),
+        days: 0,
+        hours: 0,
+        minutes: 0,
+        totalMs: 0,
+        msLeft: 0,
+        day: 0,
+      });
+      expect(strip(json.stdout)).toEqual(strip(english.stdout));
+      expect(JSON.parse(json.stdout).sun).toMatchObject({ place: { name: "Gaza" }, method: "Egyptian" });
+    });
+
+    it("reads TALKS_BOT_LANG, and a person's mistake is explained in that language on stderr", async ({
+      expect,
+    }) => {
+      const hebrew = await cli(["countdown", "--tz", "Mars/Olympus"], { env: { TALKS_BOT_LANG: "he" } });
+      expect(hebrew.code).toBe(1);
+      expect(hebrew.stdout).toBe("");
+      expect(hebrew.stderr).toMatch(/^talks-bot: [^\n]*\p{Script=Hebrew}[^\n]*\n$/u);
+      expect(hebrew.stderr).toContain("Mars/Olympus");
+    });
+
+    it("refuses a language it does not speak, naming the ones it does", async ({ expect }) => {
+      const result = await cli(["status", "--lang", "fr"]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(/“fr” is not a language talks-bot speaks; use one of en, ar, he/);
+    });
   });
 
   describe("help and version", () => {

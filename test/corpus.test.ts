@@ -166,6 +166,20 @@ describe("corpus validation names the file and the field", () => {
     );
   });
 
+  it("reads reviewed translations of the status card, and refuses a language it does not speak", () => {
+    const corpus = loadCorpus();
+    const [first] = corpus.statusCards[0]?.sections ?? [];
+    expect(first?.translations).toMatchObject({ ar: expect.any(String), he: expect.any(String) });
+    expect(first?.points[0]?.translations.ar).toMatch(/\p{Script=Arabic}/u);
+    const card = readFileSync(
+      new URL("../corpus/status/2024-02-22-cnn.yaml", import.meta.url),
+      "utf8",
+    ).replace(/translations:\n(\s+)ar:/, "translations:\n$1fr: Médiateurs\n$1ar:");
+    expect(() => loadCorpus(corpusWith("status/2024-02-22-cnn.yaml", card))).toThrow(
+      /sections\.0\.translations.*'fr' is not a language talks-bot speaks besides English \(ar, he\)/,
+    );
+  });
+
   it("rejects suggested questions that are not a list of questions", () => {
     expect(() => loadCorpus(corpusWith("questions.yaml", "who: is mediating\n"))).toThrow(
       new CorpusError("corpus: questions.yaml: must be a list of questions (strings)"),

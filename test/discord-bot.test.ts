@@ -190,7 +190,7 @@ describe("/ask", () => {
   it("refuses a 6000-character question with the limit, privately, and nothing is rejected by Discord", async () => {
     const reply = await fake.command("ask", { question: "ceasefire ".repeat(600) });
     expect(reply.ephemeral).toBe(true);
-    expect(JSON.stringify(reply.data.embeds)).toMatch(/1000 characters/);
+    expect(JSON.stringify(reply.data.embeds)).toMatch(/1,000 characters/);
     expect(fake.requests.filter((r) => (r.status ?? 0) >= 400)).toEqual([]);
   });
 
@@ -263,7 +263,7 @@ describe("the other commands", () => {
   it("/countdown gives a live Discord timestamp and why it matters", async () => {
     const reply = await fake.command("countdown", { timezone: "Asia/Jerusalem" });
     const embed = embedOf(reply);
-    expect(embed.title).toMatch(/until Ramadan \d{4}$|^Day \d+ of Ramadan \d{4}$/);
+    expect(embed.title).toMatch(/until Ramadan \d{4} AH$|^Day \d+ of Ramadan \d{4} AH$/);
     expect(embed.description).toMatch(/<t:\d+:R>/);
     expect(embed.fields?.[0]?.name).toBe("Why it matters");
     expect(embed.footer?.text).toContain("Asia/Jerusalem");
@@ -314,5 +314,81 @@ describe("the other commands", () => {
       .reply();
     expect(reply.ephemeral).toBe(true);
     expect(JSON.stringify(reply.data.embeds)).toMatch(/don't know that command/);
+  });
+});
+
+describe("in the reader's language", () => {
+  const ARABIC = /\p{Script=Arabic}/u;
+  const HEBREW = /\p{Script=Hebrew}/u;
+  const allText = (embed: Embed) =>
+    [
+      embed.title,
+      embed.description,
+      embed.footer?.text,
+      ...(embed.fields ?? []).flatMap((f) => [f.name, f.value]),
+    ]
+      .filter(Boolean)
+      .join("\n");
+
+  it("registers every command's names and descriptions in Arabic and Hebrew, and Discord accepts them", () => {
+    // The bulk overwrite as sent, and Discord's answer to it (the fake checks names, lengths and locales).
+    const put = fake.requests
+      .filter((r) => r.route.startsWith("PUT /applications/") && (r.body as unknown[]).length > 0)
+      .at(-1);
+    expect(put?.status).toBe(200);
+    type Localized = {
+      name: string;
+      name_localizations?: Record<string, string>;
+      description_localizations?: Record<string, string>;
+      options?: Localized[];
+    };
+    const walk = (node: Localized, chatInput: boolean): void => {
+      expect(node.name_localizations?.ar, node.name).toMatch(ARABIC);
+      expect(node.name_localizations?.he, node.name).toMatch(HEBREW);
+      if (chatInput) {
+        expect(node.description_localizations?.ar, node.name).toMatch(ARABIC);
+        expect(node.description_localizations?.he, node.name).toMatch(HEBREW);
+      }
+      for (const option of node.options ?? []) walk(option, chatInput);
+    };
+    const sent = put?.body as (Localized & { type?: number })[];
+    expect(sent).toHaveLength(7);
+    for (const command of sent) walk(command, (command.type ?? 1) === 1);
+  });
+
+  it("answers /countdown in Arabic for an Arabic-speaking member, with Discord's own timestamps", async () => {
+    const reply = await fake.command("countdown", { timezone: "Asia/Gaza" }, { locale: "ar" });
+    const embed = embedOf(reply);
+    expect(embed.title).toMatch(/رمضان/);
+    expect(allText(embed)).not.toMatch(/until Ramadan|begins at sunset/);
+    expect(embed.description).toMatch(/<t:\d+:F>/);
+    // The footer says what the dates rest on and where sunset is computed, in Arabic, naming Gaza.
+    expect(embed.footer?.text).toMatch(ARABIC);
+    expect(embed.footer?.text).toContain("Gaza");
+  });
+
+  it("answers /ask in Hebrew, quoting the coverage verbatim in English and saying so", async () => {
+    const reply = await fake.command("ask", { question: "who is brokering the talks?" }, { locale: "he" });
+    const embed = embedOf(reply);
+    expect(embed.description).toMatch(HEBREW); // the "from the English original" label
+    expect(embed.description).toMatch(/> .*[A-Za-z]{3,}/); // the quotation itself, in English
+    expect(embed.fields?.map((f) => f.name).join(" ")).toMatch(HEBREW);
+    expect(JSON.stringify(reply.data.components)).toMatch(HEBREW); // the buttons
+  });
+
+  it("answers a question typed in Arabic in Arabic: the coverage is English, and here is where the talks stand", async () => {
+    const reply = await fake.command("ask", { question: "من يتوسط في المفاوضات؟" }, { locale: "en-US" });
+    const [notice, status] = (reply.data.embeds ?? []) as Embed[];
+    expect(notice?.description).toMatch(ARABIC);
+    expect(notice?.description).toContain("/status");
+    expect(status?.fields?.length).toBeGreaterThan(3);
+    expect(allText(status ?? {})).toMatch(ARABIC);
+  });
+
+  it("explains a mistake in the member's language, privately", async () => {
+    const reply = await fake.command("countdown", { timezone: "Mars/Olympus" }, { locale: "he" });
+    expect(reply.ephemeral).toBe(true);
+    expect(embedOf(reply).description).toMatch(HEBREW);
+    expect(embedOf(reply).description).toContain("Mars/Olympus");
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadCorpus } from "../src/corpus/load.js";
 import { countdownFor } from "../src/countdown.js";
+import { english } from "../src/i18n/index.js";
 import { pointOfTheDay, reminderNonce, reminderPost } from "../src/reminders/post.js";
 import { textMarkup } from "../src/views/markup.js";
 
@@ -21,7 +22,7 @@ describe("the countdown a server sees", () => {
     );
   });
 
-  it("names the calendar in the post only when it shapes it", () => {
+  it("says in every post what the dates rest on, and that a moon sighting may move them", () => {
     const post = (settings: { dayOffset?: number; startOverride?: string | null }) =>
       JSON.stringify(
         reminderPost({
@@ -32,13 +33,21 @@ describe("the countdown a server sees", () => {
           timeZone: "UTC",
           settings,
           markup: textMarkup,
+          lang: english(),
         }),
       );
-    expect(post({})).not.toContain("Calendar");
-    expect(post({ dayOffset: 1 })).toContain("shifts the Umm al-Qura calendar by +1 day(s)");
-    expect(post({ startOverride: "2026-02-19" })).toContain("Counting from a first fast on 19 February 2026");
+    const sighting = /a local moon sighting may move them by a day|the sighting may still move/;
+    expect(post({})).toContain(
+      "Umm al-Qura calendar's expectation; a local moon sighting may move them by a day",
+    );
+    expect(post({ dayOffset: 1 })).toContain(
+      "Umm al-Qura dates shifted by +1 day for this community's moon sighting",
+    );
+    expect(post({ startOverride: "2026-02-19" })).toContain("First fast set by this community");
+    for (const settings of [{}, { dayOffset: -2 }, { startOverride: "2026-02-19" }])
+      expect(post(settings)).toMatch(sighting);
     // A first-fast date from a past year no longer shapes this year's countdown, so the post does not claim it.
-    expect(post({ startOverride: "2025-03-02" })).not.toContain("Calendar");
+    expect(post({ startOverride: "2025-03-02" })).not.toContain("First fast set by this community");
   });
 });
 
@@ -54,7 +63,7 @@ describe("daily post details", () => {
     const points = corpus.statusCards[0]?.sections.flatMap((s) => s.points).length ?? 0;
     const days = Array.from({ length: points }, (_, i) => {
       const date = new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10);
-      return pointOfTheDay(corpus, date, textMarkup) ?? "";
+      return pointOfTheDay(corpus, date, textMarkup, english()) ?? "";
     });
     expect(new Set(days).size).toBe(points);
     for (const day of days) expect(day).toMatch(/¶\d+ · as of 22 February 2024$/);

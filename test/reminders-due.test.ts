@@ -2,7 +2,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UserFacingError } from "../src/errors.js";
 import {
-  DAILY_TIME_ERROR,
   evaluateDue,
   firstSlotFrom,
   nextSlot,
@@ -108,9 +107,11 @@ describe("parseDailyTime", () => {
       "7 :30",
       "٠٧:٣٠",
     ]) {
-      expectUserError(() => parseDailyTime(bad), DAILY_TIME_ERROR);
+      expectUserError(
+        () => parseDailyTime(bad),
+        "Time must be HH:MM in 24-hour form, 00:00–23:59 (for example 07:30)",
+      );
     }
-    expect(DAILY_TIME_ERROR).toBe("Time must be HH:MM in 24-hour form, 00:00–23:59 (for example 07:30)");
   });
 
   it("round-trips every valid time and agrees with a reference check on any string", () => {

@@ -4,7 +4,10 @@
  */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { findCity } from "../src/places/places.js";
+import { dayTimes } from "../src/places/prayer.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
+import { localParts } from "../src/time.js";
 import { sampleReminder, startTestBot, TEST_TOKEN, type TestBot, TestClock, tempDir } from "./support/bot.js";
 import { type FakeDiscord, guildIdForShard, startFakeDiscord } from "./support/fake-discord.js";
 
@@ -65,7 +68,7 @@ describe("/reminders set and the daily post", () => {
     expect(body.nonce.length).toBeLessThanOrEqual(25);
     expect(body.allowed_mentions).toEqual({ parse: [], roles: [] });
     // 1 March 2026 is during Ramadan 1447 (first fast 18 February).
-    expect(body.embeds[0]?.title).toBe("Daily countdown: Day 12 of Ramadan 1447");
+    expect(body.embeds[0]?.title).toBe("Daily countdown: Day 12 of Ramadan 1447 AH");
     expect(body.embeds[0]?.fields.find((f) => f.name === "From the coverage")?.value).toMatch(
       /¶\d+ · as of 22 February 2024$/,
     );
@@ -166,7 +169,7 @@ describe("Discord errors", () => {
     clock.set("2026-12-01T07:00:00Z");
     expect((await bot.scheduler.tick()).paused).toHaveLength(1);
     const reminder = await bot.ctx.storage?.getReminder(fake.guild().id);
-    expect(reminder?.pausedReason).toMatch(/Unknown Channel|Missing Access/);
+    expect(reminder?.pausedReason).toMatch(/^(unknown-channel|missing-access)$/);
   });
 
   it("an outage (5xx) is retried on the next tick and never pauses", async () => {
@@ -318,7 +321,7 @@ describe("moderator checks: nothing is saved", () => {
     );
     const preview = await fake.command("reminders preview", {}, MOD);
     expect(preview.ephemeral).toBe(true);
-    expect(text(preview)).toContain("shifts the Umm al-Qura calendar by +1 day");
+    expect(text(preview)).toContain("Umm al-Qura dates shifted by +1 day");
     const test = await fake.command("reminders test", {}, MOD);
     expect(text(test)).toContain("Test post sent");
     expect(fake.messagesIn(general.id)).toHaveLength(1);
@@ -360,6 +363,91 @@ describe("sharding", () => {
     expect(a.posted).toEqual([guild0]);
     expect(b.posted).toEqual([guild1]);
     expect((await shard0.scheduler.tick()).posted).toEqual([]);
+  });
+});
+
+describe("the server's language", () => {
+  it("posts in the language a moderator chose, and by default in the server's own", async () => {
+    const { fake, bot, clock, general } = await setup("2026-03-01T04:00:00Z");
+    // No language given: the server's locale (Hebrew) decides; the moderator reads the reply in theirs.
+    const set = await fake.command(
+      "reminders set",
+      { channel: general.id, time: "07:00", timezone: "Asia/Jerusalem" },
+      { ...MOD, locale: "en-US", guildLocale: "he" },
+    );
+    expect(text(set)).toContain("Daily countdown saved");
+    expect(text(set)).toContain("עברית");
+    clock.set("2026-03-01T05:00:30Z");
+    expect((await bot.scheduler.tick()).posted).toHaveLength(1);
+    const [hebrew] = fake.messagesIn(general.id);
+    expect(JSON.stringify(hebrew?.embeds)).toMatch(/\p{Script=Hebrew}/u);
+    expect(JSON.stringify(hebrew?.embeds)).not.toContain("Daily countdown");
+
+    // Chosen explicitly: Arabic, with the day's fast times for Jerusalem during Ramadan.
+    await fake.command(
+      "reminders set",
+      { channel: general.id, time: "07:00", timezone: "Asia/Jerusalem", language: "ar" },
+      { ...MOD, guildLocale: "he" },
+    );
+    clock.set("2026-03-02T05:00:30Z");
+    expect((await bot.scheduler.tick()).posted).toHaveLength(1);
+    const arabic = fake.messagesIn(general.id)[1];
+    const body = JSON.stringify(arabic?.embeds);
+    expect(body).toMatch(/رمضان/);
+    expect(body).not.toMatch(/\p{Script=Hebrew}/u);
+    expect(body).toContain("Jerusalem"); // the place of the fast times, named as the time zone database names it
+    // Each right-to-left line that opens with a Latin run starts with a right-to-left mark.
+    const lines = [arabic?.embeds?.[0]?.title, arabic?.embeds?.[0]?.description].join("\n").split("\n");
+    for (const line of lines.filter((l) => /\p{Script=Arabic}/u.test(l) && /^[^\p{L}]*[A-Za-z]/u.test(l)))
+      throw new Error(`unmarked right-to-left line: ${line}`);
+  });
+
+  it("computes the fast's times for the city and method a moderator picked, and shows them", async () => {
+    const { fake, bot, clock, general } = await setup("2027-02-19T20:00:00Z");
+    const set = await fake.command(
+      "reminders set",
+      {
+        channel: general.id,
+        time: "05:00",
+        timezone: "Asia/Jerusalem",
+        city: "Haifa",
+        method: "MuslimWorldLeague",
+      },
+      MOD,
+    );
+    expect(text(set)).toContain("Haifa (Muslim World League)");
+    const shown = await fake.command("reminders show", {}, MOD);
+    expect(text(shown)).toContain("Haifa (Muslim World League)");
+    clock.set("2027-02-20T03:00:30Z"); // 05:00 in Jerusalem, day 13 of Ramadan 1448
+    expect((await bot.scheduler.tick()).posted).toHaveLength(1);
+    const [post] = fake.messagesIn(general.id);
+    const haifa = findCity("Haifa", "Asia/Jerusalem");
+    const times = haifa && dayTimes(haifa, "2027-02-20", "MuslimWorldLeague");
+    if (!times) throw new Error("Haifa's times");
+    const hhmm = (at: Date) => localParts(at, "Asia/Jerusalem").time;
+    const body = JSON.stringify(post?.embeds);
+    expect(body).toContain("Fasting today in Haifa");
+    expect(body).toContain(`Suhoor ends (Fajr): ${hhmm(times.fajr)}`);
+    expect(body).toContain(`Iftar (Maghrib): ${hhmm(times.maghrib)}`);
+    expect(body).toContain("Sunset and prayer times for Haifa (Muslim World League method)");
+  });
+
+  it("refuses a city in another time zone, and a language it does not speak, saving nothing", async () => {
+    const { fake, bot, general } = await setup("2026-03-01T04:00:00Z");
+    const city = await fake.command(
+      "reminders set",
+      { channel: general.id, time: "07:00", timezone: "Asia/Jerusalem", city: "Jeddah" },
+      MOD,
+    );
+    expect(city.ephemeral).toBe(true);
+    expect(text(city)).toMatch(/Jeddah.*Asia\/Riyadh.*Asia\/Jerusalem/);
+    const language = await fake.command(
+      "reminders set",
+      { channel: general.id, time: "07:00", timezone: "Asia/Jerusalem", language: "fr" },
+      MOD,
+    );
+    expect(text(language)).toMatch(/not a language I speak/);
+    expect(await bot.ctx.storage?.getReminder(fake.guild().id)).toBeNull();
   });
 });
 

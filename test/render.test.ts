@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { discordMarkup } from "../src/discord/markup.js";
 import { fitEmbeds, toDiscordMessage } from "../src/discord/render.js";
+import { english } from "../src/i18n/index.js";
 import type { Reply } from "../src/views/card.js";
 import { remainingLabel } from "../src/views/countdown.js";
 import { LIMITS, truncate } from "../src/views/limits.js";
@@ -70,9 +71,9 @@ describe("Discord rendering keeps every limit", () => {
       cards: [{ title: "t" }],
       ephemeral: true,
       actions: [
-        { kind: "more-sources", key: "k" },
-        { kind: "post-publicly", key: "k" },
-        { kind: "feedback", key: "k" },
+        { kind: "more-sources", key: "k", label: "More sources" },
+        { kind: "post-publicly", key: "k", label: "Post publicly" },
+        { kind: "feedback", key: "k", labels: { helpful: "Helpful", unhelpful: "Not helpful" } },
       ],
     });
     expect(message.flags).toBe(64);
@@ -110,10 +111,10 @@ describe("markup", () => {
   });
 
   it("says remaining time without zero units", () => {
-    expect(remainingLabel(17, 6, 0)).toBe("17 days and 6 hours");
-    expect(remainingLabel(1, 0, 5)).toBe("1 day");
-    expect(remainingLabel(0, 1, 1)).toBe("1 hour and 1 minute");
-    expect(remainingLabel(0, 0, 0)).toBe("Less than a minute");
+    expect(remainingLabel(17, 6, 0, english())).toBe("17 days and 6 hours");
+    expect(remainingLabel(1, 0, 5, english())).toBe("1 day");
+    expect(remainingLabel(0, 1, 1, english())).toBe("1 hour and 1 minute");
+    expect(remainingLabel(0, 0, 0, english())).toBe("Less than a minute");
   });
 });
 

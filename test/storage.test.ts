@@ -5,7 +5,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { latestVersion, type Migration, runMigrations, schemaVersion } from "../src/storage/migrations.js";
+import {
+  latestVersion,
+  type Migration,
+  migrations,
+  runMigrations,
+  schemaVersion,
+} from "../src/storage/migrations.js";
 import { DUE_REMINDERS_SQL, SqliteStorage, type SqliteStorageOptions } from "../src/storage/sqlite.js";
 import { type ReminderUpsert, StorageBusyError, StorageError } from "../src/storage/types.js";
 import { mountSmallDisk } from "./support/full-disk.js";
@@ -68,6 +74,9 @@ function settings(guildId: string, overrides: Partial<ReminderUpsert> = {}): Rem
     timeZone: "Asia/Riyadh",
     roleId: null,
     dayOffset: 0,
+    language: "en",
+    place: null,
+    method: null,
     startOverride: null,
     by: MOD_1,
     nextDueAt: T0,
@@ -82,8 +91,17 @@ function ids(reminders: ReadonlyArray<{ guildId: string }>): string[] {
 describe("reminders", () => {
   it("stores a reminder and reads it back with every field", async () => {
     const storage = open();
+    const place = { name: "Jeddah", country: "SA", latitude: 21.5169, longitude: 39.2192 };
     const stored = await storage.upsertReminder(
-      settings(GUILD_A, { roleId: ROLE, dayOffset: -1, startOverride: "2026-02-19", time: "23:59" }),
+      settings(GUILD_A, {
+        roleId: ROLE,
+        dayOffset: -1,
+        startOverride: "2026-02-19",
+        time: "23:59",
+        language: "ar",
+        place,
+        method: "UmmAlQura",
+      }),
     );
     expect(stored).toEqual({
       guildId: GUILD_A,
@@ -93,6 +111,9 @@ describe("reminders", () => {
       roleId: ROLE,
       dayOffset: -1,
       startOverride: "2026-02-19",
+      language: "ar",
+      place,
+      method: "UmmAlQura",
       enabled: true,
       pausedReason: null,
       pausedAt: null,
@@ -110,6 +131,12 @@ describe("reminders", () => {
     });
     expect(await storage.getReminder(GUILD_A)).toEqual(stored);
     expect(await storage.getReminder(GUILD_B)).toBeNull();
+    // Set again without a place or method: back to the zone's city and the region's method.
+    expect(await storage.upsertReminder(settings(GUILD_A))).toMatchObject({
+      language: "en",
+      place: null,
+      method: null,
+    });
   });
 
   it("keeps one row per guild when two moderators set it at once: the last write wins whole", async () => {
@@ -527,6 +554,28 @@ describe("migrations", () => {
 
     db.pragma("user_version = 99");
     expect(() => open()).toThrow(/schema is version 99 .* knows only up to/);
+  });
+
+  it("upgrades a version-1 database in place: its reminders keep posting, in English, at their zone's city", async () => {
+    const path = dbPath("v1.db");
+    const v1 = raw(path);
+    v1.pragma("journal_mode = WAL");
+    runMigrations(v1, migrations.slice(0, 1));
+    v1.prepare(
+      `INSERT INTO reminders (guild_id, channel_id, time, time_zone, enabled, next_due_at, created_by, created_at,
+        updated_by, updated_at) VALUES (?, ?, '07:00', 'Asia/Riyadh', 1, ?, ?, ?, ?, ?)`,
+    ).run(GUILD_A, CHANNEL_1, T0, MOD_1, T0, MOD_1, T0);
+    v1.close();
+    const storage = open(path);
+    expect(await storage.getReminder(GUILD_A)).toMatchObject({
+      guildId: GUILD_A,
+      time: "07:00",
+      nextDueAt: T0,
+      language: "en",
+      place: null,
+      method: null,
+    });
+    expect(await storage.dueReminders(T0, { id: 0, count: 1 })).toHaveLength(1);
   });
 
   it("brings a new file to the latest version and leaves it there on reopen", async () => {

@@ -34,30 +34,36 @@ function coerce(option: ValueOption, raw: string, where: string): OptionValue {
       const n = Number(value);
       const isInt = option.type === ApplicationCommandOptionType.Integer;
       if (value === "" || !Number.isFinite(n) || (isInt && !Number.isInteger(n))) {
-        throw new UserFacingError(
-          `${where}: '${option.name}' must be ${isInt ? "a whole number" : "a number"}.`,
-        );
+        throw new UserFacingError(isInt ? "console.error.integer" : "console.error.number", {
+          where,
+          option: option.name,
+        });
       }
       if (option.min_value !== undefined && n < option.min_value)
-        throw new UserFacingError(`${where}: '${option.name}' must be at least ${option.min_value}.`);
+        throw new UserFacingError("console.error.min", { where, option: option.name, min: option.min_value });
       if (option.max_value !== undefined && n > option.max_value)
-        throw new UserFacingError(`${where}: '${option.name}' must be at most ${option.max_value}.`);
+        throw new UserFacingError("console.error.max", { where, option: option.name, max: option.max_value });
       return n;
     }
     case ApplicationCommandOptionType.Boolean:
       if (/^(true|yes|on)$/i.test(value)) return true;
       if (/^(false|no|off)$/i.test(value)) return false;
-      throw new UserFacingError(`${where}: '${option.name}' must be true or false.`);
+      throw new UserFacingError("console.error.boolean", { where, option: option.name });
     case ApplicationCommandOptionType.String: {
       if (option.choices && !option.choices.some((c) => c.value === value)) {
-        throw new UserFacingError(
-          `${where}: '${option.name}' must be one of ${option.choices.map((c) => c.value).join(", ")}.`,
-        );
+        throw new UserFacingError("console.error.choice", {
+          where,
+          option: option.name,
+          choices: option.choices.map((c) => c.value).join(", "),
+        });
       }
       if (option.max_length !== undefined && value.length > option.max_length) {
-        throw new UserFacingError(
-          `${where}: '${option.name}' is ${value.length} characters; the limit is ${option.max_length}.`,
-        );
+        throw new UserFacingError("console.error.length", {
+          where,
+          option: option.name,
+          length: value.length,
+          max: option.max_length,
+        });
       }
       return value;
     }
@@ -74,7 +80,7 @@ function coerce(option: ValueOption, raw: string, where: string): OptionValue {
 export function parseLine(line: string, commands: readonly Command[]): ParsedLine {
   const trimmed = line.trim();
   const head = /^\/(\S+)\s*([\s\S]*)$/.exec(trimmed);
-  if (!head) throw new UserFacingError("Commands start with /, for example /ask question: who is mediating?");
+  if (!head) throw new UserFacingError("console.error.noSlash");
   const name = (head[1] ?? "").toLowerCase();
   let rest = head[2] ?? "";
   const command = chatCommands(commands).find((c) => c.data.name === name);
@@ -82,7 +88,7 @@ export function parseLine(line: string, commands: readonly Command[]): ParsedLin
     const known = chatCommands(commands)
       .map((c) => `/${c.data.name}`)
       .join(", ");
-    throw new UserFacingError(`Unknown command /${name}. Commands: ${known}.`);
+    throw new UserFacingError("console.error.unknownCommand", { name, commands: known });
   }
   let subcommand: string | null = null;
   let options = optionsOf(command);
@@ -91,9 +97,11 @@ export function parseLine(line: string, commands: readonly Command[]): ParsedLin
     const sub = /^(\S+)\s*([\s\S]*)$/.exec(rest);
     const found = subcommands.find((o) => o.name === sub?.[1]?.toLowerCase());
     if (!sub || !found) {
-      throw new UserFacingError(
-        `/${name} needs one of: ${subcommands.map((o) => o.name).join(", ")} (for example /${name} ${subcommands[0]?.name ?? ""}).`,
-      );
+      throw new UserFacingError("console.error.needsSubcommand", {
+        name,
+        subcommands: subcommands.map((o) => o.name).join(", "),
+        example: subcommands[0]?.name ?? "",
+      });
     }
     subcommand = found.name;
     rest = sub[2] ?? "";
@@ -117,29 +125,36 @@ export function parseLine(line: string, commands: readonly Command[]): ParsedLin
   if (leading.length > 0) {
     const stray = /^([\w-]+):/.exec(leading);
     if (stray)
-      throw new UserFacingError(
-        `${where}: unknown option '${stray[1]}'. Usage: ${usage(name, subcommand, valueOptions)}`,
-      );
+      throw new UserFacingError("console.error.unknownOption", {
+        where,
+        option: stray[1] ?? "",
+        usage: usage(name, subcommand, valueOptions),
+      });
     const target = valueOptions.find((o) => o.required && o.type === ApplicationCommandOptionType.String);
     if (!target)
-      throw new UserFacingError(
-        `${where}: unexpected text '${leading}'. Usage: ${usage(name, subcommand, valueOptions)}`,
-      );
+      throw new UserFacingError("console.error.unexpectedText", {
+        where,
+        text: leading,
+        usage: usage(name, subcommand, valueOptions),
+      });
     parsed.set(target.name, coerce(target, leading, where));
   }
   spans.forEach((span, index) => {
     const option = valueOptions.find((o) => o.name === span.name);
     if (!option) return;
-    if (parsed.has(option.name)) throw new UserFacingError(`${where}: '${option.name}' is given twice.`);
+    if (parsed.has(option.name))
+      throw new UserFacingError("console.error.twice", { where, option: option.name });
     const raw = rest.slice(span.valueStart, spans[index + 1]?.start ?? rest.length);
-    if (raw.trim() === "") throw new UserFacingError(`${where}: '${option.name}' needs a value.`);
+    if (raw.trim() === "") throw new UserFacingError("console.error.noValue", { where, option: option.name });
     parsed.set(option.name, coerce(option, raw, where));
   });
   for (const option of valueOptions) {
     if (option.required && !parsed.has(option.name)) {
-      throw new UserFacingError(
-        `${where}: '${option.name}' is required. Usage: ${usage(name, subcommand, valueOptions)}`,
-      );
+      throw new UserFacingError("console.error.required", {
+        where,
+        option: option.name,
+        usage: usage(name, subcommand, valueOptions),
+      });
     }
   }
   return { command, subcommand, options: parsed };

@@ -1,3 +1,4 @@
+import { markRtlLines } from "../text/bidi.js";
 import type { Reply } from "../views/card.js";
 
 function indent(text: string, prefix = "  "): string {
@@ -19,5 +20,7 @@ export function renderText(reply: Reply): string {
     if (card.footer) lines.push(`-- ${card.footer}`);
     blocks.push(lines.join("\n"));
   }
-  return `${blocks.join("\n\n")}\n`;
+  const text = `${blocks.join("\n\n")}\n`;
+  // A terminal that lays out bidirectional text reads right-to-left lines as Discord does.
+  return reply.dir === "rtl" ? markRtlLines(text) : text;
 }

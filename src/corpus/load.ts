@@ -6,6 +6,7 @@ import { z } from "zod";
 import { CorpusError } from "../errors.js";
 import { PROJECT_ROOT } from "../paths.js";
 import { isValidLocalDate } from "../time.js";
+import { LOCALES, SOURCE_LOCALE } from "../i18n/locales.js";
 import type { AliasTable, Article, Corpus, Paragraph, StatusCard } from "./types.js";
 
 /** The corpus shipped with the bot. */
@@ -43,6 +44,22 @@ const citation = z.strictObject({
   paragraphs: z.array(z.number().int().positive()).min(1, { message: "must cite at least one paragraph" }),
 });
 
+/** Reviewed translations of curated text, by catalog code (`ar`, `he`); English is the text itself. */
+const translations = z
+  .record(z.string(), nonEmpty)
+  .optional()
+  .superRefine((value, ctx) => {
+    for (const code of Object.keys(value ?? {})) {
+      if (!LOCALES.some((l) => l.code === code && code !== SOURCE_LOCALE))
+        ctx.addIssue({
+          code: "custom",
+          message: `'${code}' is not a language talks-bot speaks besides English (${LOCALES.filter((l) => l.code !== SOURCE_LOCALE)
+            .map((l) => l.code)
+            .join(", ")})`,
+        });
+    }
+  });
+
 const statusFile = z.strictObject({
   id: slug,
   as_of: isoDate,
@@ -51,8 +68,9 @@ const statusFile = z.strictObject({
     .array(
       z.strictObject({
         heading: nonEmpty,
+        translations,
         points: z
-          .array(z.strictObject({ text: nonEmpty, evidence: nonEmpty, cite: citation }))
+          .array(z.strictObject({ text: nonEmpty, translations, evidence: nonEmpty, cite: citation }))
           .min(1, { message: "must have at least one point" }),
       }),
     )
@@ -179,6 +197,7 @@ function parseStatusCard(file: string, data: unknown, articles: ReadonlyMap<stri
     throw new CorpusError(`corpus: ${file}: 'article' names unknown article '${card.article}'`);
   const sections = card.sections.map((section, s) => ({
     heading: section.heading,
+    translations: section.translations ?? {},
     points: section.points.map((point, p) => {
       const where = `sections.${s}.points.${p}`;
       const articleId = point.cite.article ?? card.article;
@@ -202,6 +221,7 @@ function parseStatusCard(file: string, data: unknown, articles: ReadonlyMap<stri
       }
       return {
         text: point.text,
+        translations: point.translations ?? {},
         evidence: point.evidence,
         cite: { articleId, paragraphs: point.cite.paragraphs },
       };

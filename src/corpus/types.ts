@@ -30,8 +30,12 @@ export interface Citation {
   readonly paragraphs: readonly number[];
 }
 
+/** Reviewed translations of a curated text, by catalog code; English is the text itself. */
+export type Translations = Readonly<Record<string, string>>;
+
 export interface StatusPoint {
   readonly text: string;
+  readonly translations: Translations;
   /** A phrase that occurs verbatim in the cited paragraph(s): the point's proof. */
   readonly evidence: string;
   readonly cite: Citation;
@@ -39,6 +43,8 @@ export interface StatusPoint {
 
 export interface StatusSection {
   readonly heading: string;
+  /** Of the heading. */
+  readonly translations: Translations;
   readonly points: readonly StatusPoint[];
 }
 

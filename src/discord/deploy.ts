@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import { PermissionFlagsBits, REST, Routes } from "discord.js";
 import { loadCommands } from "../command.js";
 import type { Config } from "../config.js";
+import { localizeCommand } from "../i18n/commands.js";
 
 /** Exactly what the bot needs: reminders post an embed in a channel. Replies to commands need nothing. */
 export const BOT_PERMISSIONS =
@@ -36,7 +37,9 @@ export async function deployCommands(
   const route = guildId
     ? Routes.applicationGuildCommands(clientId, guildId)
     : Routes.applicationCommands(clientId);
-  const registered = (await rest.put(route, { body: commands.map((c) => c.data) })) as {
+  // Every language's command names and descriptions, added to the builders' JSON in one place.
+  const body = commands.map((c) => localizeCommand(c.data));
+  const registered = (await rest.put(route, { body })) as {
     name: string;
     type?: number;
   }[];

@@ -1,14 +1,14 @@
 import { type APIChannel, ChannelType, DiscordAPIError, HTTPError, type REST, Routes } from "discord.js";
-import { PostError } from "../posting.js";
+import { type PauseReason, PostError } from "../posting.js";
 import type { Reply } from "../views/card.js";
 import { postToChannel, toDiscordMessage } from "./render.js";
 
 /** Discord errors that a moderator must fix: posting stops until `/reminders set` is run again. */
-const PAUSING_CODES: ReadonlyMap<number, string> = new Map([
-  [10003, "Unknown Channel: the channel was deleted"],
-  [10004, "Unknown Guild"],
-  [50001, "Missing Access: the bot cannot see the channel"],
-  [50013, "Missing Permissions: the bot lacks View Channel, Send Messages or Embed Links there"],
+const PAUSING_CODES: ReadonlyMap<number, PauseReason> = new Map([
+  [10003, "unknown-channel"],
+  [10004, "unknown-guild"],
+  [50001, "missing-access"],
+  [50013, "missing-permissions"],
 ]);
 
 /** Network failures that happen before a request reaches Discord (no connection was made). */
@@ -26,9 +26,12 @@ function neverSent(error: unknown): boolean {
 export function toPostError(error: unknown): PostError {
   if (error instanceof DiscordAPIError) {
     const reason = typeof error.code === "number" ? PAUSING_CODES.get(error.code) : undefined;
-    if (reason) return new PostError(reason, "pause", { cause: error });
+    if (reason) return new PostError(`${error.code}: ${error.message}`, "pause", { cause: error, reason });
     if (error.status === 403 || error.status === 404)
-      return new PostError(`${error.status}: ${error.message}`, "pause", { cause: error });
+      return new PostError(`${error.status}: ${error.message}`, "pause", {
+        cause: error,
+        reason: "forbidden",
+      });
     return new PostError(`Discord answered ${error.status}: ${error.message}`, "rejected", { cause: error });
   }
   if (error instanceof HTTPError)

@@ -8,6 +8,7 @@ import {
   type REST,
   Routes,
 } from "discord.js";
+import { markRtlLines } from "../text/bidi.js";
 import type { Card, CardTone, Reply, ReplyAction } from "../views/card.js";
 import { LIMITS, truncate } from "../views/limits.js";
 
@@ -37,21 +38,23 @@ function embedLength(embed: APIEmbed): number {
   );
 }
 
-function toEmbed(card: Card): APIEmbed {
+function toEmbed(card: Card, dir: "ltr" | "rtl"): APIEmbed {
+  // Right-to-left lines are marked so Discord lays them out right to left (see text/bidi.ts).
+  const text = dir === "rtl" ? markRtlLines : (value: string) => value;
   const embed: APIEmbed = {
-    title: truncate(card.title, LIMITS.title),
+    title: truncate(text(card.title), LIMITS.title),
     color: COLORS[card.tone ?? "info"],
   };
   if (card.url) embed.url = card.url;
-  if (card.description) embed.description = truncate(card.description, LIMITS.description);
+  if (card.description) embed.description = truncate(text(card.description), LIMITS.description);
   if (card.fields && card.fields.length > 0) {
     embed.fields = card.fields.slice(0, LIMITS.fields).map((field) => ({
-      name: truncate(field.name, LIMITS.fieldName) || "\u200b",
-      value: truncate(field.value, LIMITS.fieldValue) || "\u200b",
+      name: truncate(text(field.name), LIMITS.fieldName) || "\u200b",
+      value: truncate(text(field.value), LIMITS.fieldValue) || "\u200b",
       inline: field.inline ?? false,
     }));
   }
-  if (card.footer) embed.footer = { text: truncate(card.footer, LIMITS.footer) };
+  if (card.footer) embed.footer = { text: truncate(text(card.footer), LIMITS.footer) };
   return embed;
 }
 
@@ -109,26 +112,26 @@ function button(action: ReplyAction): ButtonBuilder[] {
       return [
         new ButtonBuilder()
           .setCustomId(`ask:more:${action.key}`)
-          .setLabel("More sources")
+          .setLabel(truncate(action.label, LIMITS.buttonLabel))
           .setStyle(ButtonStyle.Secondary),
       ];
     case "post-publicly":
       return [
         new ButtonBuilder()
           .setCustomId(`ask:public:${action.key}`)
-          .setLabel("Post publicly")
+          .setLabel(truncate(action.label, LIMITS.buttonLabel))
           .setStyle(ButtonStyle.Primary),
       ];
     case "feedback":
       return [
         new ButtonBuilder()
           .setCustomId(`ask:up:${action.key}`)
-          .setLabel("Helpful")
+          .setLabel(truncate(action.labels.helpful, LIMITS.buttonLabel))
           .setEmoji("👍")
           .setStyle(ButtonStyle.Secondary),
         new ButtonBuilder()
           .setCustomId(`ask:down:${action.key}`)
-          .setLabel("Not helpful")
+          .setLabel(truncate(action.labels.unhelpful, LIMITS.buttonLabel))
           .setEmoji("👎")
           .setStyle(ButtonStyle.Secondary),
       ];
@@ -139,7 +142,7 @@ function button(action: ReplyAction): ButtonBuilder[] {
 export function toDiscordMessage(reply: Reply, options: { withComponents?: boolean } = {}): DiscordMessage {
   const buttons = (options.withComponents ?? true) ? (reply.actions ?? []).flatMap(button).slice(0, 5) : [];
   const message: DiscordMessage = {
-    embeds: fitEmbeds(reply.cards.map(toEmbed)),
+    embeds: fitEmbeds(reply.cards.map((card) => toEmbed(card, reply.dir ?? "ltr"))),
     components:
       buttons.length > 0
         ? [new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(buttons)]
@@ -150,7 +153,11 @@ export function toDiscordMessage(reply: Reply, options: { withComponents?: boole
       ...(reply.mentionRoleId ? { roles: [reply.mentionRoleId] } : {}),
     },
   };
-  if (reply.content) message.content = truncate(reply.content, LIMITS.content);
+  if (reply.content)
+    message.content = truncate(
+      reply.dir === "rtl" ? markRtlLines(reply.content) : reply.content,
+      LIMITS.content,
+    );
   if (reply.ephemeral) message.flags = MessageFlags.Ephemeral;
   return message;
 }

@@ -11,6 +11,7 @@ import {
 } from "discord.js";
 import type { BotContext, Command, Invocation, OptionValue } from "../command.js";
 import { UserFacingError } from "../errors.js";
+import { type Lang, langFor, SOURCE_LOCALE, supportedLocale } from "../i18n/index.js";
 import { StorageBusyError, StorageError } from "../storage/types.js";
 import { notice } from "../views/card.js";
 import { LIMITS, truncate } from "../views/limits.js";
@@ -63,6 +64,7 @@ export function invocationOf(
   return {
     surface: "discord",
     markup: discordMarkup,
+    lang: langOf(interaction),
     userId: interaction.user.id,
     guildId: interaction.guildId,
     locale: interaction.locale,
@@ -103,41 +105,41 @@ function commandKey(type: number | undefined, name: string): string {
   return `${type ?? 1}:${name}`;
 }
 
-function errorMessage(error: unknown, interactionId: string): DiscordMessage {
-  if (error instanceof UserFacingError) return toDiscordMessage(notice(error.message));
+/** The private reply to a failure, in the person's language. */
+function errorMessage(error: unknown, interactionId: string, lang: Lang): DiscordMessage {
+  const { dir } = lang;
+  if (error instanceof UserFacingError)
+    return toDiscordMessage(notice(error.textIn(lang), { title: lang.t("error.title"), dir }));
   if (error instanceof StorageBusyError) {
-    return toDiscordMessage(
-      notice(
-        "I'm busy saving other changes right now, so nothing was changed. Please try again in a moment.",
-        {
-          title: "Try again",
-        },
-      ),
-    );
+    return toDiscordMessage(notice(lang.t("error.busy"), { title: lang.t("error.busy.title"), dir }));
   }
   if (error instanceof StorageError) {
     const why =
       error.code === "SQLITE_FULL"
-        ? "the server's disk is full"
+        ? "full"
         : error.code?.startsWith("SQLITE_READONLY")
-          ? "the database is read-only"
-          : "the database failed";
+          ? "readonly"
+          : "failed";
     return toDiscordMessage(
-      notice(
-        `Not saved: ${why}, so nothing was changed. Whoever runs the bot has been told (reference ${interactionId}); please try again later.`,
-        { title: "Nothing was changed", tone: "warning" },
-      ),
+      notice(lang.t("error.notSaved", { why, reference: interactionId }), {
+        title: lang.t("error.notSaved.title"),
+        tone: "warning",
+        dir,
+      }),
     );
   }
   return toDiscordMessage(
-    notice(
-      `Something went wrong on my side and it has been logged (reference ${interactionId}). Please try again in a moment.`,
-      {
-        title: "Sorry",
-        tone: "warning",
-      },
-    ),
+    notice(lang.t("error.bug", { reference: interactionId }), {
+      title: lang.t("error.bug.title"),
+      tone: "warning",
+      dir,
+    }),
   );
+}
+
+/** The language of a person's replies: their Discord locale where talks-bot speaks it, else English. */
+function langOf(interaction: Interaction): Lang {
+  return langFor(supportedLocale(interaction.locale) ?? SOURCE_LOCALE);
 }
 
 function hideOption(interaction: CommandInteraction): boolean {
@@ -203,7 +205,7 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
   async function button(interaction: ButtonInteraction): Promise<void> {
     const [name = "", action = "", key = ""] = interaction.customId.split(":");
     const command = commands.get(commandKey(1, name));
-    if (!command?.button) throw new UserFacingError("This button no longer works. Run the command again.");
+    if (!command?.button) throw new UserFacingError("error.staleButton");
     const result = await command.button({ action, key, invocation: invocationOf(interaction) }, ctx);
     if (result.updateActions) {
       await interaction.update({ components: toDiscordMessage(result.updateActions).components });
@@ -225,10 +227,7 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
       } else if (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand()) {
         name = interaction.commandName;
         const command = commands.get(commandKey(interaction.commandType, interaction.commandName));
-        if (!command)
-          throw new UserFacingError(
-            "I don't know that command any more. The server's command list may be out of date.",
-          );
+        if (!command) throw new UserFacingError("error.unknownCommand");
         await runCommand(interaction, command);
       } else if (interaction.isButton()) {
         name = `button:${interaction.customId.split(":").slice(0, 2).join(":")}`;
@@ -250,12 +249,14 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
       if (interaction.isAutocomplete()) {
         if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
       } else if (interaction.isRepliable()) {
-        await respond(interaction, errorMessage(error, interaction.id)).catch((replyError: unknown) => {
-          ctx.logger.warn(
-            { err: replyError, interactionId: interaction.id, command: name },
-            "could not deliver the error reply",
-          );
-        });
+        await respond(interaction, errorMessage(error, interaction.id, langOf(interaction))).catch(
+          (replyError: unknown) => {
+            ctx.logger.warn(
+              { err: replyError, interactionId: interaction.id, command: name },
+              "could not deliver the error reply",
+            );
+          },
+        );
       }
     } finally {
       ctx.logger.info(

@@ -6,7 +6,7 @@ import {
   type MessageContextMenuCommandInteraction,
   PermissionFlagsBits,
 } from "discord.js";
-import type { ServerPort } from "../command.js";
+import type { ChannelPermission, ServerPort } from "../command.js";
 import { fetchChannel, POSTABLE_CHANNELS, postReply } from "./post.js";
 
 type AnyInteraction =
@@ -15,11 +15,11 @@ type AnyInteraction =
   | AutocompleteInteraction
   | ButtonInteraction;
 
-/** What the bot needs in a channel it posts in, with the names Discord's settings use. */
-const NEEDED_IN_CHANNEL: readonly [bigint, string][] = [
-  [PermissionFlagsBits.ViewChannel, "View Channel"],
-  [PermissionFlagsBits.SendMessages, "Send Messages"],
-  [PermissionFlagsBits.EmbedLinks, "Embed Links"],
+/** What the bot needs in a channel it posts in. */
+const NEEDED_IN_CHANNEL: readonly [bigint, ChannelPermission][] = [
+  [PermissionFlagsBits.ViewChannel, "ViewChannel"],
+  [PermissionFlagsBits.SendMessages, "SendMessages"],
+  [PermissionFlagsBits.EmbedLinks, "EmbedLinks"],
 ];
 
 /**

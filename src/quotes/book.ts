@@ -277,11 +277,15 @@ function surnameLinks(speakers: readonly Speaker[]): Map<string, string> {
   return links;
 }
 
-function checkLength(what: string, value: string): void {
+function checkLength(what: "speaker" | "topic", value: string): void {
   const length = [...value].length;
   if (length > MAX_QUERY_LENGTH) {
     throw new UserFacingError(
-      `The ${what} can be at most ${MAX_QUERY_LENGTH} characters long (yours has ${length}).`,
+      what === "speaker" ? "quote.error.speakerTooLong" : "quote.error.topicTooLong",
+      {
+        max: MAX_QUERY_LENGTH,
+        length,
+      },
     );
   }
 }

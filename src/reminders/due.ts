@@ -27,16 +27,13 @@ export interface Slot {
 
 const DAILY_TIME_RE = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
-/** Shown for any time that is not `H:MM`/`HH:MM` within 00:00–23:59. */
-export const DAILY_TIME_ERROR = "Time must be HH:MM in 24-hour form, 00:00–23:59 (for example 07:30)";
-
 /**
  * Parses a moderator's daily time: `H:MM` or `HH:MM`, 00:00–23:59, surrounding spaces ignored.
  * Rejects `24:00`, `7pm`, `07:60`, `7:5` and empty input with a UserFacingError.
  */
 export function parseDailyTime(input: string): DailyTime {
   const m = DAILY_TIME_RE.exec(input.trim());
-  if (m === null) throw new UserFacingError(`${DAILY_TIME_ERROR}; got "${input.trim()}".`);
+  if (m === null) throw new UserFacingError("time.error.format", { value: input.trim() });
   const hour = Number(m[1]);
   const minute = Number(m[2]);
   return { hour, minute, text: `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}` };

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import type { Corpus } from "../corpus/types.js";
 import { type CalendarSettings, countdownFor } from "../countdown.js";
+import type { Lang } from "../i18n/index.js";
 import { daysBetweenLocalDates } from "../time.js";
 import type { Markup, Reply } from "../views/card.js";
 import { countdownView } from "../views/countdown.js";
 import { LIMITS, truncate } from "../views/limits.js";
-import { formatDate } from "../views/markup.js";
 import { citation, findArticle } from "../views/source.js";
 
 /**
@@ -20,7 +20,12 @@ export function reminderNonce(guildId: string, localDate: string): string {
 }
 
 /** One point of the status card per day, in turn, so the daily post says something new each day. */
-export function pointOfTheDay(corpus: Corpus, localDate: string, markup: Markup): string | undefined {
+export function pointOfTheDay(
+  corpus: Corpus,
+  localDate: string,
+  markup: Markup,
+  lang: Lang,
+): string | undefined {
   const card = corpus.statusCards[0];
   if (!card) return undefined;
   const points = card.sections.flatMap((section) => section.points);
@@ -30,8 +35,12 @@ export function pointOfTheDay(corpus: Corpus, localDate: string, markup: Markup)
   const point = points[index];
   if (!point) return undefined;
   const article = findArticle(corpus, point.cite.articleId);
-  const source = article ? citation(article, point.cite.paragraphs, markup) : "";
-  return `${markup.escape(point.text)}\n${source} · as of ${formatDate(card.asOf)}`;
+  const text = point.translations[lang.locale] ?? lang.isolate(point.text);
+  return lang.t("reminders.post.point", {
+    point: markup.escape(text),
+    source: article ? citation(article, point.cite.paragraphs, markup, lang) : "",
+    date: lang.date(card.asOf),
+  });
 }
 
 export interface ReminderPostInput {
@@ -42,30 +51,29 @@ export interface ReminderPostInput {
   readonly timeZone: string;
   readonly settings: CalendarSettings & { readonly roleId?: string | null | undefined };
   readonly markup: Markup;
+  /** The server's chosen language for its posts. */
+  readonly lang: Lang;
 }
 
-/** The daily post: the countdown (or the day of Ramadan), with one cited point from the coverage. */
+/** The daily post: the countdown (or the day of Ramadan and the fast's times), with one cited point. */
 export function reminderPost(input: ReminderPostInput): Reply {
+  const { lang } = input;
   const result = countdownFor(input, input.now, input.timeZone, input.settings);
-  const base = countdownView(input.corpus, result, input.timeZone, input.markup);
+  const base = countdownView(input.corpus, result, input.markup, lang);
   const [card] = base.cards;
-  const point = pointOfTheDay(input.corpus, input.localDate, input.markup);
-  // Said only when it shapes this post: a first-fast date counts for its own year alone.
-  const calendar =
-    result.source === "override"
-      ? `Counting from a first fast on ${formatDate(result.firstFast)} (local moon sighting).`
-      : result.source === "offset"
-        ? `This server shifts the Umm al-Qura calendar by ${(input.settings.dayOffset ?? 0) > 0 ? "+" : ""}${input.settings.dayOffset ?? 0} day(s) (local moon sighting).`
-        : undefined;
+  const point = pointOfTheDay(input.corpus, input.localDate, input.markup, lang);
+  const why = lang.t("countdown.field.why");
   const fields = [
-    ...(card?.fields ?? []).filter((f) => f.name !== "Why it matters"),
-    ...(point ? [{ name: "From the coverage", value: truncate(point, LIMITS.fieldValue) }] : []),
-    ...(calendar ? [{ name: "Calendar", value: calendar }] : []),
+    ...(card?.fields ?? []).filter((f) => f.name !== why),
+    ...(point
+      ? [{ name: lang.t("reminders.post.fromCoverage"), value: truncate(point, LIMITS.fieldValue) }]
+      : []),
   ];
   const roleId = input.settings.roleId ?? undefined;
   return {
+    dir: lang.dir,
     content: roleId ? `<@&${roleId}>` : undefined,
     mentionRoleId: roleId,
-    cards: card ? [{ ...card, title: `Daily countdown: ${card.title}`, fields }] : [],
+    cards: card ? [{ ...card, title: lang.t("reminders.post.title", { title: card.title }), fields }] : [],
   };
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type ScheduledTask, schedule } from "node-cron";
 import type { Config } from "../config.js";
 import type { Corpus } from "../corpus/types.js";
+import { langFor } from "../i18n/index.js";
 import type { Logger } from "../logger.js";
 import { PostError } from "../posting.js";
 import type { Reminder, ShardFilter, Storage } from "../storage/types.js";
@@ -174,9 +175,16 @@ export class ReminderScheduler {
       );
 
     // Built before the claim: a post that cannot be built must not leave a claim behind.
-    const postKey = [timeZone, slotDate, reminder.dayOffset, reminder.startOverride, reminder.roleId].join(
-      "|",
-    );
+    const postKey = [
+      timeZone,
+      slotDate,
+      reminder.dayOffset,
+      reminder.startOverride,
+      reminder.roleId,
+      reminder.language,
+      reminder.place ? `${reminder.place.latitude},${reminder.place.longitude},${reminder.place.name}` : "",
+      reminder.method,
+    ].join("|");
     let message = posts.get(postKey);
     if (!message) {
       message = reminderPost({
@@ -187,6 +195,7 @@ export class ReminderScheduler {
         timeZone,
         settings: reminder,
         markup: this.options.markup,
+        lang: langFor(reminder.language),
       });
       posts.set(postKey, message);
     }
@@ -221,7 +230,7 @@ export class ReminderScheduler {
           : new PostError(error instanceof Error ? error.message : String(error), "uncertain");
       if (problem.kind === "pause") {
         await storage.releaseClaim(guildId, slotDate);
-        await storage.pauseReminder(guildId, problem.message);
+        await storage.pauseReminder(guildId, problem.reason ?? problem.message);
         logger.warn(
           { guildId, reason: problem.message },
           "reminders: paused until a moderator runs /reminders set",

@@ -12,7 +12,7 @@ import type { CandidateFeatures, Confidence, QuestionFeatures } from "./features
 export type { CandidateFeatures, Confidence, QuestionFeatures };
 
 import { countries } from "./entities.js";
-import { isFiller, type ReadMessage, readMessage } from "./message.js";
+import { isFiller, type ReadMessage, readMessage, type Script } from "./message.js";
 import { type Neighbours, SemanticMatcher, SIMILARITY_FLOOR } from "./semantic.js";
 import { QuestionSuggester } from "./suggest.js";
 import { WordVectors } from "./word-vectors.js";
@@ -46,6 +46,8 @@ export interface Answer {
   confidence: Confidence;
   /** Set when `confidence` is none. */
   reason?: NoAnswerReason | undefined;
+  /** The script of a question not written in English (reason "other-language"). */
+  script?: Script | undefined;
   /** Each answered part with its passage; one for most questions, empty for none. */
   parts: readonly AnswerPart[];
   /** Parts of a several-part message that the coverage does not answer. */
@@ -686,17 +688,15 @@ export class AnswerEngine {
    * or one longer than MAX_QUESTION_LENGTH.
    */
   ask(question: string): Answer {
-    if (question.trim().length === 0) throw new UserFacingError("Please type a question.");
+    if (question.trim().length === 0) throw new UserFacingError("ask.error.empty");
     if (question.length > MAX_QUESTION_LENGTH) {
-      throw new UserFacingError(
-        `Questions can be at most ${MAX_QUESTION_LENGTH} characters long (yours has ${question.length}). Please shorten it.`,
-      );
+      throw new UserFacingError("ask.error.tooLong", { max: MAX_QUESTION_LENGTH, length: question.length });
     }
     const { read, parts } = this.analyse(question);
     if (read.script === "none" || read.text.length === 0) {
-      throw new UserFacingError("I need words to search for: please ask your question in words.");
+      throw new UserFacingError("ask.error.noWords");
     }
-    if (read.script !== "latin") return refusal(question, "other-language");
+    if (read.script !== "latin") return refusal(question, "other-language", read.script);
     const decided = parts.map((analysis) => ({ analysis, tier: this.tier(analysis) }));
     const answered = decided.filter((d) => d.tier !== "none" && d.analysis.ranked.length > 0);
     if (answered.length === 0) return refusal(question, "no-match");
@@ -861,12 +861,13 @@ function mergePassages(rankings: readonly (readonly Candidate[])[], max: number)
   return out;
 }
 
-function refusal(question: string, reason: NoAnswerReason): Answer {
+function refusal(question: string, reason: NoAnswerReason, script?: Script): Answer {
   return {
     question,
     answer: null,
     confidence: "none",
     reason,
+    ...(script ? { script } : {}),
     parts: [],
     unanswered: [],
     best: null,

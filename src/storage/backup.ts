@@ -12,7 +12,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { UserFacingError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { latestVersion, schemaVersion } from "./migrations.js";
 
 /**
@@ -50,7 +50,7 @@ function sameFile(a: Stats, b: Stats): boolean {
 function checkTarget(live: string, target: string, force: boolean): void {
   const folder = dirname(target);
   if (!statOrNull(folder, true)?.isDirectory()) {
-    throw new UserFacingError(`folder does not exist: ${folder}; create it first, or choose another target`);
+    throw new UsageError(`folder does not exist: ${folder}; create it first, or choose another target`);
   }
   const liveFiles = [live, `${live}-wal`, `${live}-shm`]
     .map((path) => statOrNull(path, true))
@@ -58,20 +58,18 @@ function checkTarget(live: string, target: string, force: boolean): void {
   const link = statOrNull(target, false);
   const pointed = statOrNull(target, true);
   if (pointed && liveFiles.some((s) => sameFile(s, pointed))) {
-    throw new UserFacingError(
+    throw new UsageError(
       `${target} is the live database (or a link to it); back up to another file, e.g. data/backup.db`,
     );
   }
   if (link && !link.isFile() && !link.isSymbolicLink()) {
-    throw new UserFacingError(`${target} is not a regular file; back up to a file path, e.g. data/backup.db`);
+    throw new UsageError(`${target} is not a regular file; back up to a file path, e.g. data/backup.db`);
   }
   if (link?.isSymbolicLink() && pointed && !pointed.isFile()) {
-    throw new UserFacingError(
-      `${target} links to something that is not a regular file; choose a plain file path`,
-    );
+    throw new UsageError(`${target} links to something that is not a regular file; choose a plain file path`);
   }
   if (link && !force) {
-    throw new UserFacingError(`${target} already exists; add --force to replace it, or choose another name`);
+    throw new UsageError(`${target} already exists; add --force to replace it, or choose another name`);
   }
 }
 
@@ -84,28 +82,25 @@ function fsyncPath(path: string): void {
   }
 }
 
-/** Checks a database file: integrity, schema, row counts. Throws UserFacingError naming the file. */
+/** Checks a database file: integrity, schema, row counts. Throws UsageError naming the file. */
 export function inspectDatabase(path: string): CopyReport {
   let db: Database.Database;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
   } catch (error) {
-    throw new UserFacingError(`${path} cannot be opened as a database (${(error as Error).message})`);
+    throw new UsageError(`${path} cannot be opened as a database (${(error as Error).message})`);
   }
   try {
     let integrity: unknown;
     try {
       integrity = db.pragma("integrity_check", { simple: true });
     } catch (error) {
-      throw new UserFacingError(`${path} is not a talks-bot database (${(error as Error).message})`);
+      throw new UsageError(`${path} is not a talks-bot database (${(error as Error).message})`);
     }
-    if (integrity !== "ok")
-      throw new UserFacingError(`${path} failed its integrity check: ${String(integrity)}`);
+    if (integrity !== "ok") throw new UsageError(`${path} failed its integrity check: ${String(integrity)}`);
     const version = schemaVersion(db);
     if (version < 1 || version > latestVersion) {
-      throw new UserFacingError(
-        `${path} has schema version ${version}; this build reads 1 to ${latestVersion}`,
-      );
+      throw new UsageError(`${path} has schema version ${version}; this build reads 1 to ${latestVersion}`);
     }
     const rows: Record<string, number> = {};
     for (const table of TABLES) {
@@ -125,8 +120,7 @@ export function inspectDatabase(path: string): CopyReport {
  */
 export function backupDatabase(live: string, targetArg: string, options: { force: boolean }): CopyReport {
   const target = resolve(targetArg);
-  if (!statOrNull(live, true))
-    throw new UserFacingError(`there is no database at ${live} yet (DATABASE_PATH)`);
+  if (!statOrNull(live, true)) throw new UsageError(`there is no database at ${live} yet (DATABASE_PATH)`);
   checkTarget(live, target, options.force);
   const temporary = join(dirname(target), `.${basename(target)}.partial-${randomUUID()}`);
   let source: Database.Database | undefined;
@@ -150,9 +144,9 @@ export function backupDatabase(live: string, targetArg: string, options: { force
     source?.close();
     rmSync(temporary, { force: true });
     rmSync(`${temporary}-journal`, { force: true });
-    if (error instanceof UserFacingError) throw error;
+    if (error instanceof UsageError) throw error;
     const code = (error as { code?: unknown }).code;
-    throw new UserFacingError(
+    throw new UsageError(
       `${live} could not be copied: ${(error as Error).message}${typeof code === "string" ? ` (${code})` : ""}`,
     );
   }
@@ -169,17 +163,15 @@ export function restoreDatabase(
 ): CopyReport {
   const from = resolve(fromArg);
   const kind = statOrNull(from, true);
-  if (!kind) throw new UserFacingError(`${from} does not exist`);
-  if (!kind.isFile()) throw new UserFacingError(`${from} is not a regular file`);
+  if (!kind) throw new UsageError(`${from} does not exist`);
+  if (!kind.isFile()) throw new UsageError(`${from} is not a regular file`);
   const liveStat = statOrNull(live, true);
-  if (liveStat && sameFile(liveStat, kind)) throw new UserFacingError(`${from} is the live database itself`);
+  if (liveStat && sameFile(liveStat, kind)) throw new UsageError(`${from} is the live database itself`);
   const report = inspectDatabase(from);
   const keep = `${live}.before-restore`;
   if (liveStat) {
     if (existsSync(keep) && !options.force) {
-      throw new UserFacingError(
-        `${keep} already exists from an earlier restore; move it away or add --force`,
-      );
+      throw new UsageError(`${keep} already exists from an earlier restore; move it away or add --force`);
     }
     const db = new Database(live, { fileMustExist: true });
     try {
@@ -187,7 +179,7 @@ export function restoreDatabase(
         .prepare("SELECT owner_id AS owner, expires_at AS expiresAt FROM leases WHERE expires_at > ? LIMIT 1")
         .get(options.now) as { owner: string; expiresAt: number } | undefined;
       if (holder) {
-        throw new UserFacingError(
+        throw new UsageError(
           `the bot is running on ${live} (${holder.owner}); stop it first, then restore (its lock expires ${new Date(holder.expiresAt).toISOString()} if it crashed)`,
         );
       }

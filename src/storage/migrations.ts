@@ -88,8 +88,29 @@ const initialSchema: Migration = {
   },
 };
 
+/**
+ * Version 2: the language a server's posts are written in, and where and how its sunset and prayer times
+ * are computed (a city picked by a moderator, and a calculation method; null means the zone's principal
+ * location and the region's usual method). Existing reminders keep posting in English.
+ */
+const languageAndPlace: Migration = {
+  version: 2,
+  name: "post language, place and prayer-time method",
+  up(db) {
+    db.exec(`
+      ALTER TABLE reminders ADD COLUMN language TEXT NOT NULL DEFAULT 'en'
+        CHECK (length(language) BETWEEN 2 AND 16 AND language NOT GLOB '*[^a-zA-Z-]*');
+      ALTER TABLE reminders ADD COLUMN place_name TEXT CHECK (place_name IS NULL OR length(place_name) <= 200);
+      ALTER TABLE reminders ADD COLUMN place_country TEXT;
+      ALTER TABLE reminders ADD COLUMN latitude REAL CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90);
+      ALTER TABLE reminders ADD COLUMN longitude REAL CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180);
+      ALTER TABLE reminders ADD COLUMN method TEXT;
+    `);
+  },
+};
+
 /** The bot's migrations, in order. */
-export const migrations: readonly Migration[] = [initialSchema];
+export const migrations: readonly Migration[] = [initialSchema, languageAndPlace];
 
 /** Schema version this build writes. */
 export const latestVersion = migrations.length;

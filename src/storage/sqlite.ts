@@ -92,6 +92,12 @@ export interface ReminderRow {
   last_posted_local_date: string | null;
   last_message_id: string | null;
   last_posted_at: number | null;
+  language: string;
+  place_name: string | null;
+  place_country: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  method: string | null;
 }
 
 interface PostRow {
@@ -232,6 +238,12 @@ export class SqliteStorage implements Storage {
         roleId: input.roleId,
         dayOffset: input.dayOffset,
         startOverride: input.startOverride,
+        language: input.language,
+        placeName: input.place?.name ?? null,
+        placeCountry: input.place?.country ?? null,
+        latitude: input.place?.latitude ?? null,
+        longitude: input.place?.longitude ?? null,
+        method: input.method,
         nextDueAt: input.nextDueAt,
         by: input.by,
         now: this.now(),
@@ -529,19 +541,29 @@ function prepareStatements(db: Database.Database) {
         roleId: string | null;
         dayOffset: number;
         startOverride: string | null;
+        language: string;
+        placeName: string | null;
+        placeCountry: string | null;
+        latitude: number | null;
+        longitude: number | null;
+        method: string | null;
         nextDueAt: number | null;
         by: string;
         now: number;
       },
       ReminderRow
     >(`
-      INSERT INTO reminders (guild_id, channel_id, time, time_zone, role_id, day_offset, start_override, enabled,
+      INSERT INTO reminders (guild_id, channel_id, time, time_zone, role_id, day_offset, start_override,
+        language, place_name, place_country, latitude, longitude, method, enabled,
         next_due_at, created_by, created_at, updated_by, updated_at)
-      VALUES (@guildId, @channelId, @time, @timeZone, @roleId, @dayOffset, @startOverride, 1,
+      VALUES (@guildId, @channelId, @time, @timeZone, @roleId, @dayOffset, @startOverride,
+        @language, @placeName, @placeCountry, @latitude, @longitude, @method, 1,
         @nextDueAt, @by, @now, @by, @now)
       ON CONFLICT (guild_id) DO UPDATE SET
         channel_id = excluded.channel_id, time = excluded.time, time_zone = excluded.time_zone,
         role_id = excluded.role_id, day_offset = excluded.day_offset, start_override = excluded.start_override,
+        language = excluded.language, place_name = excluded.place_name, place_country = excluded.place_country,
+        latitude = excluded.latitude, longitude = excluded.longitude, method = excluded.method,
         enabled = 1, paused_reason = NULL, paused_at = NULL, last_error = NULL, last_error_at = NULL,
         next_due_at = excluded.next_due_at, revision = revision + 1,
         updated_by = excluded.updated_by, updated_at = excluded.updated_at`),
@@ -636,7 +658,8 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
-function toReminder(row: ReminderRow): Reminder {
+/** A row as the Storage interface returns it. */
+export function toReminder(row: ReminderRow): Reminder {
   return {
     guildId: row.guild_id,
     channelId: row.channel_id,
@@ -645,6 +668,17 @@ function toReminder(row: ReminderRow): Reminder {
     roleId: row.role_id,
     dayOffset: row.day_offset,
     startOverride: row.start_override,
+    language: row.language,
+    place:
+      row.place_name !== null && row.latitude !== null && row.longitude !== null
+        ? {
+            name: row.place_name,
+            country: row.place_country,
+            latitude: row.latitude,
+            longitude: row.longitude,
+          }
+        : null,
+    method: row.method,
     enabled: row.enabled === 1,
     pausedReason: row.paused_reason,
     pausedAt: row.paused_at,

@@ -21,6 +21,21 @@ export interface ReminderSettings {
   readonly dayOffset: number;
   /** First day of fasting (`YYYY-MM-DD`) when the guild does not follow the default, else null. */
   readonly startOverride: string | null;
+  /** The catalog code of the posts' language ("en", "ar", "he"). */
+  readonly language: string;
+  /** A city picked for sunset and prayer times; null for the zone's principal location. */
+  readonly place: ReminderPlace | null;
+  /** A prayer-time calculation method picked by a moderator (adhan's name); null for the region's usual one. */
+  readonly method: string | null;
+}
+
+/** Where a server's sunset and prayer times are computed. */
+export interface ReminderPlace {
+  readonly name: string;
+  /** ISO 3166 code, where known. */
+  readonly country: string | null;
+  readonly latitude: number;
+  readonly longitude: number;
 }
 
 /** Input of {@link Storage.upsertReminder}. */

@@ -1,34 +1,40 @@
 import type { Corpus } from "../corpus/types.js";
+import type { Lang } from "../i18n/index.js";
 import type { Answer, Passage } from "../search/engine.js";
 import type { Card, CardField, Markup, Reply } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
-import { formatDate } from "./markup.js";
-import { citation, coverageAsOf, findArticle } from "./source.js";
+import { citation, coverageAsOf, findArticle, sourcesLabel } from "./source.js";
+import { curated, statusView } from "./status.js";
 
-/** How the bot says it does not know: never the least bad paragraph. */
-export const NO_ANSWER = "The coverage I have doesn't say.";
-/** How the bot labels the closest passage when it is not sure it answers the question. */
-export const NOT_SURE = "I'm not sure this answers it; the closest the coverage comes is:";
-
-function passageCitation(corpus: Corpus, passage: Passage, markup: Markup): string {
+function passageCitation(corpus: Corpus, passage: Passage, markup: Markup, lang: Lang): string {
   const article = findArticle(corpus, passage.articleId);
   return article
-    ? citation(article, [passage.paragraph], markup)
-    : `${passage.articleId}, ¶${passage.paragraph}`;
+    ? citation(article, [passage.paragraph], markup, lang)
+    : lang.t("source.citation", {
+        source: passage.articleId,
+        paragraphs: lang.t("source.paragraph", { n: passage.paragraph }),
+      });
 }
 
-function asOfFooter(corpus: Corpus): string {
-  return `As of ${formatDate(coverageAsOf(corpus))} · answers quote the coverage listed in /help and nothing else`;
+function asOfFooter(corpus: Corpus, lang: Lang): string {
+  return lang.t("ask.footer", { date: lang.date(coverageAsOf(corpus)) });
 }
 
-function sourcesLabel(corpus: Corpus): string {
-  return corpus.articles.map((a) => `${a.source} (${formatDate(a.published)})`).join(", ");
+/** What the coverage is about, from the current status card's section headings ("mediators, sticking points…"). */
+function coveredTopics(corpus: Corpus, lang: Lang): string | undefined {
+  const sections = corpus.statusCards[0]?.sections ?? [];
+  if (sections.length === 0) return undefined;
+  return lang.list(
+    sections.map((s) => {
+      const heading = curated(s.heading, s.translations, lang);
+      return heading.translated && lang.locale !== "en" ? heading.text : heading.text.toLowerCase();
+    }),
+  );
 }
 
-/** What the coverage is about, from the current status card's sections ("mediators, sticking points…"). */
-function coveredTopics(corpus: Corpus): string {
-  const headings = corpus.statusCards[0]?.sections.map((s) => s.heading.toLowerCase()) ?? [];
-  return headings.length > 0 ? `: ${headings.join(", ")}` : "";
+/** English quoted in another language's reply is labelled as the original. */
+function verbatimLabel(name: string, lang: Lang): string {
+  return lang.locale === "en" ? name : `${name} · ${lang.t("common.verbatim")}`;
 }
 
 export interface AskViewOptions {
@@ -40,65 +46,81 @@ export interface AskViewOptions {
   readonly suggestions?: readonly string[];
 }
 
-function refusalCard(corpus: Corpus, answer: Answer, markup: Markup, options: AskViewOptions): Card {
+function refusal(corpus: Corpus, answer: Answer, markup: Markup, lang: Lang, options: AskViewOptions): Card {
   const title = truncate(markup.escape(answer.question.replace(/\s+/g, " ")), LIMITS.title);
-  const tryThese =
+  const tryThese: CardField[] =
     options.suggestions && options.suggestions.length > 0
       ? [
           {
-            name: "Questions the coverage answers",
+            name: verbatimLabel(lang.t("ask.refusal.suggestions"), lang),
             value: truncate(
-              options.suggestions.map((q) => `• ${markup.escape(q)}`).join("\n"),
+              options.suggestions.map((q) => `• ${lang.isolate(markup.escape(q))}`).join("\n"),
               LIMITS.fieldValue,
             ),
           },
         ]
       : [];
+  const sources = sourcesLabel(corpus, markup, lang);
   if (answer.reason === "other-language") {
     return {
       title,
       tone: "notice",
-      description: `The coverage I have is in English (${sourcesLabel(corpus)}), and I search it in English, so I can't search a question written in another language. Please ask in English, or see /status for a summary of where the talks stand, every point cited.`,
+      description: lang.t("ask.otherLanguage", { sources }),
       fields: tryThese,
-      footer: asOfFooter(corpus),
+      footer: asOfFooter(corpus, lang),
     };
   }
+  const topics = coveredTopics(corpus, lang);
+  const covers = topics
+    ? lang.t("ask.refusal.covers", { sources, topics })
+    : lang.t("ask.refusal.coversTalks", { sources });
   return {
     title,
     tone: "notice",
-    description: `${NO_ANSWER} I only answer from ${sourcesLabel(corpus)}, which covers the ceasefire and hostage talks${coveredTopics(corpus)}. It does not cover this question.\nTry /status for where the talks stand, /quote to see who said what, or rephrase your question.`,
+    description: `${lang.t("ask.noAnswer")} ${covers}\n${lang.t("ask.refusal.next")}`,
     fields: tryThese,
-    footer: asOfFooter(corpus),
+    footer: asOfFooter(corpus, lang),
   };
 }
 
 /**
  * The answer card, in three tiers: a confident answer (the best sentence(s), the paragraph and the
  * citation); the closest the coverage comes, labelled as possibly not answering; or a refusal that says what
- * the coverage does cover.
+ * the coverage does cover. A question in another language is answered in that language where talks-bot
+ * speaks it, with the status summary, since the coverage is English and searched in English.
  */
-export function askView(corpus: Corpus, answer: Answer, markup: Markup, options: AskViewOptions = {}): Reply {
+export function askView(
+  corpus: Corpus,
+  answer: Answer,
+  markup: Markup,
+  lang: Lang,
+  options: AskViewOptions = {},
+): Reply {
   const mention = options.mentionUserId
-    ? `${markup.userMention(options.mentionUserId)}, here is what the coverage says.`
+    ? lang.t("ask.mention", { user: markup.userMention(options.mentionUserId) })
     : undefined;
   const base = {
+    dir: lang.dir,
     content: mention,
     ephemeral: options.ephemeral ?? false,
     mentionUserId: options.mentionUserId,
   };
   const best = answer.best;
   if (answer.answer === null || best === null || answer.confidence === "none") {
-    return { ...base, cards: [refusalCard(corpus, answer, markup, options)] };
+    const cards = [refusal(corpus, answer, markup, lang, options)];
+    if (answer.reason === "other-language") cards.push(...statusView(corpus, markup, lang).cards);
+    return { ...base, cards };
   }
   const sure = answer.confidence === "high";
   const question = answer.question.replace(/\s+/g, " ");
   const title = truncate(markup.escape(question), LIMITS.title);
+  const paragraph = (n: number) => lang.t("source.paragraph", { n });
   const quoted =
     answer.parts.length > 1
       ? answer.parts
           .map(
             (p) =>
-              `${markup.bold(markup.escape(p.question))}\n${markup.quote(markup.escape(p.text))} (¶${p.passage.paragraph})`,
+              `${markup.bold(markup.escape(p.question))}\n${markup.quote(markup.escape(p.text))} (${paragraph(p.passage.paragraph)})`,
           )
           .join("\n\n")
       : markup.quote(markup.escape(answer.answer));
@@ -106,74 +128,93 @@ export function askView(corpus: Corpus, answer: Answer, markup: Markup, options:
   // When the answer is the whole paragraph, showing it twice adds nothing.
   if (answer.parts.length <= 1 && best.text.trim() !== answer.answer.trim()) {
     fields.push({
-      name: `From the article (¶${best.paragraph})`,
+      name: verbatimLabel(lang.t("ask.field.fromArticle", { paragraph: paragraph(best.paragraph) }), lang),
       value: truncate(markup.escape(best.text), LIMITS.fieldValue),
     });
   }
   const cited = answer.parts.length > 1 ? answer.parts.map((p) => p.passage) : [best];
-  fields.push({ name: "Source", value: cited.map((p) => passageCitation(corpus, p, markup)).join("\n") });
+  fields.push({
+    name: lang.t("ask.field.source"),
+    value: cited.map((p) => passageCitation(corpus, p, markup, lang)).join("\n"),
+  });
   if (answer.unanswered.length > 0) {
     fields.push({
-      name: "Not in the coverage",
-      value: truncate(answer.unanswered.map((q) => `• ${markup.escape(q)}`).join("\n"), LIMITS.fieldValue),
+      name: lang.t("ask.field.unanswered"),
+      value: truncate(
+        answer.unanswered.map((q) => `• ${lang.isolate(markup.escape(q))}`).join("\n"),
+        LIMITS.fieldValue,
+      ),
     });
   }
-  if (!sure) {
-    fields.push({
-      name: "Not what you asked?",
-      value:
-        "Try rephrasing with the names or words the coverage would use, /status for where the talks stand, or /quote for who said what.",
-    });
-  }
+  if (!sure) fields.push({ name: lang.t("ask.field.notWhat"), value: lang.t("ask.notWhat") });
+  const lead = sure ? [] : [lang.t("ask.notSure")];
+  const verbatim = lang.locale === "en" ? [] : [markup.italic(lang.t("common.verbatim"))];
   const card: Card = {
     title,
     tone: sure ? "answer" : "tentative",
-    description: sure ? quoted : `${NOT_SURE}\n${quoted}`,
+    description: [...lead, ...verbatim, quoted].join("\n"),
     fields,
-    footer: asOfFooter(corpus),
+    footer: asOfFooter(corpus, lang),
   };
-  const actions: Reply["actions"] = options.actionKey
+  const key = options.actionKey;
+  const actions: Reply["actions"] = key
     ? [
-        ...(answer.passages.length > 1 ? [{ kind: "more-sources" as const, key: options.actionKey }] : []),
-        ...(options.ephemeral ? [{ kind: "post-publicly" as const, key: options.actionKey }] : []),
-        { kind: "feedback" as const, key: options.actionKey },
+        ...(answer.passages.length > 1
+          ? [{ kind: "more-sources" as const, key, label: lang.t("ask.button.more") }]
+          : []),
+        ...(options.ephemeral
+          ? [{ kind: "post-publicly" as const, key, label: lang.t("ask.button.public") }]
+          : []),
+        {
+          kind: "feedback" as const,
+          key,
+          labels: { helpful: lang.t("ask.button.helpful"), unhelpful: lang.t("ask.button.unhelpful") },
+        },
       ]
     : [];
   return { ...base, cards: [card], actions };
 }
 
 /** The private thanks for a 👍 or 👎 on an answer. */
-export function feedbackThanks(helpful: boolean): Reply {
+export function feedbackThanks(helpful: boolean, lang: Lang): Reply {
   return {
+    dir: lang.dir,
     ephemeral: true,
-    content: helpful ? "Thanks, glad it helped." : "Thanks: noted that this answer did not help.",
+    content: lang.t(helpful ? "ask.thanks.helpful" : "ask.thanks.unhelpful"),
     cards: [],
   };
 }
 
 /** The passages after the best one, each cited. */
-export function moreSourcesView(corpus: Corpus, answer: Answer, markup: Markup): Reply {
+export function moreSourcesView(corpus: Corpus, answer: Answer, markup: Markup, lang: Lang): Reply {
   const rest = answer.passages.slice(1);
   if (rest.length === 0) {
     return {
+      dir: lang.dir,
       ephemeral: true,
-      cards: [{ title: "More sources", description: "There are no other passages on this question." }],
+      cards: [{ title: lang.t("ask.more.title"), description: lang.t("ask.more.none") }],
     };
   }
+  const plain: Markup = { ...markup, link: (label) => label };
   return {
+    dir: lang.dir,
     ephemeral: true,
     cards: [
       {
-        title: truncate(`More sources: ${answer.question.replace(/\s+/g, " ")}`, LIMITS.title),
+        title: truncate(
+          lang.t("ask.more.titleFor", { question: answer.question.replace(/\s+/g, " ") }),
+          LIMITS.title,
+        ),
         tone: "info",
+        description: lang.locale === "en" ? undefined : markup.italic(lang.t("common.verbatim")),
         fields: rest.map((passage, index) => ({
           name: truncate(
-            `${index + 2}. ${passageCitation(corpus, passage, { ...markup, link: (label) => label })}`,
+            `${lang.number(index + 2)}. ${passageCitation(corpus, passage, plain, lang)}`,
             LIMITS.fieldName,
           ),
           value: truncate(markup.escape(passage.text), LIMITS.fieldValue),
         })),
-        footer: asOfFooter(corpus),
+        footer: asOfFooter(corpus, lang),
       },
     ],
   };

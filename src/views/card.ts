@@ -23,11 +23,17 @@ export interface Card {
 
 /** Follow-up actions a reply offers; Discord shows them as buttons, the console as a hint. */
 export type ReplyAction =
-  | { readonly kind: "more-sources"; readonly key: string }
-  | { readonly kind: "post-publicly"; readonly key: string }
-  | { readonly kind: "feedback"; readonly key: string };
+  | { readonly kind: "more-sources"; readonly key: string; readonly label: string }
+  | { readonly kind: "post-publicly"; readonly key: string; readonly label: string }
+  | {
+      readonly kind: "feedback";
+      readonly key: string;
+      readonly labels: { readonly helpful: string; readonly unhelpful: string };
+    };
 
 export interface Reply {
+  /** The direction of the reply's language: right-to-left lines are marked for renderers (see text/bidi). */
+  readonly dir?: "ltr" | "rtl";
   readonly content?: string | undefined;
   readonly cards: readonly Card[];
   /** Only the person who asked sees it (Discord); errors and settings replies are ephemeral. */
@@ -63,9 +69,13 @@ export interface Markup {
 }
 
 /** A reply that is just a message to the person who invoked the command. */
-export function notice(text: string, options: { title?: string; tone?: CardTone } = {}): Reply {
+export function notice(
+  text: string,
+  options: { title?: string; tone?: CardTone; dir?: "ltr" | "rtl" } = {},
+): Reply {
   return {
     ephemeral: true,
+    dir: options.dir ?? "ltr",
     cards: [{ title: options.title ?? "talks-bot", description: text, tone: options.tone ?? "notice" }],
   };
 }

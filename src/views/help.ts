@@ -1,7 +1,7 @@
 import type { Corpus } from "../corpus/types.js";
+import type { Lang } from "../i18n/index.js";
 import type { Markup, Reply } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
-import { formatDate } from "./markup.js";
 import { coverageAsOf, sourceLine } from "./source.js";
 
 /** A command as /help lists it. */
@@ -13,30 +13,33 @@ export interface CommandSummary {
 }
 
 /** What talks-bot knows, its sources and their dates, and its commands. */
-export function helpView(corpus: Corpus, commands: readonly CommandSummary[], markup: Markup): Reply {
-  const sources = corpus.articles.map((article) => `• ${sourceLine(article, markup)}`);
+export function helpView(
+  corpus: Corpus,
+  commands: readonly CommandSummary[],
+  markup: Markup,
+  lang: Lang,
+): Reply {
+  const sources = corpus.articles.map((article) => `• ${sourceLine(article, markup, lang)}`);
   const lines = [
-    ...commands.filter((c) => !c.menu).map((c) => `• /${c.name}: ${c.description}`),
-    ...commands.filter((c) => c.menu).map((c) => `• ${c.name} (right-click a message → Apps)`),
+    ...commands
+      .filter((c) => !c.menu)
+      .map((c) => `• ${lang.t("help.command", { name: c.name, description: c.description })}`),
+    ...commands.filter((c) => c.menu).map((c) => `• ${lang.t("help.menu", { name: c.name })}`),
   ];
   return {
+    dir: lang.dir,
     ephemeral: true,
     cards: [
       {
-        title: "talks-bot: the ceasefire and hostage talks, from the coverage",
+        title: lang.t("help.title"),
         tone: "info",
-        description:
-          "I answer questions about the Israel–Hamas ceasefire and hostage negotiations using only the coverage listed below, quoting it and citing the paragraph. When the coverage does not say, I say so instead of guessing.",
+        description: lang.t("help.description"),
         fields: [
-          { name: "Sources", value: truncate(sources.join("\n"), LIMITS.fieldValue) },
-          { name: "Commands", value: truncate(lines.join("\n"), LIMITS.fieldValue) },
-          {
-            name: "Tips",
-            value:
-              "Ask in your own words: “who is brokering the deal?”, “what did Kirby say about the UN vote?”. Answers are as of the source date, not live news.",
-          },
+          { name: lang.t("help.field.sources"), value: truncate(sources.join("\n"), LIMITS.fieldValue) },
+          { name: lang.t("help.field.commands"), value: truncate(lines.join("\n"), LIMITS.fieldValue) },
+          { name: lang.t("help.field.tips"), value: lang.t("help.tips") },
         ],
-        footer: `Coverage as of ${formatDate(coverageAsOf(corpus))}`,
+        footer: lang.t("help.footer", { date: lang.date(coverageAsOf(corpus)) }),
       },
     ],
   };

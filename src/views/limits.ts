@@ -13,6 +13,7 @@ export const LIMITS = {
   choiceValue: 100,
   choices: 25,
   customId: 100,
+  buttonLabel: 80,
 } as const;
 
 export { truncate } from "../text/truncate.js";

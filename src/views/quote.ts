@@ -1,4 +1,5 @@
 import type { Corpus } from "../corpus/types.js";
+import type { Lang } from "../i18n/index.js";
 import type { Quote, QuoteMatch } from "../quotes.js";
 import type { Card, Markup, Reply } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
@@ -6,12 +7,16 @@ import { citation, findArticle } from "./source.js";
 
 const SHOWN = 5;
 
-function quoteField(corpus: Corpus, quote: Quote, markup: Markup) {
+function quoteField(corpus: Corpus, quote: Quote, markup: Markup, lang: Lang) {
   const article = findArticle(corpus, quote.articleId);
-  const source = article ? citation(article, [quote.paragraph], markup) : `¶${quote.paragraph}`;
+  const source = article
+    ? citation(article, [quote.paragraph], markup, lang)
+    : lang.t("source.paragraph", { n: quote.paragraph });
+  // The quotation is the English original: English quotation marks, its own direction.
+  const text = lang.isolate(`“${markup.escape(quote.text)}”`);
   return {
-    name: truncate(quote.speaker.label, LIMITS.fieldName),
-    value: truncate(`${markup.quote(`“${markup.escape(quote.text)}”`)}\n${source}`, LIMITS.fieldValue),
+    name: truncate(lang.isolate(quote.speaker.label), LIMITS.fieldName),
+    value: truncate(`${markup.quote(text)}\n${source}`, LIMITS.fieldValue),
   };
 }
 
@@ -19,10 +24,15 @@ function quoteField(corpus: Corpus, quote: Quote, markup: Markup) {
 export function unknownSpeakerText(
   match: Extract<QuoteMatch, { status: "unknown-speaker" }>,
   markup: Markup,
+  lang: Lang,
 ): string {
-  const suggestions = match.didYouMean.map((s) => markup.bold(markup.escape(s.label)));
-  const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.join(" or ")}?` : "";
-  return `Nobody called “${markup.escape(match.input)}” is quoted in the coverage.${hint}`;
+  const name = markup.escape(match.input);
+  if (match.didYouMean.length === 0) return lang.t("quote.notFound.text", { name });
+  const names = lang.list(
+    match.didYouMean.map((s) => markup.bold(markup.escape(s.label))),
+    "disjunction",
+  );
+  return lang.t("quote.notFound.didYouMean", { name, names });
 }
 
 /** Quotes found for a speaker and/or topic, or a helpful miss ("did you mean"). */
@@ -31,46 +41,51 @@ export function quoteView(
   match: QuoteMatch,
   query: { speaker?: string | undefined; topic?: string | undefined },
   markup: Markup,
+  lang: Lang,
 ): Reply {
-  const asked = [
-    query.speaker ? `speaker “${query.speaker}”` : "",
-    query.topic ? `topic “${query.topic}”` : "",
-  ]
-    .filter(Boolean)
-    .join(" and ");
+  const asked = lang.list(
+    [
+      query.speaker ? lang.t("quote.asked.speaker", { speaker: markup.escape(query.speaker) }) : "",
+      query.topic ? lang.t("quote.asked.topic", { topic: markup.escape(query.topic) }) : "",
+    ].filter(Boolean),
+  );
   if (match.status === "unknown-speaker") {
     return {
+      dir: lang.dir,
       ephemeral: true,
       cards: [
         {
-          title: "Speaker not found",
+          title: lang.t("quote.notFound.title"),
           tone: "notice",
-          description: unknownSpeakerText(match, markup),
+          description: unknownSpeakerText(match, markup, lang),
         },
       ],
     };
   }
   if (match.status !== "found" || match.quotes.length === 0) {
     return {
+      dir: lang.dir,
       ephemeral: true,
       cards: [
         {
-          title: "No quotes found",
+          title: lang.t("quote.none.title"),
           tone: "notice",
-          description: `The coverage has no direct quote for ${markup.escape(asked || "that")}. Try /quote without a topic, or /ask.`,
+          description: asked ? lang.t("quote.none.text", { asked }) : lang.t("quote.none.any"),
         },
       ],
     };
   }
   const shown = match.quotes.slice(0, SHOWN);
   const more = match.quotes.length - shown.length;
+  const verbatim = lang.t("quote.footer.verbatim");
   const card: Card = {
-    title: truncate(asked ? `Quotes: ${asked}` : "Quotes from the coverage", LIMITS.title),
+    title: truncate(asked ? lang.t("quote.title", { asked }) : lang.t("quote.titleAll"), LIMITS.title),
     tone: "answer",
-    fields: shown.map((q) => quoteField(corpus, q, markup)),
-    footer: more > 0 ? `${more} more: narrow it with speaker or topic` : "Quoted verbatim from the coverage",
+    description: lang.locale === "en" ? undefined : markup.italic(lang.t("common.verbatim")),
+    fields: shown.map((q) => quoteField(corpus, q, markup, lang)),
+    footer: more > 0 ? lang.t("quote.footer.more", { count: more }) : verbatim,
   };
-  return { cards: [card] };
+  return { dir: lang.dir, cards: [card] };
 }
 
 /**

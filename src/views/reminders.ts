@@ -1,4 +1,8 @@
-import type { PostRecord, Reminder } from "../storage/types.js";
+import { catalogs, type Lang } from "../i18n/index.js";
+import { zonePlace } from "../places/places.js";
+import { defaultMethod, isMethod } from "../places/prayer.js";
+import { isPauseReason } from "../posting.js";
+import type { PostRecord, Reminder, ReminderPlace } from "../storage/types.js";
 import type { Markup, Reply } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
 import { whenLabel } from "./markup.js";
@@ -8,107 +12,178 @@ import { whenLabel } from "./markup.js";
 const channelMention = (id: string) => `<#${id}>`;
 const roleMention = (id: string) => `<@&${id}>`;
 
+/** "العربية", "English": a language by its own name. */
+function languageName(code: string): string {
+  return catalogs().locales.find((l) => l.code === code)?.name ?? code;
+}
+
+/** "London (Moonsighting Committee Worldwide)": where sunset is computed, and by which method. */
+function sunLabel(
+  lang: Lang,
+  timeZone: string,
+  place: ReminderPlace | null,
+  method: string | null,
+): string | undefined {
+  const where = place ?? zonePlace(timeZone);
+  if (!where) return undefined;
+  const used = method && isMethod(method) ? method : defaultMethod(where.country);
+  return `${lang.isolate(where.name)} (${lang.t(`method.${used}`)})`;
+}
+
+export interface SavedReminder {
+  readonly channelId: string;
+  readonly time: string;
+  readonly timeZone: string;
+  readonly roleId: string | null;
+  readonly nextAt: Date;
+  readonly language: string;
+  readonly place: ReminderPlace | null;
+  readonly method: string | null;
+}
+
 export function reminderSavedView(
   markup: Markup,
-  saved: { channelId: string; time: string; timeZone: string; roleId: string | null; nextAt: Date },
+  lang: Lang,
+  saved: SavedReminder,
   notes: readonly string[],
 ): Reply {
+  const values = {
+    channel: channelMention(saved.channelId),
+    time: saved.time,
+    zone: saved.timeZone,
+    language: languageName(saved.language),
+    next: whenLabel(markup, saved.nextAt, saved.timeZone),
+  };
+  const sun = sunLabel(lang, saved.timeZone, saved.place, saved.method);
   return {
+    dir: lang.dir,
     ephemeral: true,
     cards: [
       {
-        title: "Daily countdown saved",
+        title: lang.t("reminders.saved.title"),
         tone: "answer",
-        description: `I'll post the Ramadan countdown in ${channelMention(saved.channelId)} every day at ${saved.time} (${saved.timeZone})${saved.roleId ? `, pinging ${roleMention(saved.roleId)}` : ""}.\nNext post: ${whenLabel(markup, saved.nextAt, saved.timeZone)}.`,
-        fields: notes.length > 0 ? [{ name: "Note", value: notes.join("\n") }] : [],
-        footer: "/reminders show to check it, /reminders preview to see a post, /reminders off to stop",
+        description: saved.roleId
+          ? lang.t("reminders.saved.descriptionRole", { ...values, role: roleMention(saved.roleId) })
+          : lang.t("reminders.saved.description", values),
+        fields: [
+          ...(sun ? [{ name: lang.t("reminders.show.place"), value: sun }] : []),
+          ...(notes.length > 0 ? [{ name: lang.t("reminders.saved.note"), value: notes.join("\n") }] : []),
+        ],
+        footer: lang.t("reminders.saved.footer"),
       },
     ],
   };
 }
 
-export function noReminderView(): Reply {
+export function noReminderView(lang: Lang): Reply {
   return {
+    dir: lang.dir,
+    ephemeral: true,
+    cards: [
+      { title: lang.t("reminders.none.title"), tone: "notice", description: lang.t("reminders.none.text") },
+    ],
+  };
+}
+
+export function reminderOffView(lang: Lang, changed: boolean): Reply {
+  return {
+    dir: lang.dir,
     ephemeral: true,
     cards: [
       {
-        title: "No daily countdown",
+        title: lang.t(changed ? "reminders.off.title" : "reminders.none.title"),
         tone: "notice",
-        description: "This server has no reminder yet. Set one with /reminders set.",
+        description: lang.t(changed ? "reminders.off.text" : "reminders.off.nothing"),
       },
     ],
   };
 }
 
-export function reminderOffView(changed: boolean): Reply {
-  return {
-    ephemeral: true,
-    cards: [
-      {
-        title: changed ? "Daily countdown off" : "No daily countdown",
-        tone: "notice",
-        description: changed
-          ? "No more daily posts. Your settings are kept: /reminders set turns them on again."
-          : "This server has no reminder to turn off.",
-      },
-    ],
-  };
+/** Why posting stopped: a known reason in the reader's language, or the text stored by an older version. */
+function pausedReasonText(reason: string, markup: Markup, lang: Lang): string {
+  return isPauseReason(reason) ? lang.t(`reminders.pause.${reason}`) : markup.escape(reason);
 }
 
 export function reminderShowView(
   markup: Markup,
+  lang: Lang,
   guildId: string,
   reminder: Reminder,
   last: PostRecord | null,
 ): Reply {
   const state = reminder.pausedReason
-    ? `Paused: ${reminder.pausedReason}. Fix it, then run /reminders set again.`
-    : reminder.enabled
-      ? "Active"
-      : "Off (/reminders set turns it on again)";
+    ? lang.t("reminders.show.paused", { reason: pausedReasonText(reminder.pausedReason, markup, lang) })
+    : lang.t(reminder.enabled ? "reminders.show.active" : "reminders.show.off");
   const calendar = reminder.startOverride
-    ? `First fast on ${reminder.startOverride} (set by this server)`
+    ? lang.t("reminders.show.calendarOverride", { date: lang.date(reminder.startOverride) })
     : reminder.dayOffset
-      ? `Umm al-Qura shifted by ${reminder.dayOffset > 0 ? "+" : ""}${reminder.dayOffset} day(s)`
-      : "Umm al-Qura calendar";
+      ? lang.t("reminders.show.calendarOffset", {
+          offset: lang.t("countdown.offsetDays", {
+            offset: lang.signed(reminder.dayOffset),
+            count: Math.abs(reminder.dayOffset),
+          }),
+        })
+      : lang.t("reminders.show.calendarDefault");
+  const where = {
+    channel: channelMention(reminder.channelId),
+    time: reminder.time,
+    zone: reminder.timeZone,
+  };
+  const sun = sunLabel(lang, reminder.timeZone, reminder.place, reminder.method);
   const fields = [
-    { name: "Status", value: state },
+    { name: lang.t("reminders.show.status"), value: state },
     {
-      name: "Where and when",
-      value: `${channelMention(reminder.channelId)} at ${reminder.time} (${reminder.timeZone})${reminder.roleId ? `, pinging ${roleMention(reminder.roleId)}` : ""}`,
+      name: lang.t("reminders.show.where"),
+      value: reminder.roleId
+        ? lang.t("reminders.show.whereTextRole", { ...where, role: roleMention(reminder.roleId) })
+        : lang.t("reminders.show.whereText", where),
     },
-    { name: "Calendar", value: calendar },
+    { name: lang.t("reminders.show.language"), value: languageName(reminder.language) },
+    ...(sun ? [{ name: lang.t("reminders.show.place"), value: sun }] : []),
+    { name: lang.t("reminders.show.calendar"), value: calendar },
     {
-      name: "Next post",
+      name: lang.t("reminders.show.next"),
       value:
         reminder.nextDueAt !== null && reminder.enabled && !reminder.pausedReason
           ? whenLabel(markup, new Date(reminder.nextDueAt), reminder.timeZone)
-          : "None scheduled",
+          : lang.t("reminders.show.noneScheduled"),
     },
     {
-      name: "Last post",
+      name: lang.t("reminders.show.last"),
       value: last
         ? `[${last.localDate}](https://discord.com/channels/${guildId}/${last.channelId}/${last.messageId}) ${whenLabel(markup, new Date(last.sentAt), reminder.timeZone)}`
-        : "None yet",
+        : lang.t("reminders.show.noneYet"),
     },
     ...(reminder.lastError
-      ? [{ name: "Last error", value: truncate(markup.escape(reminder.lastError), LIMITS.fieldValue) }]
+      ? [
+          {
+            name: lang.t("reminders.show.lastError"),
+            value: truncate(markup.escape(reminder.lastError), LIMITS.fieldValue),
+          },
+        ]
       : []),
   ];
   return {
+    dir: lang.dir,
     ephemeral: true,
-    cards: [{ title: "Daily countdown", tone: reminder.pausedReason ? "warning" : "info", fields }],
+    cards: [
+      { title: lang.t("reminders.show.title"), tone: reminder.pausedReason ? "warning" : "info", fields },
+    ],
   };
 }
 
-export function testPostedView(guildId: string, channelId: string, messageId: string): Reply {
+export function testPostedView(lang: Lang, guildId: string, channelId: string, messageId: string): Reply {
   return {
+    dir: lang.dir,
     ephemeral: true,
     cards: [
       {
-        title: "Test post sent",
+        title: lang.t("reminders.test.title"),
         tone: "answer",
-        description: `Posted in ${channelMention(channelId)}: https://discord.com/channels/${guildId}/${channelId}/${messageId}`,
+        description: lang.t("reminders.test.text", {
+          channel: channelMention(channelId),
+          link: `https://discord.com/channels/${guildId}/${channelId}/${messageId}`,
+        }),
       },
     ],
   };

@@ -1,28 +1,47 @@
 import type { Article, Corpus } from "../corpus/types.js";
+import type { Lang } from "../i18n/index.js";
 import type { Markup } from "./card.js";
-import { formatDate } from "./markup.js";
 
 /** "22 February 2024 (date inferred from the text)". */
-export function publishedLabel(article: Article): string {
-  return `${formatDate(article.published)}${article.publishedInferred ? " (date inferred from the text)" : ""}`;
+export function publishedLabel(article: Article, lang: Lang): string {
+  const date = lang.date(article.published);
+  return article.publishedInferred ? lang.t("source.inferred", { date }) : date;
 }
 
-/** "¶2" or "¶2, ¶3". */
-export function paragraphLabel(paragraphs: readonly number[]): string {
-  return paragraphs.map((n) => `¶${n}`).join(", ");
+/** "¶2" or "¶2, ¶3" ("الفقرة 2", "الفقرات 2، و3"). */
+export function paragraphLabel(paragraphs: readonly number[], lang: Lang): string {
+  const [only] = paragraphs;
+  if (paragraphs.length === 1 && only !== undefined) return lang.t("source.paragraph", { n: only });
+  const list = lang.list(
+    paragraphs.map((n) => lang.t("source.paragraphItem", { n })),
+    "unit",
+  );
+  return lang.t("source.paragraphs", { list });
 }
 
 /** An article as a source: outlet, title (linked when the corpus has a URL), date. */
-export function sourceLine(article: Article, markup: Markup): string {
+export function sourceLine(article: Article, markup: Markup, lang: Lang): string {
   const title = article.url
     ? markup.link(markup.escape(article.title), article.url)
-    : `“${markup.escape(article.title)}”`;
-  return `${markup.escape(article.source)}, ${title}, ${publishedLabel(article)}`;
+    : lang.t("common.quoted", { text: markup.escape(article.title) });
+  return lang.t("source.line", {
+    source: markup.escape(article.source),
+    title,
+    date: publishedLabel(article, lang),
+  });
 }
 
 /** One citation line: the source, then the paragraph(s). */
-export function citation(article: Article, paragraphs: readonly number[], markup: Markup): string {
-  return `${sourceLine(article, markup)}, ${paragraphLabel(paragraphs)}`;
+export function citation(
+  article: Article,
+  paragraphs: readonly number[],
+  markup: Markup,
+  lang: Lang,
+): string {
+  return lang.t("source.citation", {
+    source: sourceLine(article, markup, lang),
+    paragraphs: paragraphLabel(paragraphs, lang),
+  });
 }
 
 export function findArticle(corpus: Corpus, id: string): Article | undefined {
@@ -32,4 +51,13 @@ export function findArticle(corpus: Corpus, id: string): Article | undefined {
 /** The newest date the corpus covers: every answer is "as of" it. */
 export function coverageAsOf(corpus: Corpus): string {
   return corpus.articles[0]?.published ?? "unknown";
+}
+
+/** "CNN (22 February 2024), …": the outlets and dates the answers come from. */
+export function sourcesLabel(corpus: Corpus, markup: Markup, lang: Lang): string {
+  return lang.list(
+    corpus.articles.map((a) =>
+      lang.t("source.outletDate", { source: markup.escape(a.source), date: lang.date(a.published) }),
+    ),
+  );
 }

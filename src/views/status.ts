@@ -1,16 +1,28 @@
-import type { Corpus, StatusCard } from "../corpus/types.js";
+import type { Corpus, StatusCard, Translations } from "../corpus/types.js";
+import type { Lang } from "../i18n/index.js";
 import type { Markup, Reply } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
-import { formatDate } from "./markup.js";
 import { citation, findArticle, paragraphLabel } from "./source.js";
 
+/** Curated text in the reader's language when a reviewed translation exists, else the English original. */
+export function curated(
+  text: string,
+  translations: Translations,
+  lang: Lang,
+): { readonly text: string; readonly translated: boolean } {
+  const own = translations[lang.locale];
+  if (own !== undefined) return { text: own, translated: true };
+  return { text: lang.isolate(text), translated: lang.locale === "en" };
+}
+
 /** The current status card: one field per section, every point with its paragraph citation. */
-export function statusView(corpus: Corpus, markup: Markup): Reply {
+export function statusView(corpus: Corpus, markup: Markup, lang: Lang): Reply {
   const card: StatusCard | undefined = corpus.statusCards[0];
   if (!card) {
     return {
       ephemeral: true,
-      cards: [{ title: "Where the talks stand", description: "No status card is available yet." }],
+      dir: lang.dir,
+      cards: [{ title: lang.t("status.title"), description: lang.t("status.none") }],
     };
   }
   const articleIds = [...new Set(card.sections.flatMap((s) => s.points.map((p) => p.cite.articleId)))];
@@ -29,31 +41,49 @@ export function statusView(corpus: Corpus, markup: Markup): Reply {
         a,
         cited.sort((x, y) => x - y),
         markup,
+        lang,
       );
     });
   const multipleArticles = articleIds.length > 1;
+  let untranslated = false;
+  const fields = card.sections.slice(0, LIMITS.fields - 1).map((section) => {
+    const heading = curated(section.heading, section.translations, lang);
+    return {
+      name: truncate(heading.text, LIMITS.fieldName),
+      value: truncate(
+        section.points
+          .map((point) => {
+            const text = curated(point.text, point.translations, lang);
+            if (!text.translated) untranslated = true;
+            const paragraphs = paragraphLabel(point.cite.paragraphs, lang);
+            const line = multipleArticles
+              ? lang.t("status.pointIn", {
+                  point: markup.escape(text.text),
+                  article: point.cite.articleId,
+                  paragraphs,
+                })
+              : lang.t("status.point", { point: markup.escape(text.text), paragraphs });
+            return `• ${line}`;
+          })
+          .join("\n"),
+        LIMITS.fieldValue,
+      ),
+    };
+  });
+  const asOf = lang.date(card.asOf);
+  const footer = lang.t("status.footer", { date: asOf });
   return {
+    dir: lang.dir,
     cards: [
       {
-        title: `Where the talks stand (as of ${formatDate(card.asOf)})`,
+        title: lang.t("status.titleAsOf", { date: asOf }),
         tone: "info",
-        description: "A summary in our own words. Each point cites the paragraph it rests on.",
+        description: lang.t("status.summary"),
         fields: [
-          ...card.sections.slice(0, LIMITS.fields - 1).map((section) => ({
-            name: truncate(section.heading, LIMITS.fieldName),
-            value: truncate(
-              section.points
-                .map((point) => {
-                  const where = multipleArticles ? `${point.cite.articleId} ` : "";
-                  return `• ${markup.escape(point.text)} (${where}${paragraphLabel(point.cite.paragraphs)})`;
-                })
-                .join("\n"),
-              LIMITS.fieldValue,
-            ),
-          })),
-          { name: "Source", value: truncate(sources.join("\n"), LIMITS.fieldValue) },
+          ...fields,
+          { name: lang.t("status.field.source"), value: truncate(sources.join("\n"), LIMITS.fieldValue) },
         ],
-        footer: `As of ${formatDate(card.asOf)} · talks move fast: check the date`,
+        footer: untranslated ? `${footer} · ${lang.t("status.untranslated")}` : footer,
       },
     ],
   };

@@ -1649,6 +1649,75 @@ function injectedError(spec: FailSpec): DiscordHttpError {
 
 const NAME_PATTERN = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
+/** The locales Discord's API accepts in `*_localizations` (its OpenAPI spec), `ar` and `he` included. */
+const DISCORD_LOCALES = new Set([
+  "ar",
+  "bg",
+  "cs",
+  "da",
+  "de",
+  "el",
+  "en-GB",
+  "en-US",
+  "es-419",
+  "es-ES",
+  "fi",
+  "fr",
+  "he",
+  "hi",
+  "hr",
+  "hu",
+  "id",
+  "it",
+  "ja",
+  "ko",
+  "lt",
+  "nl",
+  "no",
+  "pl",
+  "pt-BR",
+  "ro",
+  "ru",
+  "sv-SE",
+  "th",
+  "tr",
+  "uk",
+  "vi",
+  "zh-CN",
+  "zh-TW",
+]);
+
+/** Checks a localization map: known locales, each value passing the same check as the default. */
+function checkLocalizations(
+  path: (string | number)[],
+  field: string,
+  map: unknown,
+  check: (path: (string | number)[], value: string) => void,
+): void {
+  if (map === undefined || map === null) return;
+  if (typeof map !== "object" || Array.isArray(map))
+    throw formError([...path, field], "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType");
+  for (const [locale, value] of Object.entries(map as Record<string, unknown>)) {
+    if (!DISCORD_LOCALES.has(locale))
+      throw formError([...path, field, locale], "LOCALE_INVALID", `Invalid locale: ${locale}`);
+    check([...path, field, locale], typeof value === "string" ? value : "");
+  }
+}
+
+/** A localized name or description follows the same rule as the default one. */
+const checkLocalizedName = (path: (string | number)[], value: string) => {
+  if (!NAME_PATTERN.test(value) || value !== value.toLowerCase())
+    throw formError(path, "APPLICATION_COMMAND_INVALID_NAME", `Command name is invalid: ${value}`);
+};
+const checkLocalizedDescription = (path: (string | number)[], value: string) => {
+  if (value.length < 1 || value.length > 100)
+    throw formError(path, "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.");
+};
+const checkLength32 = (path: (string | number)[], value: string) => {
+  if (value.length < 1 || value.length > 32)
+    throw formError(path, "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length.");
+};
+
 /** Checks a bulk overwrite the way Discord does (names, descriptions, option and choice limits). */
 function validateCommands(list: readonly Record<string, unknown>[]): void {
   const seen = new Set<string>();
@@ -1668,12 +1737,20 @@ function validateCommands(list: readonly Record<string, unknown>[]): void {
       chatInput += 1;
       checkName([i], name);
       checkDescription([i], command.description);
+      checkLocalizations([i], "name_localizations", command.name_localizations, checkLocalizedName);
+      checkLocalizations(
+        [i],
+        "description_localizations",
+        command.description_localizations,
+        checkLocalizedDescription,
+      );
       checkOptions([i], command.options as StoredOption[] | undefined, 0);
       if (commandSize(command) > 8000) {
         throw formError([i], "APPLICATION_COMMAND_TOO_LARGE", "Command exceeds maximum size (8000)");
       }
-    } else if (name.length < 1 || name.length > 32) {
-      throw formError([i, "name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length.");
+    } else {
+      checkLength32([i, "name"], name);
+      checkLocalizations([i], "name_localizations", command.name_localizations, checkLength32);
     }
   }
   if (chatInput > 100) {
@@ -1715,6 +1792,13 @@ function checkOptions(
     const here = [...path, "options", j];
     checkName(here, String(option.name ?? ""));
     checkDescription(here, option.description);
+    checkLocalizations(here, "name_localizations", option.name_localizations, checkLocalizedName);
+    checkLocalizations(
+      here,
+      "description_localizations",
+      option.description_localizations,
+      checkLocalizedDescription,
+    );
     if (option.type === 1 || option.type === 2) {
       if (depth >= (option.type === 2 ? 1 : 2)) {
         throw formError(here, "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID", "Subcommands nested too deeply");
@@ -1746,6 +1830,15 @@ function checkOptions(
     }
     for (const [k, choice] of (choices ?? []).entries()) {
       const choiceName = String(choice.name ?? "");
+      checkLocalizations(
+        [...here, "choices", k],
+        "name_localizations",
+        (choice as { name_localizations?: unknown }).name_localizations,
+        (p, v) => {
+          if (v.length < 1 || v.length > 100)
+            throw formError(p, "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.");
+        },
+      );
       if (choiceName.length < 1 || choiceName.length > 100) {
         throw formError(
           [...here, "choices", k, "name"],
@@ -1772,13 +1865,26 @@ function checkOptions(
   }
 }
 
+/** Discord counts the longest of a field's default and localized texts toward the 8,000 characters. */
+function longest(value: unknown, localizations: unknown): number {
+  const texts = [
+    String(value ?? ""),
+    ...Object.values((localizations as Record<string, unknown> | null) ?? {}),
+  ];
+  return Math.max(...texts.map((t) => String(t).length));
+}
+
 function commandSize(command: Record<string, unknown>): number {
-  let size = String(command.name ?? "").length + String(command.description ?? "").length;
+  let size =
+    longest(command.name, command.name_localizations) +
+    longest(command.description, command.description_localizations);
   const walk = (options: readonly StoredOption[] | undefined): void => {
     for (const option of options ?? []) {
-      size += String(option.name).length + String(option.description ?? "").length;
-      for (const choice of (option.choices as { name?: unknown; value?: unknown }[] | undefined) ?? []) {
-        size += String(choice.name ?? "").length + String(choice.value ?? "").length;
+      size +=
+        longest(option.name, option.name_localizations) +
+        longest(option.description, option.description_localizations);
+      for (const choice of (option.choices as Record<string, unknown>[] | undefined) ?? []) {
+        size += longest(choice.name, choice.name_localizations) + String(choice.value ?? "").length;
       }
       walk(option.options);
     }
