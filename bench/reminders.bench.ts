@@ -26,7 +26,8 @@ import { deployCommands } from "../src/discord/deploy.js";
 import { createLogger } from "../src/logger.js";
 import { nextSlot, slotFor } from "../src/reminders/due.js";
 import { ReminderScheduler } from "../src/reminders/scheduler.js";
-import { DUE_REMINDERS_SQL, type ReminderRow, SqliteStorage, toReminder } from "../src/storage/sqlite.js";
+import { type ReminderRow, toReminder } from "../src/storage/rows.js";
+import { DUE_REMINDERS_SQL, SqliteStorage } from "../src/storage/sqlite.js";
 import type { Reminder, ReminderUpsert } from "../src/storage/types.js";
 import { localParts } from "../src/time.js";
 import { textMarkup } from "../src/views/markup.js";
@@ -74,7 +75,7 @@ export const DEFAULT_REMINDERS_OPTIONS: RemindersBenchOptions = {
 };
 
 /** The instant the due query is measured at: Wednesday 28 February 2024, 14:00:30 UTC. */
-const MEASURED_AT = Date.UTC(2024, 1, 28, 14, 0, 30);
+export const MEASURED_AT = Date.UTC(2024, 1, 28, 14, 0, 30);
 /** The burst's slot (every reminder's local time falls on it), and the bot's clock 30 s later. */
 const BURST_SLOT = Date.UTC(2024, 1, 28, 14, 0, 0);
 
@@ -158,7 +159,7 @@ export interface RemindersBenchResult {
 }
 
 /** A snowflake created at a random moment between 2016 and 2024, as Discord ids are. */
-function randomSnowflake(random: () => number): string {
+export function randomSnowflake(random: () => number): string {
   const from = Date.UTC(2016, 0, 1) - DISCORD_EPOCH;
   const to = Date.UTC(2024, 0, 1) - DISCORD_EPOCH;
   const ms = BigInt(Math.floor(from + random() * (to - from)));
@@ -169,13 +170,13 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
 
-interface StoredSpec {
+export interface StoredSpec {
   readonly upsert: ReminderUpsert;
   readonly state: "active" | "disabled" | "paused";
 }
 
 /** Reminders as moderators set them: `due` of them due at `at` (posted late by up to 10 minutes). */
-function reminderSpecs(count: number, due: number, at: number, seed: number): StoredSpec[] {
+export function reminderSpecs(count: number, due: number, at: number, seed: number): StoredSpec[] {
   const random = mulberry32(seed);
   const guilds = new Set<string>();
   const specs: StoredSpec[] = [];
@@ -230,7 +231,7 @@ function reminderSpecs(count: number, due: number, at: number, seed: number): St
 }
 
 /** Writes the reminders through the storage API, in one transaction so 50,000 rows take seconds. */
-async function storeReminders(
+export async function storeReminders(
   path: string,
   specs: readonly StoredSpec[],
   clock: () => number,
@@ -272,7 +273,11 @@ function scanDue(select: Database.Statement<[], RawReminderRow>, now: number, li
     .map(toReminder);
 }
 
-async function timeRuns<T>(runs: number, warmup: number, work: () => Promise<T> | T): Promise<number[]> {
+export async function timeRuns<T>(
+  runs: number,
+  warmup: number,
+  work: () => Promise<T> | T,
+): Promise<number[]> {
   for (let i = 0; i < warmup; i += 1) await work();
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {
@@ -283,7 +288,7 @@ async function timeRuns<T>(runs: number, warmup: number, work: () => Promise<T> 
   return times;
 }
 
-function timing(runs: number, rows: number, times: readonly number[]): Timing {
+export function timing(runs: number, rows: number, times: readonly number[]): Timing {
   return { runs, rows, p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 

@@ -14,6 +14,7 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { type DiscordBenchResult, discordBenchTables } from "./discord.bench.js";
 import { type RemindersBenchResult, remindersBenchTables } from "./reminders.bench.js";
+import { type ScaleBenchResult, scaleBenchTables } from "./scale.bench.js";
 import { runSearchBench, type SearchBenchRow, searchBenchTable } from "./search.bench.js";
 import { markdownTable, ms, renderSection, type Section, verdict } from "./support/report.js";
 import { runVectorsBench, vectorsBenchTable } from "./vectors.bench.js";
@@ -107,6 +108,9 @@ await run("Discord dispatch", async () =>
 );
 await run("Reminders", async () =>
   remindersBenchTables(await inFreshProcess<RemindersBenchResult>("reminders.bench.ts")),
+);
+await run("Past one machine: PostgreSQL and three shard processes", async () =>
+  scaleBenchTables(await inFreshProcess<ScaleBenchResult>("scale.bench.ts")),
 );
 const totalSeconds = ((performance.now() - started) / 1000).toFixed(0);
 

@@ -15,6 +15,8 @@ import { english, type Lang, LOCALES, langFor, supportedLocale } from "./i18n/in
 import { createLogger, type Logger, redactSecrets } from "./logger.js";
 import { PROJECT_ROOT } from "./paths.js";
 import type { CopyReport } from "./storage/backup.js";
+import { databaseSecret } from "./storage/open.js";
+import { describePostgresUrl } from "./storage/postgres.js";
 import { forTerminal } from "./text/terminal.js";
 import { textMarkupFor } from "./views/markup.js";
 
@@ -81,6 +83,21 @@ function describeCopy(report: CopyReport): string {
   return `${(report.bytes / 1024).toFixed(1)} KiB, integrity ok; rows: ${rows}`;
 }
 
+/** What must never be printed: the bot token and the database password. */
+function secretsOf(env: NodeJS.ProcessEnv): string[] {
+  return [env.DISCORD_TOKEN?.trim(), databaseSecret(env.DATABASE_URL?.trim())].filter(
+    (secret): secret is string => Boolean(secret),
+  );
+}
+
+/** backup and restore copy the SQLite file; a PostgreSQL database has its own tools. */
+function sqliteOnly(command: "backup" | "restore", config: Config): Config {
+  if (!config.databaseUrl) return config;
+  throw new UsageError(
+    `${command}: the database is ${describePostgresUrl(config.databaseUrl)}: use ${command === "backup" ? "pg_dump --format=custom --file=talks-bot.dump" : "pg_restore --clean --dbname"} "$DATABASE_URL"${command === "backup" ? "" : " talks-bot.dump"} instead`,
+  );
+}
+
 const OPERATIONS: Readonly<Record<string, Operation>> = {
   start: {
     usage: "[start]",
@@ -127,7 +144,7 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
       const [target, ...extra] = positionals;
       if (!target || extra.length > 0)
         throw new UsageError("backup needs one file to write, e.g. talks-bot backup data/backup.db");
-      const { databasePath } = run.config();
+      const { databasePath } = sqliteOnly("backup", run.config());
       const { backupDatabase } = await import("./storage/backup.js");
       const report = backupDatabase(databasePath, resolve(run.io.cwd ?? ".", target), {
         force: values.force === true,
@@ -146,12 +163,49 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
         throw new UsageError(
           "restore needs the backup file to restore, e.g. talks-bot restore data/backup.db",
         );
-      const { databasePath } = run.config();
+      const { databasePath } = sqliteOnly("restore", run.config());
       const { restoreDatabase } = await import("./storage/backup.js");
       const source = resolve(run.io.cwd ?? ".", from);
       const report = restoreDatabase(databasePath, source, { force: values.force === true, now: Date.now() });
       run.io.stdout.write(
         `Restored ${databasePath} from ${source}: ${describeCopy(report)}; the previous database is kept as ${databasePath}.before-restore\n`,
+      );
+      return 0;
+    },
+  },
+  migrate: {
+    usage: "migrate [--from sqlite:FILE]",
+    summary:
+      "Bring the database's schema up to date; --from copies a SQLite database into the PostgreSQL one of DATABASE_URL",
+    async run(run) {
+      const { values } = parse("migrate", run.args, { from: { type: "string" } }, false);
+      const config = run.config();
+      if (values.from !== undefined) {
+        const match = /^sqlite:(.+)$/.exec(String(values.from));
+        if (!match?.[1])
+          throw new UsageError("migrate: --from takes sqlite:FILE, e.g. --from sqlite:data/talks-bot.db");
+        if (!config.databaseUrl)
+          throw new UsageError(
+            "migrate: --from copies into PostgreSQL: set DATABASE_URL to the database to copy into",
+          );
+        const { copyFromSqlite } = await import("./storage/migrate.js");
+        const report = await copyFromSqlite(resolve(run.io.cwd ?? ".", match[1]), config.databaseUrl);
+        run.io.stdout.write(
+          `Copied ${report.source} into ${report.target}: reminders ${report.rows.reminders}, posts ${report.rows.posts}, feedback votes ${report.rows.feedbackVotes} (rows already there now match the source)\n`,
+        );
+        if (report.liveHolder) {
+          run.io.stderr.write(
+            `talks-bot: note: a bot (${report.liveHolder}) still holds ${report.source}; stop it and run this again to copy what it writes meanwhile\n`,
+          );
+        }
+        return 0;
+      }
+      const { migrateDatabase } = await import("./storage/migrate.js");
+      const report = await migrateDatabase(config);
+      run.io.stdout.write(
+        report.from === report.to
+          ? `${report.location} is up to date (schema version ${report.to})\n`
+          : `Migrated ${report.location} from schema version ${report.from} to ${report.to}\n`,
       );
       return 0;
     },
@@ -388,7 +442,7 @@ export async function main(argvIn: string[], io: Io = defaultIo): Promise<number
     logger: () => {
       logger ??= createLogger({
         level: run.config().logLevel,
-        secrets: run.config().discord.token ? [run.config().discord.token as string] : [],
+        secrets: secretsOf(run.env),
         write: (line) => io.stderr.write(line),
       });
       return logger;
@@ -413,7 +467,7 @@ export async function main(argvIn: string[], io: Io = defaultIo): Promise<number
     if (!slash) throw new UsageError(`unknown command '${command}'. See talks-bot --help.`);
     return await runSlashCommand(slash, run);
   } catch (error) {
-    const secrets = env.DISCORD_TOKEN?.trim() ? [env.DISCORD_TOKEN.trim()] : [];
+    const secrets = secretsOf(env);
     if (error instanceof UserFacingError) {
       io.stderr.write(`talks-bot: ${forTerminal(redactSecrets(error.textIn(lang ?? english()), secrets))}\n`);
       return 1;

@@ -49,6 +49,21 @@ const schema = z.object({
       .default("info"),
   ),
   DATABASE_PATH: optionalText.pipe(z.string().default("./data/talks-bot.db")),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^\s]+$/, {
+        message: "must be a PostgreSQL URL such as postgres://user:password@host:5432/talks_bot",
+      })
+      .optional(),
+  ),
+  HOST_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, { message: "must be 1–64 letters, digits, dots, dashes or underscores" })
+      .optional(),
+  ),
+  SHARD_LEASE_SECONDS: intInRange(3, 300, 30),
   CORPUS_DIR: optionalText,
   DEFAULT_TIMEZONE: optionalText,
   RAMADAN_START: optionalText.pipe(
@@ -73,6 +88,12 @@ export interface Config {
   };
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   readonly databasePath: string;
+  /** A PostgreSQL URL: the shared database for shard processes on several hosts. Unset: SQLite at databasePath. */
+  readonly databaseUrl: string | undefined;
+  /** This host's name in shard-lease holders (default the machine's hostname). */
+  readonly hostId: string | undefined;
+  /** How long a shard's lease lasts without a heartbeat: a dead process's shards are free after this. */
+  readonly shardLeaseMs: number;
   readonly corpusDir: string | undefined;
   readonly defaultTimeZone: string;
   readonly ramadanStart: string | undefined;
@@ -149,6 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     },
     logLevel: data.LOG_LEVEL,
     databasePath: resolve(base, data.DATABASE_PATH),
+    databaseUrl: data.DATABASE_URL,
+    hostId: data.HOST_ID,
+    shardLeaseMs: data.SHARD_LEASE_SECONDS * 1000,
     corpusDir: data.CORPUS_DIR ? resolve(base, data.CORPUS_DIR) : undefined,
     defaultTimeZone,
     ramadanStart: data.RAMADAN_START,

@@ -2,13 +2,12 @@
  * `npm start` with a token, as a real process against the fake Discord: it connects, answers, refuses a
  * second copy on the same database, and shuts down cleanly on SIGTERM without printing the token.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
+import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { botEnv, TEST_TOKEN, tempDir } from "./support/bot.js";
+import { startBotProcess } from "./support/bot-process.js";
 import { type FakeDiscord, startFakeDiscord } from "./support/fake-discord.js";
-import { BIN, cleanEnv } from "./support/run-cli.js";
 
 let fake: FakeDiscord | undefined;
 const children: ChildProcess[] = [];
@@ -21,35 +20,7 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) dir.cleanup();
 });
 
-function startProcess(env: Record<string, string>, cwd: string) {
-  const child = spawn(process.execPath, [BIN, "start"], {
-    cwd,
-    env: cleanEnv(env),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stderr = "";
-  child.stderr?.on("data", (chunk) => {
-    stderr += String(chunk);
-  });
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-  /** Resolves when a log line matches; rejects, with what the process printed, if it exits first. */
-  const logged = (pattern: RegExp) =>
-    new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (pattern.test(stderr)) {
-          child.stderr?.off("data", check);
-          resolve();
-        }
-      };
-      child.stderr?.on("data", check);
-      check();
-      void exited.then((code) =>
-        reject(new Error(`the bot exited (${code}) before logging ${pattern}:\n${stderr}`)),
-      );
-    });
-  return { child, exited, logged, stderr: () => stderr };
-}
+const startProcess = (env: Record<string, string>, cwd: string) => startBotProcess(env, cwd, children);
 
 describe("the bot process", () => {
   it("connects, answers, refuses a second copy, and stops cleanly on SIGTERM", async () => {

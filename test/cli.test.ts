@@ -2,11 +2,15 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, type ExpectStatic, it } from "vitest";
+import { latestVersion, migrations, runMigrations } from "../src/storage/migrations.js";
+import { PostgresStorage } from "../src/storage/postgres.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import { sampleReminder, TEST_TOKEN } from "./support/bot.js";
 import { copyCorpus } from "./support/corpus.js";
 import { startFakeDiscord } from "./support/fake-discord.js";
+import { createTestSchema, PG_URL } from "./support/postgres.js";
 import { type CliResult, createCliSandbox, REPO_ROOT } from "./support/run-cli.js";
 
 // Every test runs the CLI's `main(argv, io)` in this process, with its own streams, a temp cwd (dotenv reads
@@ -583,6 +587,81 @@ describe.concurrent("talks-bot CLI", () => {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain("LOG_LEVEL");
       expect(existsSync(join(sandbox.dir, ".env"))).toBe(false);
+    });
+  });
+
+  describe("migrate", () => {
+    it("brings a SQLite file up to date, and says when there is nothing to do", async ({ expect }) => {
+      const databasePath = sandbox.databasePath();
+      const first = await cli(["migrate"], { env: { DATABASE_PATH: databasePath } });
+      expect(first.stdout).toBe(`Migrated ${databasePath} from schema version 0 to ${latestVersion}\n`);
+      const again = await cli(["migrate"], { env: { DATABASE_PATH: databasePath } });
+      expect(again.stdout).toBe(`${databasePath} is up to date (schema version ${latestVersion})\n`);
+      expect(again.code).toBe(0);
+    });
+
+    it("copies a SQLite database into PostgreSQL, every row, and again without duplicates", async ({
+      expect,
+    }) => {
+      const schema = await createTestSchema("migrate");
+      try {
+        // An old (version 1) file: the columns it lacks take their defaults.
+        const databasePath = sandbox.databasePath();
+        const old = new Database(databasePath);
+        runMigrations(old, migrations.slice(0, 1));
+        old.close();
+        const sqlite = SqliteStorage.open(databasePath);
+        await sqlite.upsertReminder(sampleReminder());
+        await sqlite.upsertReminder(sampleReminder({ guildId: "81384788765712384", language: "ar" }));
+        await sqlite.claimPost("175928847299117063", "2026-03-01", "n-0301");
+        await sqlite.markPosted(
+          "175928847299117063",
+          "2026-03-01",
+          "1226184411359772735",
+          "175928847299117064",
+        );
+        await sqlite.recordFeedback({
+          questionKey: "q",
+          articleId: "a",
+          paragraph: 2,
+          helpful: true,
+          userId: "53908232506183680",
+        });
+        await sqlite.close();
+        const env = { DATABASE_URL: schema.url };
+        const copied = await cli(["migrate", "--from", `sqlite:${databasePath}`], { env });
+        expect(copied.stderr).toBe("");
+        expect(copied.stdout).toMatch(
+          /^Copied .* into PostgreSQL postgres@127\.0\.0\.1:5432\/test: reminders 2, posts 1, feedback votes 1 /,
+        );
+        const again = await cli(["migrate", "--from", `sqlite:${databasePath}`], { env });
+        expect(again.stdout).toBe(copied.stdout);
+        const pg = await PostgresStorage.connect(PG_URL, { schema: schema.name });
+        expect(await pg.getReminder("81384788765712384")).toMatchObject({ language: "ar", enabled: true });
+        expect(await pg.lastPost("175928847299117063")).toMatchObject({ messageId: "1226184411359772735" });
+        expect((await pg.feedbackTotals()).helpful).toBe(1);
+        expect(await schema.query("SELECT 1 FROM reminders")).toHaveLength(2);
+        await pg.close();
+      } finally {
+        await schema.drop();
+      }
+    });
+
+    it("needs a PostgreSQL target and a sqlite: source, and leaves backup to pg_dump there", async ({
+      expect,
+    }) => {
+      const noTarget = await cli(["migrate", "--from", "sqlite:x.db"]);
+      expect(noTarget.code).toBe(1);
+      expect(noTarget.stderr).toMatch(/^talks-bot: migrate: --from copies into PostgreSQL: set DATABASE_URL/);
+      const env = { DATABASE_URL: "postgres://postgres:hunter2@127.0.0.1:5432/test" };
+      const badSource = await cli(["migrate", "--from", "x.db"], { env });
+      expect(badSource.stderr).toMatch(/^talks-bot: migrate: --from takes sqlite:FILE/);
+      const backup = await cli(["backup", "copy.db"], { env });
+      expect(backup.code).toBe(1);
+      expect(backup.stderr).toMatch(
+        /^talks-bot: backup: the database is PostgreSQL postgres@127\.0\.0\.1:5432\/test: use pg_dump [^\n]*\n$/,
+      );
+      expect(backup.stderr).not.toContain("hunter2");
     });
   });
 

@@ -40,6 +40,9 @@ describe("config", () => {
         REMINDER_GRACE_MINUTES: "-5",
         DEFAULT_TIMEZONE: "Mars/Olympus",
         DISCORD_API_URL: "ftp://x",
+        DATABASE_URL: "mysql://root:db-secret-value@db/talks",
+        HOST_ID: "two words",
+        SHARD_LEASE_SECONDS: "1",
       },
       true,
     );
@@ -51,9 +54,13 @@ describe("config", () => {
         expect.stringMatching(/^DEFAULT_TIMEZONE must be an IANA time zone/),
         expect.stringMatching(/^DISCORD_API_URL must be an http\(s\) URL/),
         expect.stringMatching(/^DISCORD_CLIENT_ID is required/),
+        expect.stringMatching(/^DATABASE_URL must be a PostgreSQL URL/),
+        expect.stringMatching(/^HOST_ID must be 1–64 letters/),
+        expect.stringMatching(/^SHARD_LEASE_SECONDS must be a whole number from 3 to 300/),
       ]),
     );
     expect(found.join("\n")).not.toContain("not-a-token-secret-value");
+    expect(found.join("\n")).not.toContain("db-secret-value");
   });
 
   it("requires the token and application id only to connect to Discord", () => {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BotContext, Command } from "../src/command.js";
 import { AlreadyRunningError } from "../src/discord/bot.js";
+import { SqliteStorage } from "../src/storage/sqlite.js";
 import { startTestBot, TEST_TOKEN, type TestBot, tempDir } from "./support/bot.js";
 import { type FakeDiscord, startFakeDiscord } from "./support/fake-discord.js";
 
@@ -178,6 +179,38 @@ describe("connection and process faults", () => {
     await expect(startTestBot(fake, { databasePath: bot.databasePath, deploy: false })).rejects.toThrow(
       /another talks-bot process .* is running/,
     );
+  });
+
+  it("waits for a lease another host stopped renewing, and refuses one that is still being renewed", async () => {
+    const { fake, bot } = await setup();
+    await bot.stop();
+    const storage = SqliteStorage.open(bot.databasePath);
+    try {
+      // A process on another host held the bot's lease and died: nothing renews it.
+      await storage.acquireLease("other-host:4242:dead", 3000, Date.now());
+      const env = { SHARD_LEASE_SECONDS: "3" };
+      const next = await startTestBot(fake, { databasePath: bot.databasePath, deploy: false, env });
+      expect(
+        next.logs.some((l) => l.msg === "the bot is held by another process; waiting for its lock to expire"),
+      ).toBe(true);
+      await next.stop();
+
+      // One that keeps renewing is alive: after one lifetime of waiting, the second process refuses.
+      await storage.acquireLease("other-host:4343:alive", 3000, Date.now());
+      const renewing = setInterval(
+        () => void storage.renewLease("other-host:4343:alive", 3000, Date.now()),
+        500,
+      );
+      try {
+        await expect(
+          startTestBot(fake, { databasePath: bot.databasePath, deploy: false, env }),
+        ).rejects.toThrow(/another talks-bot process \(other-host:4343:alive\) is running on .* for the bot/);
+      } finally {
+        clearInterval(renewing);
+      }
+    } finally {
+      await storage.close();
+    }
   });
 
   it("never writes the bot token or an interaction token to the logs", async () => {

@@ -1,20 +1,23 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Client, Events, GatewayIntentBits, type RESTOptions } from "discord.js";
 import { createContext } from "../app.js";
 import type { BotContext } from "../command.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import { ReminderScheduler } from "../reminders/scheduler.js";
-import { SqliteStorage } from "../storage/sqlite.js";
+import { openStorage } from "../storage/open.js";
 import type { ShardFilter, Storage } from "../storage/types.js";
 import { discordMarkup } from "./markup.js";
 import { postReply } from "./post.js";
 import { createRouter, type RouterOptions } from "./router.js";
 
-/** The single-instance lease: renewed well inside its lifetime; a crashed holder frees it within a minute. */
-const LEASE_TTL_MS = 60_000;
-const LEASE_RENEW_MS = 20_000;
+/**
+ * How often a lease is renewed, as a share of its lifetime (SHARD_LEASE_SECONDS, 30 s by default): three
+ * heartbeats per lifetime, so one slow round trip never loses it.
+ */
+const RENEWALS_PER_LEASE = 3;
 
 export interface StartBotOptions {
   readonly config: Config;
@@ -35,6 +38,11 @@ export interface StartBotOptions {
   readonly onLeaseLost?: () => void;
 }
 
+/** The lease a process holds for its shard: `bot` for a single process, `bot:shard:1/3` for a shard. */
+function leaseNameOf(shardId: number, shardCount: number): string {
+  return shardCount > 1 ? `bot:shard:${shardId}/${shardCount}` : "bot";
+}
+
 export interface RunningBot {
   readonly client: Client;
   readonly ctx: BotContext;
@@ -51,28 +59,24 @@ export class AlreadyRunningError extends Error {
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { config, logger } = options;
   const now = options.now ?? (() => new Date());
+  const host = config.hostId ?? hostname();
   const ownsStorage = options.storage === undefined;
   const storage =
-    options.storage ?? SqliteStorage.open(config.databasePath, { clock: () => now().getTime() });
+    options.storage ??
+    (await openStorage(config, {
+      clock: () => now().getTime(),
+      applicationName: `talks-bot ${host}:${process.pid}`,
+      onConnectionLost: (error) => logger.warn({ err: error }, "database connection lost; reconnecting"),
+    }));
   const [shardId, shardCount] = options.shard ?? [0, 1];
-  const leaseOwner = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  const leaseOwner = `${host}:${process.pid}:${randomBytes(4).toString("hex")}`;
   // One process per shard: a second process for the same shard would answer every interaction twice.
-  const leaseName = shardCount > 1 ? `bot:shard:${shardId}/${shardCount}` : "bot";
-  let lease = await storage.acquireLease(leaseOwner, LEASE_TTL_MS, Date.now(), leaseName);
-  if (!lease.acquired && holderIsDeadHere(lease.holder)) {
-    // The holder crashed on this machine (a kill -9, a restart by a supervisor): no need to wait out its lock.
-    logger.warn(
-      { holder: lease.holder },
-      "taking over the lock of a talks-bot process that is no longer running",
-    );
-    await storage.releaseLease(lease.holder, leaseName);
-    lease = await storage.acquireLease(leaseOwner, LEASE_TTL_MS, Date.now(), leaseName);
-  }
-  if (!lease.acquired) {
+  const leaseName = leaseNameOf(shardId, shardCount);
+  try {
+    await takeLease(storage, { config, logger, host, leaseOwner, leaseName, shardId, shardCount });
+  } catch (error) {
     if (ownsStorage) await storage.close();
-    throw new AlreadyRunningError(
-      `another talks-bot process (${lease.holder}) is running on ${config.databasePath}; stop it first (its lock expires ${new Date(lease.expiresAt).toISOString()} if it crashed)`,
-    );
+    throw error;
   }
   try {
     return await connect({
@@ -92,10 +96,64 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   }
 }
 
-/** True when `holder` (`host:pid:nonce`) names a process on this machine that no longer exists. */
-function holderIsDeadHere(holder: string): boolean {
+/**
+ * Takes this process's lease for its shard. A lease held by a process that died on this host is taken at
+ * once; one held by another host's process is waited for until it expires (that process stopped renewing:
+ * it died, or lost its database); a holder that keeps renewing, or lives on this host, means another copy
+ * runs, and this one refuses to start, naming it.
+ */
+async function takeLease(
+  storage: Storage,
+  options: {
+    config: Config;
+    logger: Logger;
+    host: string;
+    leaseOwner: string;
+    leaseName: string;
+    shardId: number;
+    shardCount: number;
+  },
+): Promise<void> {
+  const { config, logger, host, leaseOwner, leaseName, shardId, shardCount } = options;
+  const ttl = config.shardLeaseMs;
+  const what = shardCount > 1 ? `shard ${shardId}/${shardCount}` : "the bot";
+  let lease = await storage.acquireLease(leaseOwner, ttl, Date.now(), leaseName);
+  let waited = false;
+  while (!lease.acquired) {
+    const holderHost = lease.holder.split(":")[0];
+    if (holderHost === host && holderIsDeadHere(lease.holder, host)) {
+      // The holder crashed on this machine (a kill -9, a restart by a supervisor): no need to wait out its lock.
+      logger.warn(
+        { holder: lease.holder },
+        "taking over the lock of a talks-bot process that is no longer running",
+      );
+      await storage.releaseLease(lease.holder, leaseName);
+    } else if (holderHost === host || waited) {
+      throw new AlreadyRunningError(
+        `another talks-bot process (${lease.holder}) is running on ${storage.location} for ${what}; stop it first (its lock expires ${new Date(lease.expiresAt).toISOString()} if it crashed)`,
+      );
+    } else {
+      // Another host's process: if it died, its lease runs out within one lifetime.
+      const wait = Math.max(0, Math.min(lease.expiresAt - Date.now(), ttl)) + 250;
+      logger.warn(
+        {
+          holder: lease.holder,
+          until: new Date(lease.expiresAt).toISOString(),
+          shard: [shardId, shardCount],
+        },
+        `${what} is held by another process; waiting for its lock to expire`,
+      );
+      await sleep(wait);
+      waited = true;
+    }
+    lease = await storage.acquireLease(leaseOwner, ttl, Date.now(), leaseName);
+  }
+}
+
+/** True when `holder` (`host:pid:nonce`) names a process on this host that no longer exists. */
+function holderIsDeadHere(holder: string, here: string): boolean {
   const [host, pid] = holder.split(":");
-  if (host !== hostname() || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+  if (host !== here || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
   try {
     process.kill(Number(pid), 0);
     return false;
@@ -161,7 +219,7 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
   client.on(Events.ShardResume, (id, replayed) => logger.info({ shardId: id, replayed }, "gateway resumed"));
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   const renew = setInterval(() => {
-    storage.renewLease(leaseOwner, LEASE_TTL_MS, Date.now(), leaseName).then(
+    storage.renewLease(leaseOwner, config.shardLeaseMs, Date.now(), leaseName).then(
       (ok) => {
         if (ok) return;
         // Another process took over: two bots would answer every interaction twice, so this one stops.
@@ -170,7 +228,7 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
       },
       (error: unknown) => logger.warn({ err: error }, "could not renew the single-instance lock"),
     );
-  }, LEASE_RENEW_MS);
+  }, config.shardLeaseMs / RENEWALS_PER_LEASE);
   renew.unref();
   let stopped = false;
   const stop = async () => {
@@ -193,11 +251,8 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     { user: client.user?.tag, guilds: client.guilds.cache.size, shard: [shardId, shardCount] },
     "connected to Discord",
   );
-  if (options.schedule ?? true) {
-    scheduler.start();
-    // Catch up at once after a restart instead of waiting for the next minute.
-    void scheduler.tick();
-  }
+  // Catch up at once after a restart instead of waiting for the next minute.
+  if (options.schedule ?? true) scheduler.run();
   return { client, ctx, scheduler, stop };
 }
 

@@ -12,7 +12,7 @@ import {
 import type { BotContext, Command, Invocation, OptionValue } from "../command.js";
 import { UserFacingError } from "../errors.js";
 import { type Lang, langFor, SOURCE_LOCALE, supportedLocale } from "../i18n/index.js";
-import { StorageBusyError, StorageError } from "../storage/types.js";
+import { StorageBusyError, StorageError, StorageUnavailableError } from "../storage/types.js";
 import { notice } from "../views/card.js";
 import { LIMITS, truncate } from "../views/limits.js";
 import { discordMarkup } from "./markup.js";
@@ -113,11 +113,23 @@ function errorMessage(error: unknown, interactionId: string, lang: Lang): Discor
   if (error instanceof StorageBusyError) {
     return toDiscordMessage(notice(lang.t("error.busy"), { title: lang.t("error.busy.title"), dir }));
   }
+  if (error instanceof StorageUnavailableError) {
+    // The write may or may not have been applied: say so, and how to check.
+    return toDiscordMessage(
+      notice(lang.t("error.unavailable", { reference: interactionId }), {
+        title: lang.t("error.unavailable.title"),
+        tone: "warning",
+        dir,
+      }),
+    );
+  }
   if (error instanceof StorageError) {
+    // SQLite's codes, and PostgreSQL's: 53100 disk_full, 25006 read_only_sql_transaction.
+    const code = error.code ?? "";
     const why =
-      error.code === "SQLITE_FULL"
+      code === "SQLITE_FULL" || code === "53100"
         ? "full"
-        : error.code?.startsWith("SQLITE_READONLY")
+        : code.startsWith("SQLITE_READONLY") || code === "25006"
           ? "readonly"
           : "failed";
     return toDiscordMessage(
@@ -241,10 +253,12 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
           ? "user-error"
           : error instanceof StorageBusyError
             ? "busy"
-            : error instanceof StorageError
-              ? "storage-error"
-              : "error";
-      if (outcome === "error" || outcome === "storage-error")
+            : error instanceof StorageUnavailableError
+              ? "storage-unavailable"
+              : error instanceof StorageError
+                ? "storage-error"
+                : "error";
+      if (outcome === "error" || outcome === "storage-error" || outcome === "storage-unavailable")
         ctx.logger.error({ err: error, interactionId: interaction.id, command: name }, "command failed");
       if (interaction.isAutocomplete()) {
         if (!interaction.responded) await interaction.respond([]).catch(() => undefined);

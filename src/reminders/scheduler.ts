@@ -16,10 +16,16 @@ const NONCE_WINDOW_MS = 4 * 60_000;
 /** How many posts are in flight at once; discord.js's queue paces them to the global rate limit. */
 const CONCURRENCY = 16;
 /**
- * Posts are started evenly at this rate, under Discord's global 50 requests/s: bursts would fill discord.js's
- * queue and delay the edits and follow-ups that interactions need in the same second.
+ * Posts of every process together start evenly at this rate, under Discord's global 50 requests/s per bot
+ * (counted across all its shards): bursts would fill discord.js's queue and delay the edits and follow-ups
+ * that interactions need in the same second. The budget lives in the database ({@link Storage.reserveSlot}),
+ * so three processes on three hosts share one 45/s, not 45/s each.
  */
 const POSTS_PER_SECOND = 45;
+/** How soon a pass that could not finish is retried. */
+const RETRY_AFTER_MS = 5000;
+/** The shared budget's name in the database. */
+const SEND_BUDGET = "discord:global";
 /** Due reminders read per tick; more wait for the next minute (their grace window covers that). */
 const BATCH = 2000;
 
@@ -40,8 +46,13 @@ export interface SchedulerOptions {
   readonly send: SendPost;
   /** How the posts are written (the surface's markup: Discord's). */
   readonly markup: Markup;
-  /** Sends started per second (default 45). */
+  /** Sends started per second, by all processes on this database together (default 45). */
   readonly postsPerSecond?: number;
+  /**
+   * After a pass that could not finish (the database or Discord unreachable), the next pass comes this soon
+   * instead of at the next minute (default 5 s), so an outage delays posts by seconds.
+   */
+  readonly retryAfterMs?: number;
 }
 
 export interface TickReport {
@@ -49,6 +60,8 @@ export interface TickReport {
   readonly skipped: string[];
   readonly paused: string[];
   readonly failed: string[];
+  /** The due reminders could not be read (the database unreachable): nothing was tried. */
+  readonly unread?: boolean;
 }
 
 type Outcome = "posted" | "skipped" | "paused" | "failed" | "none";
@@ -64,19 +77,39 @@ type Outcome = "posted" | "skipped" | "paused" | "failed" | "none";
 export class ReminderScheduler {
   #task: ScheduledTask | undefined;
   #running: Promise<TickReport> | undefined;
+  #retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SchedulerOptions) {}
 
   start(): void {
     if (this.#task) return;
-    this.#task = schedule("* * * * *", () => this.tick().then(() => undefined), {
+    this.#task = schedule("* * * * *", () => this.#scheduledTick(), {
       timezone: "Etc/UTC",
       noOverlap: true,
       name: "talks-bot-reminders",
     });
   }
 
+  /** A tick from the timer: when it could not finish, another soon rather than at the next minute. */
+  async #scheduledTick(): Promise<void> {
+    const report = await this.tick();
+    if (!this.#task || this.#retry || (report.failed.length === 0 && !report.unread)) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      void this.#scheduledTick();
+    }, this.options.retryAfterMs ?? RETRY_AFTER_MS);
+    this.#retry.unref();
+  }
+
+  /** Starts the timer and makes a first pass at once (catching up after a restart). */
+  run(): void {
+    this.start();
+    void this.#scheduledTick();
+  }
+
   async stop(): Promise<void> {
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
     await this.#task?.stop();
     await this.#task?.destroy();
     this.#task = undefined;
@@ -103,17 +136,17 @@ export class ReminderScheduler {
         BATCH,
       );
     } catch (error) {
-      this.options.logger.warn({ err: error }, "reminders: could not read due reminders; retrying next tick");
-      return report;
+      this.options.logger.warn({ err: error }, "reminders: could not read due reminders; retrying soon");
+      return { ...report, unread: true };
     }
     let next = 0;
     // Many guilds share a zone, date and settings: each distinct post is built once per tick.
     const posts = new Map<string, Reply>();
     const spacingMs = 1000 / (this.options.postsPerSecond ?? POSTS_PER_SECOND);
-    let nextStart = performance.now();
+    // Real time, not the scheduler's clock: the slots are shared with other processes and waited for here.
     const pace = async () => {
-      const wait = nextStart - performance.now();
-      nextStart = Math.max(nextStart, performance.now()) + spacingMs;
+      const slot = await this.options.storage.reserveSlot(SEND_BUDGET, spacingMs, Date.now());
+      const wait = slot - Date.now();
       if (wait > 0) await sleep(wait);
     };
     const worker = async () => {
@@ -241,7 +274,7 @@ export class ReminderScheduler {
       // timeout) may have posted: the claim stays, and its nonce guards the re-send.
       if (problem.kind === "rejected") await storage.releaseClaim(guildId, slotDate);
       await storage.recordError(guildId, problem.message);
-      logger.warn({ guildId, err: problem.message }, "reminders: post failed; retrying next tick");
+      logger.warn({ guildId, err: problem.message }, "reminders: post failed; retrying soon");
       return "failed";
     }
   }

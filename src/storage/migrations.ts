@@ -109,8 +109,25 @@ const languageAndPlace: Migration = {
   },
 };
 
+/**
+ * Version 3: a rate budget shared by every process on the database. `next_at` is the earliest time (epoch ms,
+ * fractional) at which the next send of the bucket may go; each reservation moves it on by one interval.
+ */
+const rateSlots: Migration = {
+  version: 3,
+  name: "shared send budget",
+  up(db) {
+    db.exec(`
+      CREATE TABLE rate_slots (
+        name TEXT PRIMARY KEY NOT NULL,
+        next_at REAL NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `);
+  },
+};
+
 /** The bot's migrations, in order. */
-export const migrations: readonly Migration[] = [initialSchema, languageAndPlace];
+export const migrations: readonly Migration[] = [initialSchema, languageAndPlace, rateSlots];
 
 /** Schema version this build writes. */
 export const latestVersion = migrations.length;

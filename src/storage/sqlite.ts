@@ -2,8 +2,8 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
-import { truncate } from "../text/truncate.js";
 import { latestVersion, runMigrations, schemaVersion } from "./migrations.js";
+import { type PostRow, type ReminderRow, toPostRecord, toReminder } from "./rows.js";
 import {
   type ClaimResult,
   type FeedbackTotals,
@@ -17,6 +17,19 @@ import {
   StorageBusyError,
   StorageError,
 } from "./types.js";
+import {
+  boundedText,
+  checkDate,
+  checkEpoch,
+  checkLeaseArgs,
+  checkLimit,
+  checkNonce,
+  checkShard,
+  checkSlot,
+  checkSnowflake,
+  checkUpsert,
+  checkVote,
+} from "./validate.js";
 
 /**
  * Durability: WAL with `synchronous = FULL`. WAL alone (NORMAL) already survives a killed process; FULL also
@@ -63,54 +76,6 @@ const MAX_RETRY_WAIT_MS = 200;
 
 /** The lease a process takes unless it names one (a sharded deployment takes one per shard). */
 const DEFAULT_LEASE = "bot";
-/** Discord's nonce limit. */
-const MAX_NONCE_LENGTH = 25;
-/** Error texts come from Discord and stack traces; a cap keeps rows and `/status` output bounded. */
-const MAX_TEXT_LENGTH = 1000;
-const SNOWFLAKE_LIMIT = 2n ** 63n;
-
-/** A `reminders` row as SQLite returns it (`SELECT *` adds the computed `shard_key`). */
-export interface ReminderRow {
-  guild_id: string;
-  channel_id: string;
-  time: string;
-  time_zone: string;
-  role_id: string | null;
-  day_offset: number;
-  start_override: string | null;
-  enabled: number;
-  paused_reason: string | null;
-  paused_at: number | null;
-  last_error: string | null;
-  last_error_at: number | null;
-  next_due_at: number | null;
-  revision: number;
-  created_by: string;
-  created_at: number;
-  updated_by: string;
-  updated_at: number;
-  last_posted_local_date: string | null;
-  last_message_id: string | null;
-  last_posted_at: number | null;
-  language: string;
-  place_name: string | null;
-  place_country: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  method: string | null;
-}
-
-interface PostRow {
-  guild_id: string;
-  local_date: string;
-  nonce: string;
-  state: "pending" | "sent";
-  attempts: number;
-  claimed_at: number;
-  sent_at: number | null;
-  message_id: string | null;
-  channel_id: string | null;
-}
 
 interface TotalRow {
   question_key: string;
@@ -139,6 +104,7 @@ export class SqliteStorage implements Storage {
   private readonly markTx;
   private readonly leaseTx;
   private readonly upsertTx;
+  private readonly slotTx;
 
   /**
    * Opens (creating it and its folder if needed) the database file at `path`, applies the connection settings
@@ -254,6 +220,13 @@ export class SqliteStorage implements Storage {
       return toReminder(row);
     });
 
+    this.slotTx = db.transaction((name: string, intervalMs: number, now: number): number => {
+      s.reserveSlot.run({ name, intervalMs, now });
+      const row = s.getSlot.get(name);
+      if (row === undefined) throw new StorageError("storage: reserveSlot: the bucket vanished", undefined);
+      return row.next_at - intervalMs;
+    });
+
     this.leaseTx = db.transaction(
       (name: string, ownerId: string, ttlMs: number, now: number): LeaseResult => {
         const expiresAt = now + ttlMs;
@@ -271,23 +244,7 @@ export class SqliteStorage implements Storage {
 
   upsertReminder(input: ReminderUpsert): Promise<Reminder> {
     return this.call("upsertReminder", () => {
-      checkSnowflake("guildId", input.guildId);
-      checkSnowflake("channelId", input.channelId);
-      if (input.roleId !== null) checkSnowflake("roleId", input.roleId);
-      checkSnowflake("by", input.by);
-      if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(input.time)) {
-        throw new RangeError(
-          `storage: time must be HH:MM from 00:00 to 23:59, got ${JSON.stringify(input.time)}`,
-        );
-      }
-      if (input.timeZone.trim() === "") throw new RangeError("storage: timeZone must not be empty");
-      if (!Number.isInteger(input.dayOffset) || input.dayOffset < -2 || input.dayOffset > 2) {
-        throw new RangeError(
-          `storage: dayOffset must be a whole number from -2 to 2, got ${input.dayOffset}`,
-        );
-      }
-      if (input.startOverride !== null) checkDate("startOverride", input.startOverride);
-      if (input.nextDueAt !== null) checkEpoch("nextDueAt", input.nextDueAt);
+      checkUpsert(input);
       return this.upsertTx.immediate(input);
     });
   }
@@ -348,14 +305,8 @@ export class SqliteStorage implements Storage {
   dueReminders(now: number, shard: ShardFilter, limit?: number): Promise<Reminder[]> {
     return this.call("dueReminders", () => {
       checkEpoch("now", now);
-      if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.id) || shard.id < 0) {
-        throw new RangeError(`storage: invalid shard ${JSON.stringify(shard)}`);
-      }
-      if (shard.id >= shard.count)
-        throw new RangeError(`storage: shard id ${shard.id} >= count ${shard.count}`);
-      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-        throw new RangeError(`storage: limit must be a positive integer, got ${limit}`);
-      }
+      checkShard(shard);
+      checkLimit(limit);
       // LIMIT -1 is SQLite for "no limit".
       const rows = this.statements.due.all({ now, count: shard.count, shard: shard.id, limit: limit ?? -1 });
       return rows.map(toReminder);
@@ -366,9 +317,7 @@ export class SqliteStorage implements Storage {
     return this.call("claimPost", () => {
       checkSnowflake("guildId", guildId);
       checkDate("localDate", localDate);
-      if (nonce.length < 1 || nonce.length > MAX_NONCE_LENGTH) {
-        throw new RangeError(`storage: nonce must be 1-${MAX_NONCE_LENGTH} characters, got ${nonce.length}`);
-      }
+      checkNonce(nonce);
       return this.claimTx.immediate(guildId, localDate, nonce);
     });
   }
@@ -394,31 +343,13 @@ export class SqliteStorage implements Storage {
   lastPost(guildId: string): Promise<PostRecord | null> {
     return this.call("lastPost", () => {
       checkSnowflake("guildId", guildId);
-      const row = this.statements.lastPost.get(guildId);
-      if (row === undefined || row.sent_at === null || row.message_id === null || row.channel_id === null) {
-        return null;
-      }
-      return {
-        guildId: row.guild_id,
-        localDate: row.local_date,
-        nonce: row.nonce,
-        messageId: row.message_id,
-        channelId: row.channel_id,
-        claimedAt: row.claimed_at,
-        sentAt: row.sent_at,
-        attempts: row.attempts,
-      };
+      return toPostRecord(this.statements.lastPost.get(guildId));
     });
   }
 
   recordFeedback(vote: FeedbackVote): Promise<void> {
     return this.call("recordFeedback", () => {
-      if (vote.questionKey === "") throw new RangeError("storage: questionKey must not be empty");
-      if (vote.articleId === "") throw new RangeError("storage: articleId must not be empty");
-      if (!Number.isInteger(vote.paragraph) || vote.paragraph < 1) {
-        throw new RangeError(`storage: paragraph must be a positive integer, got ${vote.paragraph}`);
-      }
-      checkSnowflake("userId", vote.userId);
+      checkVote(vote);
       this.statements.upsertVote.run({
         questionKey: vote.questionKey,
         userId: vote.userId,
@@ -465,6 +396,17 @@ export class SqliteStorage implements Storage {
 
   releaseLease(ownerId: string, name = DEFAULT_LEASE): Promise<boolean> {
     return this.call("releaseLease", () => this.statements.releaseLease.run(name, ownerId).changes > 0);
+  }
+
+  reserveSlot(name: string, intervalMs: number, now: number): Promise<number> {
+    return this.call("reserveSlot", () => {
+      checkSlot(name, intervalMs, now);
+      return this.slotTx.immediate(name, intervalMs, now);
+    });
+  }
+
+  get location(): string {
+    return this.db.name;
   }
 
   close(): Promise<void> {
@@ -655,44 +597,12 @@ function prepareStatements(db: Database.Database) {
       "UPDATE leases SET expires_at = @expiresAt WHERE name = @name AND owner_id = @ownerId",
     ),
     releaseLease: db.prepare<[string, string]>("DELETE FROM leases WHERE name = ? AND owner_id = ?"),
-  };
-}
 
-/** A row as the Storage interface returns it. */
-export function toReminder(row: ReminderRow): Reminder {
-  return {
-    guildId: row.guild_id,
-    channelId: row.channel_id,
-    time: row.time,
-    timeZone: row.time_zone,
-    roleId: row.role_id,
-    dayOffset: row.day_offset,
-    startOverride: row.start_override,
-    language: row.language,
-    place:
-      row.place_name !== null && row.latitude !== null && row.longitude !== null
-        ? {
-            name: row.place_name,
-            country: row.place_country,
-            latitude: row.latitude,
-            longitude: row.longitude,
-          }
-        : null,
-    method: row.method,
-    enabled: row.enabled === 1,
-    pausedReason: row.paused_reason,
-    pausedAt: row.paused_at,
-    lastError: row.last_error,
-    lastErrorAt: row.last_error_at,
-    nextDueAt: row.next_due_at,
-    revision: row.revision,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    updatedBy: row.updated_by,
-    updatedAt: row.updated_at,
-    lastPostedLocalDate: row.last_posted_local_date,
-    lastMessageId: row.last_message_id,
-    lastPostedAt: row.last_posted_at,
+    // The bucket's next free slot moves on by one interval from now, or from the last reservation if later.
+    reserveSlot: db.prepare<{ name: string; intervalMs: number; now: number }>(`
+      INSERT INTO rate_slots (name, next_at) VALUES (@name, @now + @intervalMs)
+      ON CONFLICT (name) DO UPDATE SET next_at = MAX(next_at, @now) + @intervalMs`),
+    getSlot: db.prepare<[string], { next_at: number }>("SELECT next_at FROM rate_slots WHERE name = ?"),
   };
 }
 
@@ -752,35 +662,4 @@ function toStorageError(error: unknown, operation: string): unknown {
     return new StorageError(`storage: ${operation}: ${error.message}`, code, { cause: error });
   }
   return new StorageError(`storage: ${operation}: ${String(error)}`, undefined, { cause: error });
-}
-
-function checkSnowflake(name: string, value: string): void {
-  if (!/^\d{1,20}$/.test(value) || BigInt(value) >= SNOWFLAKE_LIMIT) {
-    throw new RangeError(
-      `storage: ${name} must be a snowflake (decimal digits below 2^63), got ${JSON.stringify(value)}`,
-    );
-  }
-}
-
-function checkDate(name: string, value: string): void {
-  if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(value)) {
-    throw new RangeError(`storage: ${name} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
-  }
-}
-
-function checkEpoch(name: string, value: number): void {
-  if (!Number.isSafeInteger(value))
-    throw new RangeError(`storage: ${name} must be epoch milliseconds, got ${value}`);
-}
-
-function checkLeaseArgs(ownerId: string, ttlMs: number, now: number): void {
-  if (ownerId === "") throw new RangeError("storage: lease ownerId must not be empty");
-  if (!Number.isSafeInteger(ttlMs) || ttlMs < 1)
-    throw new RangeError(`storage: ttlMs must be positive, got ${ttlMs}`);
-  checkEpoch("now", now);
-}
-
-function boundedText(name: string, value: string): string {
-  if (value.trim() === "") throw new RangeError(`storage: ${name} must not be empty`);
-  return truncate(value, MAX_TEXT_LENGTH);
 }

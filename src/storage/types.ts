@@ -199,6 +199,17 @@ export interface Storage {
   /** Gives the lease up on clean shutdown; false when it was not ours. */
   releaseLease(ownerId: string, name?: string): Promise<boolean>;
 
+  /**
+   * Reserves the next send in a rate budget shared by every process on this database (a leaky bucket with
+   * no burst: one send per `intervalMs`, in the order of reservation). Returns the epoch ms at which the
+   * caller may send, `now` or later; the caller waits until then. Every process's daily posts draw from one
+   * budget, so all of them together stay under Discord's global limit.
+   */
+  reserveSlot(name: string, intervalMs: number, now: number): Promise<number>;
+
+  /** Where the data lives, for messages: the SQLite file, or the PostgreSQL server and database. */
+  readonly location: string;
+
   /** Closes the database; later calls reject with a StorageError. Idempotent. */
   close(): Promise<void>;
 }
@@ -224,4 +235,13 @@ export class StorageError extends Error {
  */
 export class StorageBusyError extends StorageError {
   override readonly name: string = "StorageBusyError";
+}
+
+/**
+ * The database server could not be reached, or the connection broke during the call: the write may or may
+ * not have been applied. A command says so and suggests trying again (and checking); the scheduler retries on
+ * its next tick, where the posting ledger and the nonce keep a post from going out twice.
+ */
+export class StorageUnavailableError extends StorageError {
+  override readonly name: string = "StorageUnavailableError";
 }

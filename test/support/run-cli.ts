@@ -22,6 +22,12 @@ const CONFIG_KEYS = new Set([
   "DEFAULT_TIMEZONE",
   "REMINDER_GRACE_MINUTES",
   "ASK_COOLDOWN_SECONDS",
+  "DATABASE_URL",
+  "HOST_ID",
+  "SHARD_LEASE_SECONDS",
+  "SHARD_COUNT",
+  "SHARD_ID",
+  "TALKS_BOT_LANG",
 ]);
 
 export interface CliResult {

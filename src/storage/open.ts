@@ -1,0 +1,46 @@
+/**
+ * The bot's database, as configured: PostgreSQL when `DATABASE_URL` is set (shard processes on several hosts
+ * share it), else the embedded SQLite file at `DATABASE_PATH`, which needs nothing installed.
+ */
+import type { Config } from "../config.js";
+import { describePostgresUrl, PostgresStorage } from "./postgres.js";
+import { SqliteStorage } from "./sqlite.js";
+import type { Storage } from "./types.js";
+
+export interface OpenStorageOptions {
+  readonly clock?: () => number;
+  /** Shown in PostgreSQL's `pg_stat_activity`. */
+  readonly applicationName?: string;
+  /** Told when the server dropped a connection (PostgreSQL only; at most once every 10 s). */
+  readonly onConnectionLost?: (error: Error) => void;
+}
+
+export async function openStorage(
+  config: Pick<Config, "databasePath" | "databaseUrl">,
+  options: OpenStorageOptions = {},
+): Promise<Storage> {
+  if (config.databaseUrl) {
+    return PostgresStorage.connect(config.databaseUrl, {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.applicationName ? { applicationName: options.applicationName } : {}),
+      ...(options.onConnectionLost ? { onConnectionLost: options.onConnectionLost } : {}),
+    });
+  }
+  return SqliteStorage.open(config.databasePath, options.clock ? { clock: options.clock } : {});
+}
+
+/** Where the data lives, for messages: the file, or the server and database (never the password). */
+export function describeDatabase(config: Pick<Config, "databasePath" | "databaseUrl">): string {
+  return config.databaseUrl ? describePostgresUrl(config.databaseUrl) : config.databasePath;
+}
+
+/** The password in a PostgreSQL URL, to keep out of logs; undefined when there is none. */
+export function databaseSecret(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password === "" ? undefined : password;
+  } catch {
+    return undefined;
+  }
+}

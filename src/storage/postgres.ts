@@ -1,0 +1,649 @@
+/**
+ * {@link Storage} on PostgreSQL, for bots whose shard processes run on several hosts: one database for the
+ * reminders, the posting ledger, the feedback, the shard leases and the shared send budget.
+ *
+ * - Each method is one statement, or one transaction where it reads before it writes (the ledger's claim and
+ *   mark, which also take a transaction-level advisory lock on their (server, date) key, so concurrent
+ *   claimers on any number of hosts queue instead of racing).
+ * - Connections come from a `pg` pool. A server that cannot be reached (down, restarting, refusing) is
+ *   retried with backoff for up to `busyTimeoutMs` while nothing has been sent; a connection that breaks
+ *   during a write rejects with StorageUnavailableError, because the write may or may not have been applied.
+ *   A dropped idle connection is replaced by the pool; `onConnectionLost` hears of it once per episode.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { type PgMigration, pgMigrations, pgSchemaVersion, runPgMigrations } from "./postgres-migrations.js";
+import { type PostRow, type ReminderRow, toPostRecord, toReminder } from "./rows.js";
+import {
+  type ClaimResult,
+  type FeedbackTotals,
+  type FeedbackVote,
+  type LeaseResult,
+  type PostRecord,
+  type Reminder,
+  type ReminderUpsert,
+  type ShardFilter,
+  type Storage,
+  StorageError,
+  StorageUnavailableError,
+} from "./types.js";
+import {
+  boundedText,
+  checkDate,
+  checkEpoch,
+  checkLeaseArgs,
+  checkLimit,
+  checkNonce,
+  checkShard,
+  checkSlot,
+  checkSnowflake,
+  checkUpsert,
+  checkVote,
+} from "./validate.js";
+
+export interface PostgresStorageOptions {
+  /** Source of bookkeeping timestamps. Default `Date.now`. */
+  readonly clock?: () => number;
+  /** How long a call keeps retrying an unreachable server before StorageUnavailableError. Default 5000 ms. */
+  readonly busyTimeoutMs?: number;
+  /** Connections in the pool. Default 10. */
+  readonly poolSize?: number;
+  /** Shown in `pg_stat_activity`: which process holds a connection. */
+  readonly applicationName?: string;
+  /** The schema to work in (`search_path`); default the server's. Tests use a fresh one per file. */
+  readonly schema?: string;
+  /** Told (at most once every 10 s) that the server dropped a connection; the pool reconnects by itself. */
+  readonly onConnectionLost?: (error: Error) => void;
+  /** Migrations to apply (tests); default the bot's. */
+  readonly migrations?: readonly PgMigration[];
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const DEFAULT_LEASE = "bot";
+const LOST_LOG_INTERVAL_MS = 10_000;
+
+/** Error codes and messages meaning the server could not be reached or the connection broke. */
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "57P01", // admin_shutdown: the server is stopping or restarting, or the connection was terminated
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now: the server is starting
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+]);
+const CONNECTION_MESSAGE =
+  /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i;
+/** Retried at once inside the call: another transaction won a race, nothing was applied. */
+const RETRY_CODES = new Set(["40001", "40P01"]);
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = codeOf(error);
+  return (
+    (code !== undefined && CONNECTION_CODES.has(code)) ||
+    (error instanceof Error && CONNECTION_MESSAGE.test(error.message))
+  );
+}
+
+/** `postgres://user:secret@host:5432/db` → `PostgreSQL user@host:5432/db`: where, without the password. */
+export function describePostgresUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const user = u.username ? `${decodeURIComponent(u.username)}@` : "";
+    return `PostgreSQL ${user}${u.hostname}${u.port ? `:${u.port}` : ""}${u.pathname}`;
+  } catch {
+    return "PostgreSQL";
+  }
+}
+
+type Work<T> = (client: pg.PoolClient) => Promise<T>;
+
+export class PostgresStorage implements Storage {
+  readonly location: string;
+  readonly #pool: pg.Pool;
+  readonly #now: () => number;
+  readonly #busyTimeoutMs: number;
+  #closed = false;
+  #lastLostAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Connects, and brings the schema up to date (waiting for the server for up to `busyTimeoutMs`).
+   * @throws StorageUnavailableError when the server cannot be reached; StorageError when a migration fails.
+   */
+  static async connect(url: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
+    const storage = new PostgresStorage(url, options);
+    try {
+      await storage.migrate(options.migrations ?? pgMigrations);
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
+    return storage;
+  }
+
+  private constructor(url: string, options: PostgresStorageOptions) {
+    this.location = describePostgresUrl(url);
+    this.#now = options.clock ?? Date.now;
+    this.#busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    this.#pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: this.#busyTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      ...(options.applicationName ? { application_name: options.applicationName.slice(0, 63) } : {}),
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+      // Epoch milliseconds are BIGINT: numbers here (they stay far below 2^53).
+      types: {
+        getTypeParser: ((oid: number, format?: string) =>
+          oid === pg.types.builtins.INT8
+            ? (value: string) => Number(value)
+            : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+      },
+    });
+    // An idle connection the server dropped (a restart, a terminated backend): without a listener Node would
+    // treat the pool's "error" event as fatal. The pool discards the client and connects afresh when needed.
+    this.#onLost = options.onConnectionLost;
+    this.#pool.on("error", (error) => this.#lost(error));
+  }
+
+  readonly #onLost: ((error: Error) => void) | undefined;
+
+  /** A connection the server dropped, idle or in use: reported once per episode. */
+  #lost(error: Error): void {
+    const now = Date.now();
+    if (now - this.#lastLostAt < LOST_LOG_INTERVAL_MS) return;
+    this.#lastLostAt = now;
+    this.#onLost?.(error);
+  }
+
+  /** Applies pending migrations; returns the versions applied. */
+  async migrate(list: readonly PgMigration[] = pgMigrations): Promise<number[]> {
+    return this.#run("migrate", (client) => runPgMigrations(client, list), { retryBroken: true });
+  }
+
+  /** The schema version of the database. */
+  async schemaVersion(): Promise<number> {
+    return this.#run("schemaVersion", (client) => pgSchemaVersion(client), { retryBroken: true });
+  }
+
+  async upsertReminder(input: ReminderUpsert): Promise<Reminder> {
+    checkUpsert(input);
+    return this.#run("upsertReminder", async (client) => {
+      const now = this.#now();
+      const result = await client.query<ReminderRow>(
+        `INSERT INTO reminders (guild_id, channel_id, time, time_zone, role_id, day_offset, start_override,
+           language, place_name, place_country, latitude, longitude, method, enabled,
+           next_due_at, created_by, created_at, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, TRUE, $14, $15, $16, $15, $16)
+         ON CONFLICT (guild_id) DO UPDATE SET
+           channel_id = excluded.channel_id, time = excluded.time, time_zone = excluded.time_zone,
+           role_id = excluded.role_id, day_offset = excluded.day_offset, start_override = excluded.start_override,
+           language = excluded.language, place_name = excluded.place_name, place_country = excluded.place_country,
+           latitude = excluded.latitude, longitude = excluded.longitude, method = excluded.method,
+           enabled = TRUE, paused_reason = NULL, paused_at = NULL, last_error = NULL, last_error_at = NULL,
+           next_due_at = excluded.next_due_at, revision = reminders.revision + 1,
+           updated_by = excluded.updated_by, updated_at = excluded.updated_at
+         RETURNING *`,
+        [
+          input.guildId,
+          input.channelId,
+          input.time,
+          input.timeZone,
+          input.roleId,
+          input.dayOffset,
+          input.startOverride,
+          input.language,
+          input.place?.name ?? null,
+          input.place?.country ?? null,
+          input.place?.latitude ?? null,
+          input.place?.longitude ?? null,
+          input.method,
+          input.nextDueAt,
+          input.by,
+          now,
+        ],
+      );
+      const row = result.rows[0];
+      if (!row) throw new StorageError("storage: upsertReminder: no row came back", undefined);
+      return toReminder(row);
+    });
+  }
+
+  async getReminder(guildId: string): Promise<Reminder | null> {
+    checkSnowflake("guildId", guildId);
+    return this.#run(
+      "getReminder",
+      async (client) => {
+        const { rows } = await client.query<ReminderRow>("SELECT * FROM reminders WHERE guild_id = $1", [
+          guildId,
+        ]);
+        return rows[0] ? toReminder(rows[0]) : null;
+      },
+      { retryBroken: true },
+    );
+  }
+
+  async disableReminder(guildId: string, by: string): Promise<boolean> {
+    checkSnowflake("guildId", guildId);
+    checkSnowflake("by", by);
+    return this.#changes(
+      "disableReminder",
+      `UPDATE reminders SET enabled = FALSE, next_due_at = NULL, revision = revision + 1,
+         updated_by = $2, updated_at = $3 WHERE guild_id = $1`,
+      [guildId, by, this.#now()],
+    );
+  }
+
+  async deleteGuild(guildId: string): Promise<boolean> {
+    checkSnowflake("guildId", guildId);
+    // The ledger goes with it through ON DELETE CASCADE.
+    return this.#changes("deleteGuild", "DELETE FROM reminders WHERE guild_id = $1", [guildId]);
+  }
+
+  async pauseReminder(guildId: string, reason: string): Promise<boolean> {
+    checkSnowflake("guildId", guildId);
+    const text = boundedText("reason", reason);
+    return this.#changes(
+      "pauseReminder",
+      "UPDATE reminders SET paused_reason = $2, paused_at = $3 WHERE guild_id = $1",
+      [guildId, text, this.#now()],
+    );
+  }
+
+  async recordError(guildId: string, message: string): Promise<boolean> {
+    checkSnowflake("guildId", guildId);
+    const text = boundedText("message", message);
+    return this.#changes(
+      "recordError",
+      "UPDATE reminders SET last_error = $2, last_error_at = $3 WHERE guild_id = $1",
+      [guildId, text, this.#now()],
+    );
+  }
+
+  async setNextDueAt(guildId: string, nextDueAt: number | null, ifRevision?: number): Promise<boolean> {
+    checkSnowflake("guildId", guildId);
+    if (nextDueAt !== null) checkEpoch("nextDueAt", nextDueAt);
+    if (ifRevision !== undefined && !Number.isSafeInteger(ifRevision)) {
+      throw new RangeError(`storage: ifRevision must be an integer, got ${ifRevision}`);
+    }
+    // A disabled reminder keeps next_due_at NULL (a CHECK enforces it), so only enabled rows are updated.
+    return this.#changes(
+      "setNextDueAt",
+      `UPDATE reminders SET next_due_at = $2
+       WHERE guild_id = $1 AND enabled AND ($3::integer IS NULL OR revision = $3::integer)`,
+      [guildId, nextDueAt, ifRevision ?? null],
+    );
+  }
+
+  async dueReminders(now: number, shard: ShardFilter, limit?: number): Promise<Reminder[]> {
+    checkEpoch("now", now);
+    checkShard(shard);
+    checkLimit(limit);
+    return this.#run(
+      "dueReminders",
+      async (client) => {
+        const { rows } = await client.query<ReminderRow>(DUE_REMINDERS_PG, [
+          now,
+          shard.count,
+          shard.id,
+          limit ?? null,
+        ]);
+        return rows.map(toReminder);
+      },
+      { retryBroken: true },
+    );
+  }
+
+  async claimPost(guildId: string, localDate: string, nonce: string): Promise<ClaimResult> {
+    checkSnowflake("guildId", guildId);
+    checkDate("localDate", localDate);
+    checkNonce(nonce);
+    return this.#transaction("claimPost", guildId, localDate, async (client) => {
+      const existing = (
+        await client.query<PostRow>("SELECT * FROM posts WHERE guild_id = $1 AND local_date = $2", [
+          guildId,
+          localDate,
+        ])
+      ).rows[0];
+      if (existing?.state === "sent" && existing.message_id !== null) {
+        return { status: "already-sent", nonce: existing.nonce, messageId: existing.message_id };
+      }
+      const reminder = (
+        await client.query<{ enabled: boolean; paused_reason: string | null }>(
+          "SELECT enabled, paused_reason FROM reminders WHERE guild_id = $1",
+          [guildId],
+        )
+      ).rows[0];
+      if (!reminder?.enabled || reminder.paused_reason !== null) return { status: "inactive" };
+      if (existing) {
+        await client.query(
+          "UPDATE posts SET attempts = attempts + 1 WHERE guild_id = $1 AND local_date = $2 AND state = 'pending'",
+          [guildId, localDate],
+        );
+        return {
+          status: "pending",
+          nonce: existing.nonce,
+          attempts: existing.attempts + 1,
+          claimedAt: existing.claimed_at,
+        };
+      }
+      const claimedAt = this.#now();
+      await client.query(
+        `INSERT INTO posts (guild_id, local_date, nonce, state, attempts, claimed_at)
+         VALUES ($1, $2, $3, 'pending', 1, $4)`,
+        [guildId, localDate, nonce, claimedAt],
+      );
+      return { status: "claimed", nonce, attempts: 1, claimedAt };
+    });
+  }
+
+  async markPosted(
+    guildId: string,
+    localDate: string,
+    messageId: string,
+    channelId: string,
+  ): Promise<boolean> {
+    checkSnowflake("guildId", guildId);
+    checkDate("localDate", localDate);
+    checkSnowflake("messageId", messageId);
+    checkSnowflake("channelId", channelId);
+    return this.#transaction("markPosted", guildId, localDate, async (client) => {
+      const now = this.#now();
+      const marked = await client.query(
+        `UPDATE posts SET state = 'sent', sent_at = $3, message_id = $4, channel_id = $5
+         WHERE guild_id = $1 AND local_date = $2 AND state = 'pending'`,
+        [guildId, localDate, now, messageId, channelId],
+      );
+      if ((marked.rowCount ?? 0) === 0) {
+        const existing = (
+          await client.query<PostRow>("SELECT * FROM posts WHERE guild_id = $1 AND local_date = $2", [
+            guildId,
+            localDate,
+          ])
+        ).rows[0];
+        return existing?.state === "sent" && existing.message_id === messageId;
+      }
+      // Posts can be marked out of order (a late retry of yesterday); the reminder shows the newest.
+      await client.query(
+        `UPDATE reminders SET last_posted_local_date = $2, last_message_id = $3, last_posted_at = $4,
+           last_error = NULL, last_error_at = NULL
+         WHERE guild_id = $1 AND (last_posted_local_date IS NULL OR last_posted_local_date <= $2)`,
+        [guildId, localDate, messageId, now],
+      );
+      return true;
+    });
+  }
+
+  async releaseClaim(guildId: string, localDate: string): Promise<boolean> {
+    checkSnowflake("guildId", guildId);
+    checkDate("localDate", localDate);
+    return this.#changes(
+      "releaseClaim",
+      "DELETE FROM posts WHERE guild_id = $1 AND local_date = $2 AND state = 'pending'",
+      [guildId, localDate],
+    );
+  }
+
+  async lastPost(guildId: string): Promise<PostRecord | null> {
+    checkSnowflake("guildId", guildId);
+    return this.#run(
+      "lastPost",
+      async (client) => {
+        const { rows } = await client.query<PostRow>(
+          "SELECT * FROM posts WHERE guild_id = $1 AND state = 'sent' ORDER BY local_date DESC LIMIT 1",
+          [guildId],
+        );
+        return toPostRecord(rows[0]);
+      },
+      { retryBroken: true },
+    );
+  }
+
+  async recordFeedback(vote: FeedbackVote): Promise<void> {
+    checkVote(vote);
+    await this.#changes(
+      "recordFeedback",
+      `INSERT INTO feedback_votes (question_key, user_id, article_id, paragraph, helpful, voted_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (question_key, user_id) DO UPDATE SET
+         article_id = excluded.article_id, paragraph = excluded.paragraph,
+         helpful = excluded.helpful, voted_at = excluded.voted_at
+       -- The same vote again (a double click) writes nothing and keeps the time of the real vote.
+       WHERE feedback_votes.article_id <> excluded.article_id OR feedback_votes.paragraph <> excluded.paragraph
+         OR feedback_votes.helpful <> excluded.helpful`,
+      [vote.questionKey, vote.userId, vote.articleId, vote.paragraph, vote.helpful, this.#now()],
+    );
+  }
+
+  async feedbackTotals(): Promise<FeedbackTotals> {
+    return this.#run(
+      "feedbackTotals",
+      async (client) => {
+        const { rows } = await client.query<{
+          question_key: string;
+          article_id: string;
+          paragraph: number;
+          helpful: number;
+          not_helpful: number;
+        }>(
+          `SELECT question_key, article_id, paragraph,
+             count(*) FILTER (WHERE helpful)::bigint AS helpful, count(*) FILTER (WHERE NOT helpful)::bigint AS not_helpful
+           FROM feedback_votes
+           GROUP BY question_key, article_id, paragraph
+           ORDER BY question_key COLLATE "C", article_id COLLATE "C", paragraph`,
+        );
+        let helpful = 0;
+        let notHelpful = 0;
+        const byAnswer = rows.map((row) => {
+          helpful += row.helpful;
+          notHelpful += row.not_helpful;
+          return {
+            questionKey: row.question_key,
+            articleId: row.article_id,
+            paragraph: row.paragraph,
+            helpful: row.helpful,
+            notHelpful: row.not_helpful,
+          };
+        });
+        return { helpful, notHelpful, byAnswer };
+      },
+      { retryBroken: true },
+    );
+  }
+
+  async acquireLease(
+    ownerId: string,
+    ttlMs: number,
+    now: number,
+    name = DEFAULT_LEASE,
+  ): Promise<LeaseResult> {
+    checkLeaseArgs(ownerId, ttlMs, now);
+    return this.#run("acquireLease", async (client) => {
+      const expiresAt = now + ttlMs;
+      // Takes the lease when it is free, ours, or expired; otherwise the WHERE leaves the holder's row untouched.
+      const taken = await client.query(
+        `INSERT INTO leases (name, owner_id, acquired_at, expires_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (name) DO UPDATE SET
+           acquired_at = CASE WHEN leases.owner_id = excluded.owner_id THEN leases.acquired_at ELSE excluded.acquired_at END,
+           owner_id = excluded.owner_id, expires_at = excluded.expires_at
+         WHERE leases.owner_id = excluded.owner_id OR leases.expires_at <= excluded.acquired_at`,
+        [name, ownerId, now, expiresAt],
+      );
+      if ((taken.rowCount ?? 0) > 0) return { acquired: true, expiresAt };
+      const holder = (
+        await client.query<{ owner_id: string; expires_at: number }>(
+          "SELECT owner_id, expires_at FROM leases WHERE name = $1",
+          [name],
+        )
+      ).rows[0];
+      if (!holder) throw new StorageError("storage: acquireLease: the lease row vanished", undefined);
+      return { acquired: false, holder: holder.owner_id, expiresAt: holder.expires_at };
+    });
+  }
+
+  async renewLease(ownerId: string, ttlMs: number, now: number, name = DEFAULT_LEASE): Promise<boolean> {
+    checkLeaseArgs(ownerId, ttlMs, now);
+    return this.#changes(
+      "renewLease",
+      "UPDATE leases SET expires_at = $3 WHERE name = $1 AND owner_id = $2",
+      [name, ownerId, now + ttlMs],
+    );
+  }
+
+  async releaseLease(ownerId: string, name = DEFAULT_LEASE): Promise<boolean> {
+    return this.#changes("releaseLease", "DELETE FROM leases WHERE name = $1 AND owner_id = $2", [
+      name,
+      ownerId,
+    ]);
+  }
+
+  async reserveSlot(name: string, intervalMs: number, now: number): Promise<number> {
+    checkSlot(name, intervalMs, now);
+    return this.#run("reserveSlot", async (client) => {
+      const { rows } = await client.query<{ next_at: number }>(
+        `INSERT INTO rate_slots (name, next_at) VALUES ($1, $2::float8 + $3::float8)
+         ON CONFLICT (name) DO UPDATE SET next_at = GREATEST(rate_slots.next_at, $2::float8) + $3::float8
+         RETURNING next_at`,
+        [name, now, intervalMs],
+      );
+      const nextAt = rows[0]?.next_at;
+      if (nextAt === undefined) throw new StorageError("storage: reserveSlot: no row came back", undefined);
+      return nextAt - intervalMs;
+    });
+  }
+
+  /** Runs `work` in one transaction (the operator's tools: copying a SQLite database in). */
+  async withTransaction<T>(
+    work: (query: (sql: string, values?: unknown[]) => Promise<pg.QueryResult>) => Promise<T>,
+  ): Promise<T> {
+    return this.#run("transaction", async (client) => {
+      await client.query("BEGIN");
+      try {
+        const result = await work((sql, values) => client.query(sql, values));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+
+  readonly #guarded = new WeakSet<pg.PoolClient>();
+
+  /**
+   * A connection that breaks while checked out also emits "error" (besides failing the query in flight), and
+   * an "error" nobody listens to would end the process: the failure is handled where the query fails.
+   */
+  #guard(client: pg.PoolClient): void {
+    if (this.#guarded.has(client)) return;
+    this.#guarded.add(client);
+    client.on("error", () => undefined);
+  }
+
+  /** One statement that writes; resolves to whether it changed a row. */
+  #changes(operation: string, sql: string, values: unknown[]): Promise<boolean> {
+    return this.#run(operation, async (client) => ((await client.query(sql, values)).rowCount ?? 0) > 0);
+  }
+
+  /**
+   * A transaction on the ledger row (server, date), under an advisory lock on that key: claims and marks of
+   * the same post from any number of processes run one after another.
+   */
+  #transaction<T>(operation: string, guildId: string, localDate: string, work: Work<T>): Promise<T> {
+    return this.#run(operation, async (client) => {
+      await client.query("BEGIN");
+      try {
+        await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+          `post:${guildId}:${localDate}`,
+        ]);
+        const result = await work(client);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Runs work on a pooled connection. While the server cannot be reached (nothing sent yet), it retries with
+   * growing, jittered waits until `busyTimeoutMs`. A connection that breaks during the work is retried only
+   * for reads (`retryBroken`); for writes it rejects with StorageUnavailableError, since the write may have
+   * been applied. Serialization failures and deadlocks are retried.
+   */
+  async #run<T>(operation: string, work: Work<T>, options: { retryBroken?: boolean } = {}): Promise<T> {
+    const deadline = performance.now() + this.#busyTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      if (this.#closed) throw new StorageError(`storage: ${operation}: the database is closed`, undefined);
+      let client: pg.PoolClient | undefined;
+      let sent = false;
+      try {
+        client = await this.#pool.connect();
+        this.#guard(client);
+        sent = true;
+        const result = await work(client);
+        client.release();
+        return result;
+      } catch (error) {
+        const broken = isConnectionError(error);
+        client?.release(broken ? (error as Error) : undefined);
+        if (broken && client) this.#lost(error as Error);
+        const retryable = RETRY_CODES.has(codeOf(error) ?? "") || (broken && (!sent || options.retryBroken));
+        const wait = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random() / 2);
+        if (retryable && performance.now() + wait < deadline) {
+          await sleep(wait);
+          continue;
+        }
+        throw toStorageError(error, operation, this.location, sent);
+      }
+    }
+  }
+}
+
+/** The due query: answered by the partial index `reminders_due` in `next_due_at` order. */
+export const DUE_REMINDERS_PG = `
+  SELECT * FROM reminders
+  WHERE enabled AND paused_reason IS NULL AND next_due_at IS NOT NULL
+    AND next_due_at <= $1 AND shard_key % $2 = $3
+  ORDER BY next_due_at
+  LIMIT $4`;
+
+/** Maps driver errors to the storage error types, naming the database; argument errors pass through. */
+function toStorageError(error: unknown, operation: string, location: string, sent: boolean): unknown {
+  if (error instanceof StorageError || error instanceof RangeError) return error;
+  const code = codeOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (isConnectionError(error)) {
+    return new StorageUnavailableError(
+      `storage: ${operation}: ${location} ${sent ? "dropped the connection during the call" : "cannot be reached"}: ${message}`,
+      code ?? "UNAVAILABLE",
+      { cause: error },
+    );
+  }
+  return new StorageError(`storage: ${operation}: ${location}: ${message}${code ? ` (${code})` : ""}`, code, {
+    cause: error,
+  });
+}

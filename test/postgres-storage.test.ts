@@ -1,0 +1,227 @@
+/**
+ * PostgreSQL beyond the storage contract: versioned migrations that several processes can run at once, the
+ * indexed due query, and the network failing under it (a dropped connection, a server that is down or
+ * restarting, a connection that breaks during a write). A real server throughout; the faults come from the
+ * server itself (pg_terminate_backend) or from a proxy in front of it.
+ */
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DUE_REMINDERS_PG, describePostgresUrl, PostgresStorage } from "../src/storage/postgres.js";
+import { pgMigrations } from "../src/storage/postgres-migrations.js";
+import { StorageError, StorageUnavailableError } from "../src/storage/types.js";
+import { createTestSchema, PG_URL, type TestSchema } from "./support/postgres.js";
+import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
+
+const GUILD = "175928847299117063";
+const CHANNEL = "41771983423143937";
+const MOD = "290926798626357250";
+const T0 = Date.UTC(2026, 1, 18, 4, 0);
+
+const reminder = (guildId = GUILD) => ({
+  guildId,
+  channelId: CHANNEL,
+  time: "07:00",
+  timeZone: "Asia/Riyadh",
+  roleId: null,
+  dayOffset: 0,
+  startOverride: null,
+  language: "en",
+  place: null,
+  method: null,
+  by: MOD,
+  nextDueAt: T0,
+});
+
+let schema: TestSchema;
+const opened: PostgresStorage[] = [];
+const proxies: TcpProxy[] = [];
+
+async function connect(options: Parameters<typeof PostgresStorage.connect>[1] = {}, url = PG_URL) {
+  const storage = await PostgresStorage.connect(url, { schema: schema.name, ...options });
+  opened.push(storage);
+  return storage;
+}
+
+beforeAll(async () => {
+  schema = await createTestSchema("pgtest");
+});
+afterEach(async () => {
+  for (const storage of opened.splice(0)) await storage.close();
+  for (const proxy of proxies.splice(0)) await proxy.close();
+});
+afterAll(async () => {
+  await schema.drop();
+});
+
+describe("migrations", () => {
+  it("brings a new schema to the latest version once, even when several processes start together", async () => {
+    const fresh = await createTestSchema("mig");
+    try {
+      const all = await Promise.all(
+        [1, 2, 3, 4].map(() => PostgresStorage.connect(PG_URL, { schema: fresh.name })),
+      );
+      expect(await all[0]?.schemaVersion()).toBe(pgMigrations.length);
+      const versions = await fresh.query<{ version: number }>(
+        "SELECT version FROM talks_bot_schema ORDER BY version",
+      );
+      expect(versions.map((v) => v.version)).toEqual(pgMigrations.map((m) => m.version));
+      expect(await all[0]?.migrate()).toEqual([]);
+      for (const storage of all) await storage.close();
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it("rolls a failing step back whole and leaves its version unrecorded", async () => {
+    const fresh = await createTestSchema("mig");
+    try {
+      const broken = [
+        ...pgMigrations,
+        {
+          version: pgMigrations.length + 1,
+          name: "broken",
+          sql: "CREATE TABLE half (x INT); SELECT * FROM missing",
+        },
+      ];
+      await expect(
+        PostgresStorage.connect(PG_URL, { schema: fresh.name, migrations: broken }),
+      ).rejects.toThrow(/migration 4 \("broken"\) failed and was rolled back/);
+      const tables = await fresh.query(
+        "SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'half'",
+        [fresh.name],
+      );
+      expect(tables).toEqual([]);
+      const storage = await PostgresStorage.connect(PG_URL, { schema: fresh.name });
+      expect(await storage.schemaVersion()).toBe(pgMigrations.length);
+      await storage.close();
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
+
+describe("the due query", () => {
+  it("is answered by the partial index in due order, without a sort", async () => {
+    const storage = await connect();
+    await schema.query(
+      `INSERT INTO reminders (guild_id, channel_id, time, time_zone, enabled, next_due_at, created_by, created_at, updated_by, updated_at)
+       SELECT (1000000000000000000 + i * 7919)::text, '${CHANNEL}', '07:00', 'UTC', TRUE, ${T0} + i * 60000, '${MOD}', 0, '${MOD}', 0
+       FROM generate_series(0, 19999) AS i`,
+    );
+    await schema.query("ANALYZE reminders");
+    const plan = (
+      await schema.query<{ "QUERY PLAN": string }>(`EXPLAIN ${DUE_REMINDERS_PG}`, [
+        T0 + 60_000 * 20,
+        4,
+        1,
+        2000,
+      ])
+    )
+      .map((row) => row["QUERY PLAN"])
+      .join("\n");
+    expect(plan).toMatch(/Index Scan using reminders_due/);
+    expect(plan).not.toMatch(/\bSort\b/);
+    expect((await storage.dueReminders(T0 + 60_000 * 20, { id: 0, count: 1 })).length).toBe(21);
+    await schema.truncate();
+  });
+});
+
+describe("the network failing", () => {
+  it("reconnects after the server drops its connections, and says so once", async () => {
+    const lost: Error[] = [];
+    const name = `talks-bot-test-${process.pid}`;
+    const storage = await connect({ applicationName: name, onConnectionLost: (e) => lost.push(e) });
+    await storage.upsertReminder(reminder());
+    // What a server restart or an administrator does to every connection.
+    const killed = await schema.query<{ ok: boolean }>(
+      "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1",
+      [name],
+    );
+    expect(killed.length).toBeGreaterThan(0);
+    await expect.poll(() => lost.length).toBe(1);
+    expect(await storage.getReminder(GUILD)).toMatchObject({ guildId: GUILD });
+    expect(await storage.disableReminder(GUILD, MOD)).toBe(true);
+    expect(lost).toHaveLength(1);
+  });
+
+  it("waits out a server that is down for a moment, then works", async () => {
+    const proxy = await startTcpProxy(5432);
+    proxies.push(proxy);
+    const url = PG_URL.replace(":5432", `:${proxy.port}`);
+    const storage = await connect({ busyTimeoutMs: 10_000, onConnectionLost: () => undefined }, url);
+    await storage.upsertReminder(reminder());
+    proxy.down();
+    const call = storage.getReminder(GUILD);
+    await proxy.refused(2);
+    proxy.up();
+    expect(await call).toMatchObject({ guildId: GUILD });
+  });
+
+  it("gives up on a server it cannot reach, naming it without the password", async () => {
+    const proxy = await startTcpProxy(5432);
+    proxies.push(proxy);
+    proxy.down();
+    const url = `postgres://postgres:s3cret-password@127.0.0.1:${proxy.port}/test`;
+    const failure = await PostgresStorage.connect(url, { schema: schema.name, busyTimeoutMs: 300 }).catch(
+      (e) => e,
+    );
+    expect(failure).toBeInstanceOf(StorageUnavailableError);
+    expect(String(failure.message)).toContain(
+      `PostgreSQL postgres@127.0.0.1:${proxy.port}/test cannot be reached`,
+    );
+    expect(String(failure.message)).not.toContain("s3cret");
+    expect(describePostgresUrl(url)).toBe(`PostgreSQL postgres@127.0.0.1:${proxy.port}/test`);
+  });
+
+  it("reports a write whose connection broke during the call as unconfirmed, not as failed", async () => {
+    const name = `talks-bot-write-${process.pid}`;
+    const storage = await connect({ applicationName: name, onConnectionLost: () => undefined });
+    await storage.upsertReminder(reminder());
+    // Another session holds the row, so the write waits; then the server ends the writer's connection.
+    const blocker = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema.name}` });
+    await blocker.connect();
+    try {
+      await blocker.query("BEGIN");
+      await blocker.query("SELECT * FROM reminders WHERE guild_id = $1 FOR UPDATE", [GUILD]);
+      const write = storage.disableReminder(GUILD, MOD).catch((error: unknown) => error);
+      await expect
+        .poll(
+          async () =>
+            (
+              await blocker.query(
+                "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'",
+                [name],
+              )
+            ).rowCount,
+        )
+        .toBe(1);
+      await blocker.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+        [name],
+      );
+      const failure = await write;
+      expect(failure).toBeInstanceOf(StorageUnavailableError);
+      expect(failure).toBeInstanceOf(StorageError);
+      expect(String((failure as Error).message)).toMatch(/dropped the connection during the call/);
+    } finally {
+      await blocker.query("ROLLBACK").catch(() => undefined);
+      await blocker.end();
+    }
+    // Nothing was applied, and the storage works again.
+    expect(await storage.getReminder(GUILD)).toMatchObject({ enabled: true });
+  });
+});
+
+describe("the ledger across processes", () => {
+  it("lets exactly one of many concurrent claimers claim a post; the others see it pending", async () => {
+    const storages = await Promise.all([1, 2, 3, 4, 5].map(() => connect()));
+    await storages[0]?.upsertReminder(reminder());
+    const results = await Promise.all(storages.map((s, i) => s.claimPost(GUILD, "2026-02-18", `nonce-${i}`)));
+    const claimed = results.filter((r) => r.status === "claimed");
+    expect(claimed).toHaveLength(1);
+    const nonce = claimed[0]?.status === "claimed" ? claimed[0].nonce : "";
+    for (const result of results.filter((r) => r.status !== "claimed"))
+      expect(result).toMatchObject({ status: "pending", nonce });
+    await schema.truncate();
+  });
+});

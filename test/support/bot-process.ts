@@ -1,0 +1,49 @@
+/** The bot as a real process (`talks-bot start`), with its stderr log lines watched as they come. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { BIN, cleanEnv } from "./run-cli.js";
+
+export interface BotProcess {
+  readonly child: ChildProcess;
+  /** The exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** Resolves when a log line matches; rejects, with what the process printed, if it exits first. */
+  logged(pattern: RegExp): Promise<void>;
+  /** How many log lines so far match. */
+  count(pattern: RegExp): number;
+  stderr(): string;
+}
+
+export function startBotProcess(
+  env: Record<string, string>,
+  cwd: string,
+  started: ChildProcess[],
+): BotProcess {
+  const child = spawn(process.execPath, [BIN, "start"], {
+    cwd,
+    env: cleanEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  started.push(child);
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  const logged = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (pattern.test(stderr)) {
+          child.stderr?.off("data", check);
+          resolve();
+        }
+      };
+      child.stderr?.on("data", check);
+      check();
+      void exited.then((code) =>
+        reject(new Error(`the bot exited (${code}) before logging ${pattern}:\n${stderr}`)),
+      );
+    });
+  const count = (pattern: RegExp) => stderr.split("\n").filter((line) => pattern.test(line)).length;
+  return { child, exited, logged, count, stderr: () => stderr };
+}
