@@ -340,11 +340,12 @@ async function runDueQuery(options: RemindersBenchOptions, dir: string): Promise
         return () => Promise.reject(new Error(`bench: the due-finding pass called ${String(property)}`));
       },
     });
+    const problems: string[] = [];
     const scheduler = new ReminderScheduler({
       storage: readOnly,
       corpus: loadCorpus(),
       config: loadConfig({}),
-      logger: createLogger({ level: "silent" }),
+      logger: createLogger({ level: "warn", write: (line) => void problems.push(line.slice(0, 500)) }),
       now: () => new Date(MEASURED_AT),
       shard: () => shard,
       send: () => Promise.reject(new Error("bench: the due-finding pass tried to send")),
@@ -352,7 +353,8 @@ async function runDueQuery(options: RemindersBenchOptions, dir: string): Promise
     });
     const tickTimes = await timeRuns(options.queryRuns, 10, async () => {
       const report = await scheduler.tick();
-      if (report.failed.length > 0) throw new Error("bench: the due-finding pass reported failures");
+      if (report.failed.length > 0)
+        throw new Error(`bench: the due-finding pass reported failures:\n${problems.slice(0, 3).join("\n")}`);
     });
     const claimsPerTick = claims / (options.queryRuns + 10);
 

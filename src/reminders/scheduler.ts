@@ -22,6 +22,8 @@ const CONCURRENCY = 16;
  * so three processes on three hosts share one 45/s, not 45/s each.
  */
 const POSTS_PER_SECOND = 45;
+/** How late a process may be for its reserved send slot before it takes a new one. */
+const LATE_SLOT_MS = 50;
 /** How soon a pass that could not finish is retried. */
 const RETRY_AFTER_MS = 5000;
 /** The shared budget's name in the database. */
@@ -144,10 +146,15 @@ export class ReminderScheduler {
     const posts = new Map<string, Reply>();
     const spacingMs = 1000 / (this.options.postsPerSecond ?? POSTS_PER_SECOND);
     // Real time, not the scheduler's clock: the slots are shared with other processes and waited for here.
+    // A slot this process woke up late for (a busy event loop, a slow database) is given up for a new one:
+    // sending late would bunch this post with other processes' on-time posts.
     const pace = async () => {
-      const slot = await this.options.storage.reserveSlot(SEND_BUDGET, spacingMs, Date.now());
-      const wait = slot - Date.now();
-      if (wait > 0) await sleep(wait);
+      for (let attempt = 0; ; attempt++) {
+        const slot = await this.options.storage.reserveSlot(SEND_BUDGET, spacingMs, Date.now());
+        const wait = slot - Date.now();
+        if (wait > 0) await sleep(wait);
+        if (Date.now() - slot <= LATE_SLOT_MS || attempt >= 5) return;
+      }
     };
     const worker = async () => {
       while (next < due.length) {

@@ -515,12 +515,13 @@ export class PostgresStorage implements Storage {
   async reserveSlot(name: string, intervalMs: number, now: number): Promise<number> {
     checkSlot(name, intervalMs, now);
     return this.#run("reserveSlot", async (client) => {
-      const { rows } = await client.query<{ next_at: number }>(
-        `INSERT INTO rate_slots (name, next_at) VALUES ($1, $2::float8 + $3::float8)
+      const { rows } = await client.query<{ next_at: number }>({
+        name: "talks-bot-slot",
+        text: `INSERT INTO rate_slots (name, next_at) VALUES ($1, $2::float8 + $3::float8)
          ON CONFLICT (name) DO UPDATE SET next_at = GREATEST(rate_slots.next_at, $2::float8) + $3::float8
          RETURNING next_at`,
-        [name, now, intervalMs],
-      );
+        values: [name, now, intervalMs],
+      });
       const nextAt = rows[0]?.next_at;
       if (nextAt === undefined) throw new StorageError("storage: reserveSlot: no row came back", undefined);
       return nextAt - intervalMs;

@@ -156,6 +156,9 @@ export interface SessionInfo {
 }
 
 /** Discord's gateway, as far as a bot with the Guilds intent sees it. */
+/** GUILD_CREATE events sent in one turn of the event loop. */
+const GUILD_CREATE_BATCH = 100;
+
 export class FakeGateway {
   /** Every IDENTIFY, in order. */
   readonly identifies: IdentifyRecord[] = [];
@@ -395,12 +398,18 @@ export class FakeGateway {
       application: { id: this.host.applicationId, flags: this.host.applicationFlags },
       _trace: ['["fake-discord",{"micros":0}]'],
     });
-    for (const guild of guilds) {
-      // As on Discord, a guild in an outage stays unavailable: no GUILD_CREATE until it recovers (the client
-      // then waits `waitGuildTimeout` before it turns ready).
-      if (guild.available) this.#sendDispatch(session, "GUILD_CREATE", guildCreatePayload(guild));
-    }
-    this.host.onIdentify(record);
+    // As on Discord, a guild in an outage stays unavailable: no GUILD_CREATE until it recovers (the client
+    // then waits `waitGuildTimeout` before it turns ready). Thousands of guilds are streamed in batches, as
+    // Discord streams them, so the fake keeps answering other sessions' requests meanwhile.
+    const available = guilds.filter((guild) => guild.available);
+    const sendBatch = (from: number) => {
+      for (const guild of available.slice(from, from + GUILD_CREATE_BATCH))
+        this.#sendDispatch(session, "GUILD_CREATE", guildCreatePayload(guild));
+      if (from + GUILD_CREATE_BATCH < available.length)
+        setImmediate(() => sendBatch(from + GUILD_CREATE_BATCH));
+      else this.host.onIdentify(record);
+    };
+    sendBatch(0);
   }
 
   /** The close code and reason Discord would answer an IDENTIFY with, if any. */
