@@ -1,10 +1,6 @@
-import {
-  ApplicationCommandType,
-  ApplicationIntegrationType,
-  ContextMenuCommandBuilder,
-  InteractionContextType,
-} from "discord.js";
+import type { RESTPostAPIContextMenuApplicationCommandsJSONBody } from "discord-api-types/v10";
 import type { BotContext, Invocation } from "../src/command.js";
+import { CommandType, Context, Integration } from "../src/command-codes.js";
 import { UserFacingError } from "../src/errors.js";
 import { en } from "../src/i18n/index.js";
 import { MAX_QUESTION_LENGTH } from "../src/search/engine.js";
@@ -13,12 +9,12 @@ import { truncate } from "../src/views/limits.js";
 import { answerFor } from "./ask.js";
 
 /** Right-click a message → Apps → "Ask talks-bot": answers the message's text, privately. */
-export const data = new ContextMenuCommandBuilder()
-  .setName(en("command.ask-talks-bot.name"))
-  .setType(ApplicationCommandType.Message)
-  .setContexts(InteractionContextType.Guild)
-  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
-  .toJSON();
+export const data = {
+  type: CommandType.Message,
+  name: en("command.ask-talks-bot.name"),
+  contexts: [Context.Guild],
+  integration_types: [Integration.GuildInstall],
+} satisfies RESTPostAPIContextMenuApplicationCommandsJSONBody;
 
 export function run(invocation: Invocation, ctx: BotContext): Reply {
   const text = invocation.targetMessage?.content.trim() ?? "";

@@ -1,4 +1,4 @@
-import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
 import {
   type BotContext,
   type ButtonPress,
@@ -8,6 +8,7 @@ import {
   optionBoolean,
   optionString,
 } from "../src/command.js";
+import { CommandType, Context, Integration, OptionType } from "../src/command-codes.js";
 import { UserFacingError } from "../src/errors.js";
 import { en, type Lang, langFor } from "../src/i18n/index.js";
 import { type Answer, MAX_QUESTION_LENGTH } from "../src/search/engine.js";
@@ -19,26 +20,25 @@ import { LIMITS, truncate } from "../src/views/limits.js";
 /** The languages a question's script can be answered in (the coverage itself is English). */
 const SCRIPT_LOCALES: Readonly<Partial<Record<Script, string>>> = { arabic: "ar", hebrew: "he" };
 
-export const data = new SlashCommandBuilder()
-  .setName("ask")
-  .setDescription(en("command.ask.description"))
-  .addStringOption((option) =>
-    option
-      .setName("question")
-      .setDescription(en("command.ask.option.question.description"))
-      .setRequired(true)
-      .setMaxLength(MAX_QUESTION_LENGTH)
-      .setAutocomplete(true),
-  )
-  .addBooleanOption((option) =>
-    option.setName("hide").setDescription(en("command.ask.option.hide.description")),
-  )
-  .addUserOption((option) =>
-    option.setName("mention").setDescription(en("command.ask.option.mention.description")),
-  )
-  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
-  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
-  .toJSON();
+export const data = {
+  type: CommandType.ChatInput,
+  name: "ask",
+  description: en("command.ask.description"),
+  options: [
+    {
+      type: OptionType.String,
+      name: "question",
+      description: en("command.ask.option.question.description"),
+      required: true,
+      max_length: MAX_QUESTION_LENGTH,
+      autocomplete: true,
+    },
+    { type: OptionType.Boolean, name: "hide", description: en("command.ask.option.hide.description") },
+    { type: OptionType.User, name: "mention", description: en("command.ask.option.mention.description") },
+  ],
+  contexts: [Context.Guild, Context.BotDM],
+  integration_types: [Integration.GuildInstall],
+} satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 export const cli = {
   positional: "question",

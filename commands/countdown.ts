@@ -1,5 +1,6 @@
-import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
+import { CommandType, Context, Integration, OptionType } from "../src/command-codes.js";
 import { countdownFor } from "../src/countdown.js";
 import { en } from "../src/i18n/index.js";
 import { cityChoices, resolveCity } from "../src/places/choices.js";
@@ -7,26 +8,29 @@ import { timeZoneChoices, validateTimeZone } from "../src/timezones.js";
 import type { Reply } from "../src/views/card.js";
 import { countdownView } from "../src/views/countdown.js";
 
-export const data = new SlashCommandBuilder()
-  .setName("countdown")
-  .setDescription(en("command.countdown.description"))
-  .addStringOption((option) =>
-    option
-      .setName("timezone")
-      .setDescription(en("command.countdown.option.timezone.description"))
-      .setMaxLength(64)
-      .setAutocomplete(true),
-  )
-  .addStringOption((option) =>
-    option
-      .setName("city")
-      .setDescription(en("command.countdown.option.city.description"))
-      .setMaxLength(100)
-      .setAutocomplete(true),
-  )
-  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
-  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
-  .toJSON();
+export const data = {
+  type: CommandType.ChatInput,
+  name: "countdown",
+  description: en("command.countdown.description"),
+  options: [
+    {
+      type: OptionType.String,
+      name: "timezone",
+      description: en("command.countdown.option.timezone.description"),
+      max_length: 64,
+      autocomplete: true,
+    },
+    {
+      type: OptionType.String,
+      name: "city",
+      description: en("command.countdown.option.city.description"),
+      max_length: 100,
+      autocomplete: true,
+    },
+  ],
+  contexts: [Context.Guild, Context.BotDM],
+  integration_types: [Integration.GuildInstall],
+} satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 export const cli = { usage: "[--tz Zone] [--city City] [--json]", aliases: { tz: "timezone" } };
 

@@ -1,16 +1,18 @@
-import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
 import type { BotContext, Invocation } from "../src/command.js";
+import { CommandType, Context, Integration } from "../src/command-codes.js";
 import { commandKey } from "../src/i18n/commands.js";
 import { catalogs, en, SOURCE_LOCALE } from "../src/i18n/index.js";
 import type { Reply } from "../src/views/card.js";
 import { helpView } from "../src/views/help.js";
 
-export const data = new SlashCommandBuilder()
-  .setName("help")
-  .setDescription(en("command.help.description"))
-  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
-  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
-  .toJSON();
+export const data = {
+  type: CommandType.ChatInput,
+  name: "help",
+  description: en("command.help.description"),
+  contexts: [Context.Guild, Context.BotDM],
+  integration_types: [Integration.GuildInstall],
+} satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 export function run(invocation: Invocation, ctx: BotContext): Reply {
   const { lang } = invocation;

@@ -1,26 +1,33 @@
-import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
+import { CommandType, Context, Integration, OptionType } from "../src/command-codes.js";
 import { en } from "../src/i18n/index.js";
 import type { Reply } from "../src/views/card.js";
 import { textMarkupFor } from "../src/views/markup.js";
 import { quoteJson, quoteView, unknownSpeakerText } from "../src/views/quote.js";
 
-export const data = new SlashCommandBuilder()
-  .setName("quote")
-  .setDescription(en("command.quote.description"))
-  .addStringOption((option) =>
-    option
-      .setName("speaker")
-      .setDescription(en("command.quote.option.speaker.description"))
-      .setMaxLength(100)
-      .setAutocomplete(true),
-  )
-  .addStringOption((option) =>
-    option.setName("topic").setDescription(en("command.quote.option.topic.description")).setMaxLength(100),
-  )
-  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
-  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
-  .toJSON();
+export const data = {
+  type: CommandType.ChatInput,
+  name: "quote",
+  description: en("command.quote.description"),
+  options: [
+    {
+      type: OptionType.String,
+      name: "speaker",
+      description: en("command.quote.option.speaker.description"),
+      max_length: 100,
+      autocomplete: true,
+    },
+    {
+      type: OptionType.String,
+      name: "topic",
+      description: en("command.quote.option.topic.description"),
+      max_length: 100,
+    },
+  ],
+  contexts: [Context.Guild, Context.BotDM],
+  integration_types: [Integration.GuildInstall],
+} satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 export const cli = { usage: "[--speaker X] [--topic Y] [--json]" };
 

@@ -1,11 +1,13 @@
-import {
-  ApplicationIntegrationType,
-  ChannelType,
-  InteractionContextType,
-  PermissionFlagsBits,
-  SlashCommandBuilder,
-} from "discord.js";
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { type BotContext, type Choice, type Invocation, optionNumber, optionString } from "../src/command.js";
+import {
+  CommandType,
+  Context,
+  Integration,
+  MANAGE_SERVER,
+  OptionType,
+  PostableChannel,
+} from "../src/command-codes.js";
 import { parseOverrideStart } from "../src/countdown.js";
 import { UserFacingError } from "../src/errors.js";
 import { optionName } from "../src/i18n/commands.js";
@@ -28,95 +30,103 @@ import {
   testPostedView,
 } from "../src/views/reminders.js";
 
-/** Who may manage reminders: Discord hides the command from others, and `run` checks again. */
-const MANAGE_SERVER = PermissionFlagsBits.ManageGuild;
 const SNOWFLAKE = /^\d{17,20}$/;
 const channelMention = (id: string) => `<#${id}>`;
 
-export const data = new SlashCommandBuilder()
-  .setName("reminders")
-  .setDescription(en("command.reminders.description"))
-  .setDefaultMemberPermissions(MANAGE_SERVER)
-  .setContexts(InteractionContextType.Guild)
-  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
-  .addSubcommand((sub) =>
-    sub
-      .setName("set")
-      .setDescription(en("command.reminders.set.description"))
-      .addChannelOption((o) =>
-        o
-          .setName("channel")
-          .setDescription(en("command.reminders.set.option.channel.description"))
-          .setRequired(true)
-          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
-      )
-      .addStringOption((o) =>
-        o
-          .setName("time")
-          .setDescription(en("command.reminders.set.option.time.description"))
-          .setRequired(true)
-          .setMaxLength(16),
-      )
-      .addStringOption((o) =>
-        o
-          .setName("timezone")
-          .setDescription(en("command.reminders.set.option.timezone.description"))
-          .setRequired(true)
-          .setMaxLength(64)
-          .setAutocomplete(true),
-      )
-      .addStringOption((o) =>
-        o
-          .setName("language")
-          .setDescription(en("command.reminders.set.option.language.description"))
-          .addChoices(...LOCALES.map((l) => ({ name: l.name, value: l.code }))),
-      )
-      .addStringOption((o) =>
-        o
-          .setName("city")
-          .setDescription(en("command.reminders.set.option.city.description"))
-          .setMaxLength(100)
-          .setAutocomplete(true),
-      )
-      .addStringOption((o) =>
-        o
-          .setName("method")
-          .setDescription(en("command.reminders.set.option.method.description"))
-          .addChoices(...METHODS.map((m) => ({ name: en(`method.${m}`), value: m }))),
-      )
-      .addRoleOption((o) =>
-        o.setName("role").setDescription(en("command.reminders.set.option.role.description")),
-      )
-      .addIntegerOption((o) =>
-        o
-          .setName("day_offset")
-          .setDescription(en("command.reminders.set.option.day_offset.description"))
-          .setMinValue(-2)
-          .setMaxValue(2),
-      )
-      .addStringOption((o) =>
-        o
-          .setName("start_date")
-          .setDescription(en("command.reminders.set.option.start_date.description"))
-          .setMaxLength(10),
-      ),
-  )
-  .addSubcommand((sub) => sub.setName("show").setDescription(en("command.reminders.show.description")))
-  .addSubcommand((sub) => sub.setName("off").setDescription(en("command.reminders.off.description")))
-  .addSubcommand((sub) =>
-    sub
-      .setName("preview")
-      .setDescription(en("command.reminders.preview.description"))
-      .addStringOption((o) =>
-        o
-          .setName("timezone")
-          .setDescription(en("command.reminders.preview.option.timezone.description"))
-          .setMaxLength(64)
-          .setAutocomplete(true),
-      ),
-  )
-  .addSubcommand((sub) => sub.setName("test").setDescription(en("command.reminders.test.description")))
-  .toJSON();
+export const data = {
+  type: CommandType.ChatInput,
+  name: "reminders",
+  description: en("command.reminders.description"),
+  // Who may manage reminders: Discord hides the command from others, and `run` checks again.
+  default_member_permissions: String(MANAGE_SERVER),
+  contexts: [Context.Guild],
+  integration_types: [Integration.GuildInstall],
+  options: [
+    {
+      type: OptionType.Subcommand,
+      name: "set",
+      description: en("command.reminders.set.description"),
+      options: [
+        {
+          type: OptionType.Channel,
+          name: "channel",
+          description: en("command.reminders.set.option.channel.description"),
+          required: true,
+          channel_types: [PostableChannel.GuildText, PostableChannel.GuildAnnouncement],
+        },
+        {
+          type: OptionType.String,
+          name: "time",
+          description: en("command.reminders.set.option.time.description"),
+          required: true,
+          max_length: 16,
+        },
+        {
+          type: OptionType.String,
+          name: "timezone",
+          description: en("command.reminders.set.option.timezone.description"),
+          required: true,
+          max_length: 64,
+          autocomplete: true,
+        },
+        {
+          type: OptionType.String,
+          name: "language",
+          description: en("command.reminders.set.option.language.description"),
+          choices: LOCALES.map((l) => ({ name: l.name, value: l.code })),
+        },
+        {
+          type: OptionType.String,
+          name: "city",
+          description: en("command.reminders.set.option.city.description"),
+          max_length: 100,
+          autocomplete: true,
+        },
+        {
+          type: OptionType.String,
+          name: "method",
+          description: en("command.reminders.set.option.method.description"),
+          choices: METHODS.map((m) => ({ name: en(`method.${m}`), value: m })),
+        },
+        {
+          type: OptionType.Role,
+          name: "role",
+          description: en("command.reminders.set.option.role.description"),
+        },
+        {
+          type: OptionType.Integer,
+          name: "day_offset",
+          description: en("command.reminders.set.option.day_offset.description"),
+          min_value: -2,
+          max_value: 2,
+        },
+        {
+          type: OptionType.String,
+          name: "start_date",
+          description: en("command.reminders.set.option.start_date.description"),
+          max_length: 10,
+        },
+      ],
+    },
+    { type: OptionType.Subcommand, name: "show", description: en("command.reminders.show.description") },
+    { type: OptionType.Subcommand, name: "off", description: en("command.reminders.off.description") },
+    {
+      type: OptionType.Subcommand,
+      name: "preview",
+      description: en("command.reminders.preview.description"),
+      options: [
+        {
+          type: OptionType.String,
+          name: "timezone",
+          description: en("command.reminders.preview.option.timezone.description"),
+          max_length: 64,
+          autocomplete: true,
+        },
+      ],
+    },
+    { type: OptionType.Subcommand, name: "test", description: en("command.reminders.test.description") },
+  ],
+} satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 /** Every subcommand waits on storage or on Discord: acknowledge privately first. */
 export const defer = "ephemeral";

@@ -1,15 +1,17 @@
-import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from "discord.js";
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
 import type { BotContext, Invocation } from "../src/command.js";
+import { CommandType, Context, Integration } from "../src/command-codes.js";
 import { en } from "../src/i18n/index.js";
 import type { Reply } from "../src/views/card.js";
 import { statusJson, statusView } from "../src/views/status.js";
 
-export const data = new SlashCommandBuilder()
-  .setName("status")
-  .setDescription(en("command.status.description"))
-  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
-  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
-  .toJSON();
+export const data = {
+  type: CommandType.ChatInput,
+  name: "status",
+  description: en("command.status.description"),
+  contexts: [Context.Guild, Context.BotDM],
+  integration_types: [Integration.GuildInstall],
+} satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 export const cli = { usage: "[--json]" };
 

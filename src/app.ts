@@ -2,7 +2,7 @@ import { AnswerCache } from "./answer-cache.js";
 import { type BotContext, loadCommands } from "./command.js";
 import type { Config } from "./config.js";
 import { Cooldowns } from "./cooldown.js";
-import { loadCorpus } from "./corpus/load.js";
+import { loadCorpusCached } from "./corpus/cache.js";
 import { type FeedbackSink, MemoryFeedback } from "./feedback.js";
 import type { Logger } from "./logger.js";
 import { QuoteBook } from "./quotes.js";
@@ -16,18 +16,26 @@ export interface ContextOptions {
   readonly storage?: Storage | null;
 }
 
-/** Loads the corpus, builds the search index and quote book, and loads every command. */
+/** Loads the corpus (from its cache when unchanged), builds the search index and quote book, and loads every command. */
 export async function createContext(options: ContextOptions): Promise<BotContext> {
   const now = options.now ?? (() => new Date());
-  const corpus = loadCorpus(options.config.corpusDir);
+  const { corpusDir, cacheDir } = options.config;
+  const corpus = await loadCorpusCached(corpusDir, cacheDir ? { cacheDir } : {});
   const storage = options.storage ?? null;
   const feedback: FeedbackSink = storage ?? new MemoryFeedback();
-  const quotes = QuoteBook.fromCorpus(corpus);
+  // The quote book is built by the first command that reads it (/quote, or a suggestion naming speakers).
+  let quotes: QuoteBook | undefined;
+  const quoteBook = (): QuoteBook => {
+    quotes ??= QuoteBook.fromCorpus(corpus);
+    return quotes;
+  };
   return {
     config: options.config,
     corpus,
-    engine: AnswerEngine.fromCorpus(corpus, { speakers: quotes.namesQuotedInFull() }),
-    quotes,
+    engine: AnswerEngine.fromCorpus(corpus, { speakers: () => quoteBook().namesQuotedInFull() }),
+    get quotes() {
+      return quoteBook();
+    },
     logger: options.logger,
     now,
     answers: new AnswerCache(() => now().getTime()),

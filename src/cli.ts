@@ -6,17 +6,16 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import dotenv from "dotenv";
 import { createContext } from "./app.js";
 import type { BotContext, Command, Invocation, OptionValue } from "./command.js";
+import { OptionType } from "./command-codes.js";
 import { type Config, loadConfig } from "./config.js";
 import { renderText } from "./console/render.js";
 import { runConsole } from "./console/repl.js";
-import { loadCorpus } from "./corpus/load.js";
 import { ConfigError, CorpusError, UsageError, UserFacingError } from "./errors.js";
 import { english, type Lang, LOCALES, langFor, supportedLocale } from "./i18n/index.js";
 import { createLogger, type Logger, redactSecrets } from "./logger.js";
 import { PROJECT_ROOT } from "./paths.js";
 import type { CopyReport } from "./storage/backup.js";
-import { databaseSecret } from "./storage/open.js";
-import { describePostgresUrl } from "./storage/postgres.js";
+import { databaseSecret, describePostgresUrl } from "./storage/url.js";
 import { forTerminal } from "./text/terminal.js";
 import { textMarkupFor } from "./views/markup.js";
 
@@ -128,6 +127,7 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
     summary: "Check every corpus file (also: npm run validate:corpus)",
     async run(run) {
       noArgs("validate-corpus", run.args);
+      const { loadCorpus } = await import("./corpus/load.js");
       const corpus = loadCorpus(run.config().corpusDir);
       const paragraphs = corpus.articles.reduce((n, a) => n + a.paragraphs.length, 0);
       run.io.stdout.write(
@@ -261,8 +261,8 @@ function flagsOf(command: Command): { options: Options; types: Map<string, numbe
   const list = ("options" in command.data ? command.data.options : undefined) ?? [];
   for (const option of list) {
     types.set(option.name, option.type);
-    // 5 is a boolean option; everything else is typed as text and checked when run.
-    options[option.name] = { type: option.type === 5 ? "boolean" : "string" };
+    // A boolean option is a flag; everything else is typed as text and checked when run.
+    options[option.name] = { type: option.type === OptionType.Boolean ? "boolean" : "string" };
   }
   for (const [alias, name] of Object.entries(command.cli?.aliases ?? {})) {
     options[alias] = { type: options[name]?.type ?? "string" };
@@ -300,7 +300,7 @@ async function runSlashCommand(
     const option = command.cli.aliases?.[key] ?? key;
     if (key === "json" || value === undefined || typeof value === "object") continue;
     const type = types.get(option);
-    if ((type === 4 || type === 10) && typeof value === "string") {
+    if ((type === OptionType.Integer || type === OptionType.Number) && typeof value === "string") {
       const number = Number(value);
       if (value.trim() === "" || !Number.isFinite(number))
         throw new UserFacingError("cli.error.number", { command: name, option: key, value });

@@ -65,6 +65,7 @@ const schema = z.object({
   ),
   SHARD_LEASE_SECONDS: intInRange(3, 300, 30),
   CORPUS_DIR: optionalText,
+  CACHE_DIR: optionalText,
   DEFAULT_TIMEZONE: optionalText,
   RAMADAN_START: optionalText.pipe(
     z
@@ -95,6 +96,8 @@ export interface Config {
   /** How long a shard's lease lasts without a heartbeat: a dead process's shards are free after this. */
   readonly shardLeaseMs: number;
   readonly corpusDir: string | undefined;
+  /** Where the parsed corpus is kept between starts (default: node_modules/.cache/talks-bot). */
+  readonly cacheDir: string | undefined;
   readonly defaultTimeZone: string;
   readonly ramadanStart: string | undefined;
   readonly reminderGraceMs: number;
@@ -106,7 +109,7 @@ export interface Config {
 export interface LoadConfigOptions {
   /** Running against Discord: token and application id become required. */
   readonly requireDiscord?: boolean;
-  /** Where relative paths (DATABASE_PATH, CORPUS_DIR) start from. Default: the working directory. */
+  /** Where relative paths (DATABASE_PATH, CORPUS_DIR, CACHE_DIR) start from. Default: the working directory. */
   readonly cwd?: string | undefined;
 }
 
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     hostId: data.HOST_ID,
     shardLeaseMs: data.SHARD_LEASE_SECONDS * 1000,
     corpusDir: data.CORPUS_DIR ? resolve(base, data.CORPUS_DIR) : undefined,
+    cacheDir: data.CACHE_DIR ? resolve(base, data.CACHE_DIR) : undefined,
     defaultTimeZone,
     ramadanStart: data.RAMADAN_START,
     reminderGraceMs: data.REMINDER_GRACE_MINUTES * 60_000,

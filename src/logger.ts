@@ -1,4 +1,5 @@
-import { type Logger, pino } from "pino";
+import { createRequire } from "node:module";
+import type { Logger } from "pino";
 
 export type { Logger };
 
@@ -27,12 +28,29 @@ export interface LoggerOptions {
   readonly write?: (line: string) => void;
 }
 
-/** A pino logger (JSON lines, fields first) whose every line passes through {@link redactSecrets}. */
+/**
+ * A pino logger (JSON lines, fields first) whose every line passes through {@link redactSecrets}. pino itself
+ * is loaded when the first line is logged, so a one-shot CLI command that logs nothing never loads it.
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = options.secrets ?? [];
   const write = options.write ?? ((line: string) => process.stderr.write(line));
-  return pino(
-    { level: options.level ?? "info", base: { app: "talks-bot" } },
-    { write: (line: string) => write(redactSecrets(line, secrets)) },
-  );
+  let logger: Logger | undefined;
+  const real = (): Logger => {
+    if (!logger) {
+      const { pino } = createRequire(import.meta.url)("pino") as typeof import("pino");
+      logger = pino(
+        { level: options.level ?? "info", base: { app: "talks-bot" } },
+        { write: (line: string) => write(redactSecrets(line, secrets)) },
+      );
+    }
+    return logger;
+  };
+  return new Proxy({} as Logger, {
+    get(_, key) {
+      const target = real();
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }

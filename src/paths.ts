@@ -16,3 +16,6 @@ export const PROJECT_ROOT: string = (() => {
     dir = parent;
   }
 })();
+
+/** The corpus shipped with the bot, used when CORPUS_DIR is not set. */
+export const DEFAULT_CORPUS_DIR: string = join(PROJECT_ROOT, "corpus");

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, type ExpectStatic, it } from "vitest";
 import { latestVersion, migrations, runMigrations } from "../src/storage/migrations.js";
@@ -728,6 +729,35 @@ describe("the real binary, as a child process", () => {
     const [rafah, superBowl] = jsonLines(result.stdout) as AskJson[];
     expect(rafah?.passages[0]?.paragraph).toBe(2);
     expect(superBowl).toMatchObject({ answer: null, confidence: "none" });
+  });
+
+  it("answers a one-shot question without loading discord.js, a database driver, the logger or the YAML parser", async ({
+    expect,
+  }) => {
+    const list = join(sandbox.mkdir(), "loaded.txt");
+    const env = {
+      NODE_OPTIONS: `--require ${fileURLToPath(new URL("./support/loaded-packages.cjs", import.meta.url))}`,
+      LOADED_PACKAGES_FILE: list,
+      // Its own corpus cache: other tests' processes write the shared one.
+      CACHE_DIR: sandbox.mkdir(),
+    };
+    // The first run may fill the corpus cache; the second reads the corpus from it.
+    for (let run = 0; run < 2; run++) {
+      const result = await sandbox.spawn(["ask", "how many people fled to rafah"], { env });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("1.5 million");
+    }
+    const loaded = readFileSync(list, "utf8").split("\n");
+    for (const heavy of [
+      "discord.js",
+      "@discordjs/rest",
+      "pg",
+      "better-sqlite3",
+      "pino",
+      "yaml",
+      "gray-matter",
+    ])
+      expect(loaded).not.toContain(heavy);
   });
 
   it("`start` without a token runs the console on piped input, as `npm start` does", async ({ expect }) => {

@@ -6,9 +6,10 @@
  */
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DUE_REMINDERS_PG, describePostgresUrl, PostgresStorage } from "../src/storage/postgres.js";
+import { DUE_REMINDERS_PG, PostgresStorage } from "../src/storage/postgres.js";
 import { pgMigrations } from "../src/storage/postgres-migrations.js";
 import { StorageError, StorageUnavailableError } from "../src/storage/types.js";
+import { describePostgresUrl } from "../src/storage/url.js";
 import { createTestSchema, PG_URL, type TestSchema } from "./support/postgres.js";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
 

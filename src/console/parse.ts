@@ -1,5 +1,6 @@
-import { type APIApplicationCommandOption, ApplicationCommandOptionType } from "discord-api-types/v10";
+import type { APIApplicationCommandOption } from "discord-api-types/v10";
 import type { Command, OptionValue } from "../command.js";
+import { OptionType } from "../command-codes.js";
 import { UserFacingError } from "../errors.js";
 
 export interface ParsedLine {
@@ -10,7 +11,7 @@ export interface ParsedLine {
 
 type ValueOption = Exclude<
   APIApplicationCommandOption,
-  { type: ApplicationCommandOptionType.Subcommand | ApplicationCommandOptionType.SubcommandGroup }
+  { type: typeof OptionType.Subcommand | typeof OptionType.SubcommandGroup }
 >;
 
 function chatCommands(commands: readonly Command[]): Command[] {
@@ -29,10 +30,10 @@ function usage(name: string, subcommand: string | null, options: readonly ValueO
 function coerce(option: ValueOption, raw: string, where: string): OptionValue {
   const value = raw.trim();
   switch (option.type) {
-    case ApplicationCommandOptionType.Integer:
-    case ApplicationCommandOptionType.Number: {
+    case OptionType.Integer:
+    case OptionType.Number: {
       const n = Number(value);
-      const isInt = option.type === ApplicationCommandOptionType.Integer;
+      const isInt = option.type === OptionType.Integer;
       if (value === "" || !Number.isFinite(n) || (isInt && !Number.isInteger(n))) {
         throw new UserFacingError(isInt ? "console.error.integer" : "console.error.number", {
           where,
@@ -45,11 +46,11 @@ function coerce(option: ValueOption, raw: string, where: string): OptionValue {
         throw new UserFacingError("console.error.max", { where, option: option.name, max: option.max_value });
       return n;
     }
-    case ApplicationCommandOptionType.Boolean:
+    case OptionType.Boolean:
       if (/^(true|yes|on)$/i.test(value)) return true;
       if (/^(false|no|off)$/i.test(value)) return false;
       throw new UserFacingError("console.error.boolean", { where, option: option.name });
-    case ApplicationCommandOptionType.String: {
+    case OptionType.String: {
       if (option.choices && !option.choices.some((c) => c.value === value)) {
         throw new UserFacingError("console.error.choice", {
           where,
@@ -92,7 +93,7 @@ export function parseLine(line: string, commands: readonly Command[]): ParsedLin
   }
   let subcommand: string | null = null;
   let options = optionsOf(command);
-  const subcommands = options.filter((o) => o.type === ApplicationCommandOptionType.Subcommand);
+  const subcommands = options.filter((o) => o.type === OptionType.Subcommand);
   if (subcommands.length > 0) {
     const sub = /^(\S+)\s*([\s\S]*)$/.exec(rest);
     const found = subcommands.find((o) => o.name === sub?.[1]?.toLowerCase());
@@ -130,7 +131,7 @@ export function parseLine(line: string, commands: readonly Command[]): ParsedLin
         option: stray[1] ?? "",
         usage: usage(name, subcommand, valueOptions),
       });
-    const target = valueOptions.find((o) => o.required && o.type === ApplicationCommandOptionType.String);
+    const target = valueOptions.find((o) => o.required && o.type === OptionType.String);
     if (!target)
       throw new UserFacingError("console.error.unexpectedText", {
         where,

@@ -4,13 +4,12 @@ import matter from "gray-matter";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { CorpusError } from "../errors.js";
-import { PROJECT_ROOT } from "../paths.js";
+import { DEFAULT_CORPUS_DIR } from "../paths.js";
 import { isValidLocalDate } from "../time.js";
 import { LOCALES, SOURCE_LOCALE } from "../i18n/locales.js";
 import type { AliasTable, Article, Corpus, Paragraph, StatusCard } from "./types.js";
 
 /** The corpus shipped with the bot. */
-export const DEFAULT_CORPUS_DIR = join(PROJECT_ROOT, "corpus");
 
 const isoDate = z
   .union([z.string(), z.date()])

@@ -2,7 +2,14 @@
  * Sunset and the day's fast (suhoor ends at Fajr, iftar at Maghrib) for a place and a date, with `adhan`,
  * which implements the standard calculation methods. Times are rounded to the minute, as timetables are.
  */
-import { CalculationMethod, Coordinates, HighLatitudeRule, PrayerTimes } from "adhan";
+import { createRequire } from "node:module";
+
+/** adhan, loaded on first use: answering a question never needs it, and the console and CLI start faster. */
+let adhanModule: typeof import("adhan") | undefined;
+function adhan(): typeof import("adhan") {
+  adhanModule ??= createRequire(import.meta.url)("adhan") as typeof import("adhan");
+  return adhanModule;
+}
 
 /** The calculation methods a moderator can choose, by adhan's names. */
 export const METHODS = [
@@ -84,6 +91,7 @@ export function dayTimes(
 ): DayTimes | null {
   const [year, month, day] = date.split("-").map(Number);
   if (!year || !month || !day) throw new RangeError(`dayTimes: expected YYYY-MM-DD, got ${date}`);
+  const { CalculationMethod, Coordinates, HighLatitudeRule, PrayerTimes } = adhan();
   const coordinates = new Coordinates(place.latitude, place.longitude);
   const params = CalculationMethod[method]();
   params.highLatitudeRule = HighLatitudeRule.recommended(coordinates);

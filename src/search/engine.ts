@@ -71,8 +71,11 @@ export interface EngineOptions {
   readonly vectors: WordVectors | undefined;
   /** The fitted ranking and tier models (default: the shipped `decision.json`). */
   readonly decision: DecisionModel | undefined;
-  /** Names of the people the coverage quotes, offered as "What did X say?" (the quote book knows them). */
-  readonly speakers: readonly string[];
+  /**
+   * Names of the people the coverage quotes, offered as "What did X say?" (the quote book knows them); a
+   * function is called the first time a suggestion is needed, so building the quote book can wait until then.
+   */
+  readonly speakers: readonly string[] | (() => readonly string[]);
 }
 
 const DEFAULT_OPTIONS: EngineOptions = {
@@ -227,7 +230,8 @@ export class AnswerEngine {
   private readonly sentenceCache = new Map<number, SentenceInfo[]>();
   private readonly semantic: SemanticMatcher;
   private readonly decision: DecisionModel;
-  private readonly suggester: QuestionSuggester;
+  #suggester: QuestionSuggester | undefined;
+  readonly #suggestedQuestions: readonly string[];
   private readonly options: EngineOptions;
   private readonly peopleByArticle = new Map<string, readonly Person[]>();
   /** The direction most paragraph meaning vectors share (their first principal component), removed from all. */
@@ -263,8 +267,7 @@ export class AnswerEngine {
     this.capitals.clear();
     this.semantic = new SemanticMatcher(options.vectors ?? defaultWordVectors(), words);
     this.commonDirection = this.firstComponent();
-    const questions = options.suggestedQuestions ?? corpus.suggestedQuestions;
-    this.suggester = new QuestionSuggester(questions, options.speakers);
+    this.#suggestedQuestions = options.suggestedQuestions ?? corpus.suggestedQuestions;
   }
 
   /** First principal component of (at most 2,000 evenly spread) paragraphs' meaning vectors, by power iteration. */
@@ -290,6 +293,18 @@ export class AnswerEngine {
       direction = next;
     }
     return direction;
+  }
+
+  /** The suggested questions, with the quoted speakers' "What did X say?", built on first use. */
+  private suggester(): QuestionSuggester {
+    if (!this.#suggester) {
+      const { speakers } = this.options;
+      this.#suggester = new QuestionSuggester(
+        this.#suggestedQuestions,
+        typeof speakers === "function" ? speakers() : speakers,
+      );
+    }
+    return this.#suggester;
   }
 
   /** Builds the index for every paragraph of every article in the corpus. */
@@ -775,7 +790,7 @@ export class AnswerEngine {
   suggest(partial: string, limit = 25): string[] {
     // Autocomplete runs on every keystroke; a failure there must cost a suggestion, not the interaction.
     try {
-      return this.suggester.suggest(typeof partial === "string" ? partial : "", limit);
+      return this.suggester().suggest(typeof partial === "string" ? partial : "", limit);
     } catch {
       return [];
     }
@@ -783,7 +798,7 @@ export class AnswerEngine {
 
   /** Every question `suggest` can offer (curated, then generated from the coverage). */
   suggestions(): readonly string[] {
-    return this.suggester.all();
+    return this.suggester().all();
   }
 }
 

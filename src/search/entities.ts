@@ -140,7 +140,7 @@ let shared: Gazetteer | undefined;
 export function countries(): Gazetteer {
   if (!shared) {
     const require = createRequire(import.meta.url);
-    shared = new Gazetteer(require("world-countries/countries.json") as Country[]);
+    shared = new Gazetteer(require("world-countries/dist/countries.json") as Country[]);
   }
   return shared;
 }

@@ -140,13 +140,17 @@ export class WordVectors {
     if (createHash("sha256").update(payload).digest("hex") !== meta.sha256) return fail("checksum mismatch");
     const words = payload.subarray(0, wordBytes).toString("utf8").split("\n");
     if (words.length !== count) return fail(`holds ${words.length} words, header says ${count}`);
-    // Copies, so the typed arrays are aligned whatever offset the payload had in the file buffer.
+    // Copies, so the 4-byte arrays are aligned whatever offset the payload had in the file buffer.
     const scales = new Float32Array(count);
     Buffer.from(scales.buffer).set(payload.subarray(padded, padded + count * 4));
     const families = new Int32Array(count);
     Buffer.from(families.buffer).set(payload.subarray(padded + count * 4, padded + count * 8));
-    const components = new Int8Array(count * dimensions);
-    Buffer.from(components.buffer).set(payload.subarray(padded + count * 8));
+    // Bytes need no alignment: the components (nearly all of the file) are read in place, not copied.
+    const components = new Int8Array(
+      payload.buffer,
+      payload.byteOffset + padded + count * 8,
+      count * dimensions,
+    );
     return new WordVectors(words, scales, families, components, dimensions);
   }
 

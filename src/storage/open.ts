@@ -1,11 +1,11 @@
 /**
  * The bot's database, as configured: PostgreSQL when `DATABASE_URL` is set (shard processes on several hosts
- * share it), else the embedded SQLite file at `DATABASE_PATH`, which needs nothing installed.
+ * share it), else the embedded SQLite file at `DATABASE_PATH`, which needs nothing installed. Only the driver
+ * in use is loaded, and only when the database is opened.
  */
 import type { Config } from "../config.js";
-import { describePostgresUrl, PostgresStorage } from "./postgres.js";
-import { SqliteStorage } from "./sqlite.js";
 import type { Storage } from "./types.js";
+import { describePostgresUrl } from "./url.js";
 
 export interface OpenStorageOptions {
   readonly clock?: () => number;
@@ -20,27 +20,18 @@ export async function openStorage(
   options: OpenStorageOptions = {},
 ): Promise<Storage> {
   if (config.databaseUrl) {
+    const { PostgresStorage } = await import("./postgres.js");
     return PostgresStorage.connect(config.databaseUrl, {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.applicationName ? { applicationName: options.applicationName } : {}),
       ...(options.onConnectionLost ? { onConnectionLost: options.onConnectionLost } : {}),
     });
   }
+  const { SqliteStorage } = await import("./sqlite.js");
   return SqliteStorage.open(config.databasePath, options.clock ? { clock: options.clock } : {});
 }
 
 /** Where the data lives, for messages: the file, or the server and database (never the password). */
 export function describeDatabase(config: Pick<Config, "databasePath" | "databaseUrl">): string {
   return config.databaseUrl ? describePostgresUrl(config.databaseUrl) : config.databasePath;
-}
-
-/** The password in a PostgreSQL URL, to keep out of logs; undefined when there is none. */
-export function databaseSecret(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    return password === "" ? undefined : password;
-  } catch {
-    return undefined;
-  }
 }

@@ -27,6 +27,7 @@ import {
   StorageError,
   StorageUnavailableError,
 } from "./types.js";
+import { describePostgresUrl } from "./url.js";
 import {
   boundedText,
   checkDate,
@@ -97,17 +98,6 @@ function isConnectionError(error: unknown): boolean {
     (code !== undefined && CONNECTION_CODES.has(code)) ||
     (error instanceof Error && CONNECTION_MESSAGE.test(error.message))
   );
-}
-
-/** `postgres://user:secret@host:5432/db` → `PostgreSQL user@host:5432/db`: where, without the password. */
-export function describePostgresUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    const user = u.username ? `${decodeURIComponent(u.username)}@` : "";
-    return `PostgreSQL ${user}${u.hostname}${u.port ? `:${u.port}` : ""}${u.pathname}`;
-  } catch {
-    return "PostgreSQL";
-  }
 }
 
 type Work<T> = (client: pg.PoolClient) => Promise<T>;

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_CORPUS_DIR } from "../../src/corpus/load.js";
+import { DEFAULT_CORPUS_DIR } from "../../src/paths.js";
 
 /** A writable copy of the shipped corpus in a temp folder, for tests that add or break files. */
 export function copyCorpus(): { dir: string; write(relative: string, text: string): void; remove(): void } {

@@ -1,0 +1,102 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadCorpusCached } from "../src/corpus/cache.js";
+import { loadCorpus } from "../src/corpus/load.js";
+import { CorpusError } from "../src/errors.js";
+import { copyCorpus, SECOND_ARTICLE } from "./support/corpus.js";
+import { mountSmallDisk } from "./support/full-disk.js";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "talks-bot-cache-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function corpusCopy() {
+  const copy = copyCorpus();
+  cleanups.push(() => copy.remove());
+  return copy;
+}
+
+describe("the corpus cache", () => {
+  it("stores the validated corpus once, and gives back the same corpus from it", async () => {
+    const cacheDir = tempDir();
+    const { dir } = corpusCopy();
+    const first = await loadCorpusCached(dir, { cacheDir });
+    expect(readdirSync(cacheDir)).toEqual(["corpus.json"]);
+    const stored = readFileSync(join(cacheDir, "corpus.json"), "utf8");
+    const second = await loadCorpusCached(dir, { cacheDir });
+    expect(readFileSync(join(cacheDir, "corpus.json"), "utf8")).toBe(stored);
+    expect(second).toEqual(loadCorpus(dir));
+    expect(second).toEqual(first);
+    expect(second.aliases.entries).toBeInstanceOf(Map);
+  });
+
+  it("reads the files again when one changes, or one is added", async () => {
+    const cacheDir = tempDir();
+    const copy = corpusCopy();
+    const before = await loadCorpusCached(copy.dir, { cacheDir });
+    copy.write("articles/example-2024-03-01-talks-resume.md", SECOND_ARTICLE);
+    const added = await loadCorpusCached(copy.dir, { cacheDir });
+    expect(added.articles.map((a) => a.id)).toEqual([
+      "example-2024-03-01-talks-resume",
+      ...before.articles.map((a) => a.id),
+    ]);
+    copy.write("questions.yaml", "- Who is mediating?\n");
+    expect((await loadCorpusCached(copy.dir, { cacheDir })).suggestedQuestions).toEqual([
+      "Who is mediating?",
+    ]);
+  });
+
+  it("never caches a bad corpus: the same error every time", async () => {
+    const cacheDir = tempDir();
+    const copy = corpusCopy();
+    copy.write("questions.yaml", "who: is mediating\n");
+    for (let i = 0; i < 2; i++) {
+      await expect(loadCorpusCached(copy.dir, { cacheDir })).rejects.toThrow(CorpusError);
+    }
+    const missing = join(tempDir(), "nowhere");
+    await expect(loadCorpusCached(missing, { cacheDir })).rejects.toThrow(
+      `folder does not exist: ${missing}`,
+    );
+  });
+
+  it("loads the files when the cache is damaged, and repairs it", async () => {
+    const cacheDir = tempDir();
+    const { dir } = corpusCopy();
+    const good = await loadCorpusCached(dir, { cacheDir });
+    const stored = readFileSync(join(cacheDir, "corpus.json"), "utf8");
+    writeFileSync(join(cacheDir, "corpus.json"), stored.slice(0, stored.length / 2));
+    expect(await loadCorpusCached(dir, { cacheDir })).toEqual(good);
+    expect(readFileSync(join(cacheDir, "corpus.json"), "utf8")).toBe(stored);
+  });
+
+  it("works without a cache when its folder cannot be written", async () => {
+    const parent = tempDir();
+    const blocked = join(parent, "file");
+    writeFileSync(blocked, "not a folder");
+    const { dir } = corpusCopy();
+    expect(await loadCorpusCached(dir, { cacheDir: join(blocked, "cache") })).toEqual(loadCorpus(dir));
+  });
+
+  it("on a full disk, loads the files and leaves no partial cache file behind", async ({ skip }) => {
+    const disk = mountSmallDisk(64);
+    if (!disk) return skip("mounting a small file system needs root");
+    cleanups.push(() => disk.unmount());
+    const { dir } = corpusCopy();
+    disk.fill();
+    const cacheDir = join(disk.dir, "cache");
+    expect(await loadCorpusCached(dir, { cacheDir })).toEqual(loadCorpus(dir));
+    expect(readdirSync(cacheDir)).toEqual([]);
+    disk.free();
+    await loadCorpusCached(dir, { cacheDir });
+    expect(readdirSync(cacheDir)).toEqual(["corpus.json"]);
+  });
+});
