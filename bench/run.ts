@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: runs every benchmark in turn (search, Discord dispatch, reminders), then prints all
- * tables as Markdown, with each goal and pass/miss beside its figure, and writes them to
+ * `npm run bench`: runs every benchmark in turn (search, word vectors, Discord dispatch, start-up and memory,
+ * reminders, scale-out), then prints all tables as Markdown, with each goal and pass/miss beside its figure, and writes them to
  * `bench/results.md` (overwritten on every run). Progress goes to stderr; the exit code is 1 when a
  * benchmark could not run (a missed goal is reported, not an error).
  *
@@ -16,6 +16,7 @@ import { type DiscordBenchResult, discordBenchTables } from "./discord.bench.js"
 import { type RemindersBenchResult, remindersBenchTables } from "./reminders.bench.js";
 import { type ScaleBenchResult, scaleBenchTables } from "./scale.bench.js";
 import { runSearchBench, type SearchBenchRow, searchBenchTable } from "./search.bench.js";
+import { type StartupBenchResult, startupBenchTables } from "./startup.bench.js";
 import { markdownTable, ms, renderSection, type Section, verdict } from "./support/report.js";
 import { runVectorsBench, vectorsBenchTable } from "./vectors.bench.js";
 
@@ -105,6 +106,9 @@ await run("Search", () => searchSection(runSearchBench()));
 await run("Word vectors at start-up", () => vectorsBenchTable(runVectorsBench()));
 await run("Discord dispatch", async () =>
   discordBenchTables(await inFreshProcess<DiscordBenchResult>("discord.bench.ts")),
+);
+await run("Start-up and memory", async () =>
+  startupBenchTables(await inFreshProcess<StartupBenchResult>("startup.bench.ts")),
 );
 await run("Reminders", async () =>
   remindersBenchTables(await inFreshProcess<RemindersBenchResult>("reminders.bench.ts")),

@@ -152,7 +152,7 @@ function page(message: DiscordMessage, lang: Lang, name: string, now: number): s
     })
     .join("");
   const buttons = message.components
-    .flatMap((row) => row.components.map((c) => c.toJSON() as { label?: string; emoji?: { name?: string } }))
+    .flatMap((row) => row.components)
     .map((b) => `<span class="button">${b.emoji?.name ?? ""} ${escapeHtml(b.label ?? "")}</span>`)
     .join("");
   return `<!doctype html><html lang="${lang.locale}"><head><meta charset="utf-8"><title>${name}</title><style>

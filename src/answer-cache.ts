@@ -12,6 +12,12 @@ interface Entry {
  */
 export class AnswerCache {
   readonly #entries = new Map<string, Entry>();
+  /**
+   * Keys are this process's random prefix and a counter: unique within the process, and a button left
+   * from before a restart never finds another answer (it gets "this answer has expired").
+   */
+  readonly #prefix = randomBytes(3).toString("base64url");
+  #counter = 0;
 
   constructor(
     private readonly now: () => number,
@@ -21,7 +27,7 @@ export class AnswerCache {
 
   /** Stores an answer and returns its short key (fits a button's custom id). */
   put(answer: Answer): string {
-    const key = randomBytes(6).toString("base64url");
+    const key = `${this.#prefix}${(this.#counter++).toString(36)}`;
     this.#entries.set(key, { answer, expiresAt: this.now() + this.ttlMs });
     while (this.#entries.size > this.maxEntries) {
       const oldest = this.#entries.keys().next().value;

@@ -46,11 +46,24 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     }
     return logger;
   };
+  // Methods are bound once each: the bot logs every interaction, and a new bound function per line is garbage.
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy({} as Logger, {
     get(_, key) {
       const target = real();
       const value: unknown = Reflect.get(target, key, target);
-      return typeof value === "function" ? value.bind(target) : value;
+      if (typeof value !== "function") return value;
+      let method = bound.get(key);
+      if (method === undefined) {
+        method = value.bind(target);
+        bound.set(key, method);
+      }
+      return method;
+    },
+    set(_, key, value) {
+      // Setting `level` replaces pino's level methods: bind them again.
+      bound.clear();
+      return Reflect.set(real(), key, value);
     },
   });
 }

@@ -102,3 +102,20 @@ describe("the answer card's three tiers", () => {
     );
   });
 });
+
+describe("an answer asked again", () => {
+  it("shares its cards, built once per language and surface, while each reply gets its own buttons", () => {
+    const same = answer("high");
+    const first = askView(corpus, same, discordMarkup, en, { actionKey: "k1" });
+    const second = askView(corpus, same, discordMarkup, en, { actionKey: "k2", ephemeral: true });
+    expect(second.cards).toBe(first.cards);
+    expect(first.actions?.map((a) => a.key)).toEqual(["k1"]);
+    expect(second.actions?.map((a) => [a.kind, a.key])).toEqual([
+      ["post-publicly", "k2"],
+      ["feedback", "k2"],
+    ]);
+    expect(askView(corpus, same, textMarkup, en).cards).not.toBe(first.cards);
+    // Another answer with the same text is another answer: nothing is shared by content.
+    expect(askView(corpus, answer("high"), discordMarkup, en).cards).not.toBe(first.cards);
+  });
+});

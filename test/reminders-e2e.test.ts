@@ -262,6 +262,28 @@ describe("moderator checks: nothing is saved", () => {
     expect(await bot.ctx.storage?.getReminder(guild.id)).toBeNull();
   });
 
+  it("checks permissions on a channel fetched from Discord: the bot keeps no channels, and only its own member", async () => {
+    const { fake, bot, general } = await setup("2026-12-01T06:00:00Z");
+    const guild = fake.guild();
+    await fake.command("ask", { question: "who is brokering the talks?" });
+    const set = await fake.command(
+      "reminders set",
+      { channel: general.id, time: "07:00", timezone: "UTC" },
+      MOD,
+    );
+    expect(await bot.ctx.storage?.getReminder(guild.id)).toMatchObject({ channelId: general.id });
+    expect(text(set)).not.toContain("missing");
+    expect(fake.requests.some((r) => r.route === "GET /channels/:id" && r.params.id === general.id)).toBe(
+      true,
+    );
+    const cached = bot.client.guilds.cache.get(guild.id);
+    expect(bot.client.channels.cache.size).toBe(0);
+    expect(cached?.channels.cache.size).toBe(0);
+    expect([...(cached?.members.cache.keys() ?? [])]).toEqual([fake.botUser.id]);
+    expect([...bot.client.users.cache.keys()]).toEqual([fake.botUser.id]);
+    expect(cached?.roles.cache.size).toBe(guild.roles.length);
+  });
+
   it("refuses a channel of another server, whatever Discord resolved, and saves nothing", async () => {
     const clock = new TestClock(Date.parse("2026-12-01T06:00:00Z"));
     fake = await startFakeDiscord({ token: TEST_TOKEN, guilds: [{ name: "Ours" }, { name: "Theirs" }] });

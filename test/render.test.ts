@@ -77,10 +77,16 @@ describe("Discord rendering keeps every limit", () => {
       ],
     });
     expect(message.flags).toBe(64);
-    const ids = message.components.flatMap((row) =>
-      row.components.map((c) => (c.toJSON() as { custom_id: string }).custom_id),
-    );
+    const ids = message.components.flatMap((row) => row.components.map((c) => c.custom_id));
     expect(ids).toEqual(["ask:more:k", "ask:public:k", "ask:up:k", "ask:down:k"]);
+    // Discord's own shape, with the labels cut to 80 characters and the emoji by name.
+    expect(message.components[0]?.components[2]).toEqual({
+      type: 2,
+      custom_id: "ask:up:k",
+      label: "Helpful",
+      style: 2,
+      emoji: { name: "👍" },
+    });
   });
 });
 

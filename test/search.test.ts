@@ -44,6 +44,18 @@ describe("ask", () => {
     expect(answer.passages[0]).toEqual(answer.best);
   });
 
+  it("remembers recent answers: the same question, exactly as typed, gets the same answer without a search", () => {
+    const fresh = AnswerEngine.fromCorpus(corpus);
+    const first = fresh.ask("who is brokering the talks?");
+    expect(fresh.ask("who is brokering the talks?")).toBe(first);
+    expect(fresh.ask("Who is brokering the talks?")).not.toBe(first);
+    // Bounded: after 500 other questions the first is searched again, with the same result.
+    for (let i = 0; i < 500; i++) fresh.ask(`what happened in rafah on day ${i}`);
+    const again = fresh.ask("who is brokering the talks?");
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+  });
+
   it("ranks the paragraph with every term above those with one", () => {
     expect(paragraphs("hostage coordinator")[0]).toBe(15);
     expect(paragraphs("mcgurk cairo")[0]).toBe(9);

@@ -9,6 +9,7 @@ import type { Logger } from "../logger.js";
 import { ReminderScheduler } from "../reminders/scheduler.js";
 import { openStorage } from "../storage/open.js";
 import type { ShardFilter, Storage } from "../storage/types.js";
+import { cacheOptions } from "./cache.js";
 import { discordMarkup } from "./markup.js";
 import { postReply } from "./post.js";
 import { createRouter, type RouterOptions } from "./router.js";
@@ -179,6 +180,7 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
+    ...cacheOptions(),
     shards: shardId,
     shardCount,
     rest: { ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}), ...options.rest },

@@ -1,9 +1,9 @@
 import {
-  ActionRowBuilder,
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
   type APIEmbed,
-  ButtonBuilder,
   ButtonStyle,
-  type MessageActionRowComponentBuilder,
+  ComponentType,
   MessageFlags,
   type REST,
   Routes,
@@ -24,7 +24,7 @@ const COLORS: Record<CardTone, number> = {
 export interface DiscordMessage {
   content?: string;
   embeds: APIEmbed[];
-  components: ActionRowBuilder<MessageActionRowComponentBuilder>[];
+  components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
   allowedMentions: { parse: []; users?: string[]; roles?: string[] };
   flags?: MessageFlags.Ephemeral;
 }
@@ -106,34 +106,35 @@ export function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
   return kept;
 }
 
-function button(action: ReplyAction): ButtonBuilder[] {
+/**
+ * A button as Discord's API spells it. Written as plain objects rather than with discord.js's builders, which
+ * validate every field of every button on every reply; the labels are cut to Discord's limit here.
+ */
+function buttonOf(
+  customId: string,
+  label: string,
+  style: ButtonStyle.Primary | ButtonStyle.Secondary,
+  emoji?: string,
+): APIButtonComponentWithCustomId {
+  return {
+    type: ComponentType.Button,
+    custom_id: customId,
+    label: truncate(label, LIMITS.buttonLabel),
+    style,
+    ...(emoji ? { emoji: { name: emoji } } : {}),
+  };
+}
+
+function button(action: ReplyAction): APIButtonComponentWithCustomId[] {
   switch (action.kind) {
     case "more-sources":
-      return [
-        new ButtonBuilder()
-          .setCustomId(`ask:more:${action.key}`)
-          .setLabel(truncate(action.label, LIMITS.buttonLabel))
-          .setStyle(ButtonStyle.Secondary),
-      ];
+      return [buttonOf(`ask:more:${action.key}`, action.label, ButtonStyle.Secondary)];
     case "post-publicly":
-      return [
-        new ButtonBuilder()
-          .setCustomId(`ask:public:${action.key}`)
-          .setLabel(truncate(action.label, LIMITS.buttonLabel))
-          .setStyle(ButtonStyle.Primary),
-      ];
+      return [buttonOf(`ask:public:${action.key}`, action.label, ButtonStyle.Primary)];
     case "feedback":
       return [
-        new ButtonBuilder()
-          .setCustomId(`ask:up:${action.key}`)
-          .setLabel(truncate(action.labels.helpful, LIMITS.buttonLabel))
-          .setEmoji("👍")
-          .setStyle(ButtonStyle.Secondary),
-        new ButtonBuilder()
-          .setCustomId(`ask:down:${action.key}`)
-          .setLabel(truncate(action.labels.unhelpful, LIMITS.buttonLabel))
-          .setEmoji("👎")
-          .setStyle(ButtonStyle.Secondary),
+        buttonOf(`ask:up:${action.key}`, action.labels.helpful, ButtonStyle.Secondary, "👍"),
+        buttonOf(`ask:down:${action.key}`, action.labels.unhelpful, ButtonStyle.Secondary, "👎"),
       ];
   }
 }
@@ -143,10 +144,7 @@ export function toDiscordMessage(reply: Reply, options: { withComponents?: boole
   const buttons = (options.withComponents ?? true) ? (reply.actions ?? []).flatMap(button).slice(0, 5) : [];
   const message: DiscordMessage = {
     embeds: fitEmbeds(reply.cards.map((card) => toEmbed(card, reply.dir ?? "ltr"))),
-    components:
-      buttons.length > 0
-        ? [new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(buttons)]
-        : [],
+    components: buttons.length > 0 ? [{ type: ComponentType.ActionRow, components: buttons }] : [],
     allowedMentions: {
       parse: [],
       ...(reply.mentionUserId ? { users: [reply.mentionUserId] } : {}),
@@ -163,8 +161,27 @@ export function toDiscordMessage(reply: Reply, options: { withComponents?: boole
 }
 
 /**
- * Posts a rendered message to a channel over REST, as Discord's API spells the body (`allowed_mentions`),
- * with extra fields such as a nonce. Used for the daily reminder and its test post.
+ * A rendered message as Discord's API spells it (`allowed_mentions`), for the REST calls the bot makes itself:
+ * its first reply to an interaction, and posts to a channel.
+ */
+export function apiBody(message: DiscordMessage, options: { withComponents: boolean }) {
+  const { allowedMentions, content, embeds, components, flags } = message;
+  return {
+    ...(content ? { content } : {}),
+    embeds,
+    ...(options.withComponents ? { components } : {}),
+    allowed_mentions: {
+      parse: allowedMentions.parse,
+      ...(allowedMentions.users ? { users: allowedMentions.users } : {}),
+      ...(allowedMentions.roles ? { roles: allowedMentions.roles } : {}),
+    },
+    ...(flags ? { flags } : {}),
+  };
+}
+
+/**
+ * Posts a rendered message to a channel over REST, with extra fields such as a nonce. Used for the daily
+ * reminder and its test post.
  */
 export async function postToChannel(
   rest: REST,
@@ -172,12 +189,10 @@ export async function postToChannel(
   message: DiscordMessage,
   extra: { nonce?: string; enforce_nonce?: boolean } = {},
 ): Promise<{ id: string }> {
-  const { allowedMentions, content, embeds } = message;
-  const body = {
-    ...(content ? { content } : {}),
-    embeds,
-    allowed_mentions: { parse: allowedMentions.parse, roles: allowedMentions.roles ?? [] },
-    ...extra,
+  const body = apiBody(message, { withComponents: false });
+  // A post names the roles it may ping even when there are none: `roles: []`.
+  body.allowed_mentions = { ...body.allowed_mentions, roles: message.allowedMentions.roles ?? [] };
+  return (await rest.post(Routes.channelMessages(channelId), { body: { ...body, ...extra } })) as {
+    id: string;
   };
-  return (await rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
 }

@@ -5,9 +5,11 @@ import {
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
   type Interaction,
+  InteractionResponseType,
   type MessageContextMenuCommandInteraction,
   MessageFlags,
   type RepliableInteraction,
+  Routes,
 } from "discord.js";
 import type { BotContext, Command, Invocation, OptionValue } from "../command.js";
 import { UserFacingError } from "../errors.js";
@@ -16,7 +18,7 @@ import { StorageBusyError, StorageError, StorageUnavailableError } from "../stor
 import { notice } from "../views/card.js";
 import { LIMITS, truncate } from "../views/limits.js";
 import { discordMarkup } from "./markup.js";
-import { type DiscordMessage, toDiscordMessage } from "./render.js";
+import { apiBody, type DiscordMessage, toDiscordMessage } from "./render.js";
 import { serverOf } from "./server.js";
 
 export interface RouterOptions {
@@ -98,7 +100,25 @@ export async function respond(interaction: RepliableInteraction, message: Discor
     await interaction.followUp(message);
     return;
   }
-  await interaction.reply(message);
+  await firstReply(interaction, message);
+}
+
+/**
+ * The first reply, posted straight to Discord's interaction callback. The message is already in the API's
+ * shape; discord.js's generic `reply` would copy it and convert each of its keys to snake case, a fifth of
+ * all the garbage the bot makes per answer. Records what discord.js's own `reply` records, so later edits
+ * and follow-ups take the right path.
+ */
+async function firstReply(interaction: RepliableInteraction, message: DiscordMessage): Promise<void> {
+  await interaction.client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
+    body: {
+      type: InteractionResponseType.ChannelMessageWithSource,
+      data: apiBody(message, { withComponents: true }),
+    },
+    auth: false,
+  });
+  interaction.ephemeral = message.flags === MessageFlags.Ephemeral;
+  interaction.replied = true;
 }
 
 function commandKey(type: number | undefined, name: string): string {

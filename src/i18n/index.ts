@@ -23,6 +23,9 @@ export type MessageValues = Readonly<Record<string, string | number>>;
 
 export const CATALOG_DIR = join(PROJECT_ROOT, "src", "i18n");
 
+/** Formatted messages kept for reuse, at most. */
+const FORMATTED_LIMIT = 5000;
+
 type Catalog = Readonly<Record<string, string>>;
 
 function loadCatalog(file: string): Catalog {
@@ -44,6 +47,8 @@ function loadCatalog(file: string): Catalog {
 export class Catalogs {
   readonly #messages = new Map<string, Catalog>();
   readonly #compiled = new Map<string, IntlMessageFormat>();
+  /** Formatted messages by locale, key and values: most replies repeat the same labels and citations. */
+  readonly #formatted = new Map<string, string>();
   readonly #info = new Map<string, LocaleInfo>();
 
   constructor(
@@ -79,13 +84,21 @@ export class Catalogs {
     const source = own ?? this.message(SOURCE_LOCALE, key);
     if (source === undefined) throw new Error(`i18n: no message ${key}`);
     const cacheKey = `${locale}\u0000${key}`;
+    let formattedKey = cacheKey;
+    if (values) for (const name in values) formattedKey += `\u0000${name}\u0001${values[name]}`;
+    const known = this.#formatted.get(formattedKey);
+    if (known !== undefined) return known;
     let compiled = this.#compiled.get(cacheKey);
     if (!compiled) {
       compiled = new IntlMessageFormat(source, this.info(locale).intl, undefined, { ignoreTag: true });
       this.#compiled.set(cacheKey, compiled);
     }
-    const formatted = compiled.format(values as Record<string, string | number> | undefined);
-    return typeof formatted === "string" ? formatted : String(formatted);
+    const value = compiled.format(values as Record<string, string | number> | undefined);
+    const formatted = typeof value === "string" ? value : String(value);
+    // Bounded: values such as a question's text make the space of keys open-ended.
+    if (this.#formatted.size >= FORMATTED_LIMIT) this.#formatted.clear();
+    this.#formatted.set(formattedKey, formatted);
+    return formatted;
   }
 }
 

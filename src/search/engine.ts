@@ -59,6 +59,12 @@ export interface Answer {
 
 /** Longest question `ask` accepts, in characters. */
 export const MAX_QUESTION_LENGTH = 1000;
+/**
+ * Questions whose answers are remembered. The coverage does not change while the bot runs, so the same
+ * question always gets the same answer; communities ask the same few questions again and again (autocomplete
+ * offers them word for word), and a remembered answer costs a map lookup instead of a search.
+ */
+const RECENT_ANSWERS = 500;
 /** Parts of one message answered separately, at most. */
 const MAX_PARTS = 3;
 
@@ -231,6 +237,8 @@ export class AnswerEngine {
   private readonly semantic: SemanticMatcher;
   private readonly decision: DecisionModel;
   #suggester: QuestionSuggester | undefined;
+  /** Answers to the latest questions, exactly as typed: see {@link RECENT_ANSWERS}. */
+  readonly #recent = new Map<string, Readonly<Answer>>();
   readonly #suggestedQuestions: readonly string[];
   private readonly options: EngineOptions;
   private readonly peopleByArticle = new Map<string, readonly Person[]>();
@@ -703,6 +711,23 @@ export class AnswerEngine {
    * or one longer than MAX_QUESTION_LENGTH.
    */
   ask(question: string): Answer {
+    const remembered = this.#recent.get(question);
+    if (remembered) {
+      // Most recently used last, so the oldest is the first to go.
+      this.#recent.delete(question);
+      this.#recent.set(question, remembered);
+      return remembered;
+    }
+    const answer = this.#answer(question);
+    this.#recent.set(question, answer);
+    if (this.#recent.size > RECENT_ANSWERS) {
+      const oldest = this.#recent.keys().next().value;
+      if (oldest !== undefined) this.#recent.delete(oldest);
+    }
+    return answer;
+  }
+
+  #answer(question: string): Answer {
     if (question.trim().length === 0) throw new UserFacingError("ask.error.empty");
     if (question.length > MAX_QUESTION_LENGTH) {
       throw new UserFacingError("ask.error.tooLong", { max: MAX_QUESTION_LENGTH, length: question.length });

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tokenize } from "../text/normalize.js";
 
@@ -139,8 +140,9 @@ let shared: Gazetteer | undefined;
 /** The gazetteer built from the `world-countries` data, once per process. */
 export function countries(): Gazetteer {
   if (!shared) {
-    const require = createRequire(import.meta.url);
-    shared = new Gazetteer(require("world-countries/dist/countries.json") as Country[]);
+    // Read rather than required: require() would keep the whole 0.8 MB table in its cache for good.
+    const path = createRequire(import.meta.url).resolve("world-countries/dist/countries.json");
+    shared = new Gazetteer(JSON.parse(readFileSync(path, "utf8")) as Country[]);
   }
   return shared;
 }

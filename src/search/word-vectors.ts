@@ -84,8 +84,13 @@ export class WordVectors {
   readonly #scales: Float32Array;
   readonly #families: Int32Array;
   readonly #components: Int8Array;
-  /** Family number → its members' rows, most frequent first (built on first use). */
-  #members: Map<number, number[]> | undefined;
+  /**
+   * The rows of each family, most frequent first (built on first use): family f's rows are
+   * `#familyRows[#familyStart[f] .. #familyStart[f + 1])`. Two typed arrays rather than a map of arrays,
+   * which for 40,000 families took megabytes of heap.
+   */
+  #familyRows: Int32Array | undefined;
+  #familyStart: Int32Array | undefined;
   readonly #familyVectors = new Map<number, Float32Array>();
 
   private constructor(
@@ -182,6 +187,27 @@ export class WordVectors {
     return out;
   }
 
+  /** Rows grouped by family (a counting sort: family numbers run from 0 without gaps), in row order. */
+  #familyIndex(): { rows: Int32Array; start: Int32Array } {
+    if (!this.#familyRows || !this.#familyStart) {
+      let families = 0;
+      for (const family of this.#families) families = Math.max(families, family + 1);
+      const start = new Int32Array(families + 1);
+      for (const family of this.#families) start[family + 1] = (start[family + 1] as number) + 1;
+      for (let f = 0; f < families; f++) start[f + 1] = (start[f + 1] as number) + (start[f] as number);
+      const next = start.slice(0, families);
+      const rows = new Int32Array(this.size);
+      for (let row = 0; row < this.size; row++) {
+        const family = this.#families[row] as number;
+        rows[next[family] as number] = row;
+        next[family] = (next[family] as number) + 1;
+      }
+      this.#familyRows = rows;
+      this.#familyStart = start;
+    }
+    return { rows: this.#familyRows, start: this.#familyStart };
+  }
+
   /**
    * The unit mean vector of a row's family (the words sharing its stem: "mediating" with "mediator",
    * "mediation"…): words compared by family meet across their forms ("mediating" and "brokered" are far apart
@@ -191,19 +217,17 @@ export class WordVectors {
     const family = this.#families[id] as number;
     const cached = this.#familyVectors.get(family);
     if (cached) return cached;
-    if (!this.#members) {
-      this.#members = new Map();
-      for (let row = 0; row < this.size; row++) {
-        const key = this.#families[row] as number;
-        const list = this.#members.get(key);
-        if (!list) this.#members.set(key, [row]);
-        else if (list.length < FAMILY_MEMBERS) list.push(row);
-      }
-    }
-    const sum = new Float32Array(this.dimensions);
-    for (const row of this.#members.get(family) ?? [id]) {
-      const vector = this.vector(row);
-      for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (vector[i] as number);
+    const { rows, start } = this.#familyIndex();
+    const from = start[family] ?? 0;
+    const to = Math.min(start[family + 1] ?? from, from + FAMILY_MEMBERS);
+    const d = this.dimensions;
+    const sum = new Float32Array(d);
+    // A row always belongs to its own family, so the range holds at least `id`.
+    for (let k = from; k < to; k++) {
+      const row = rows[k] as number;
+      const scale = this.#scales[row] as number;
+      for (let i = 0; i < d; i++)
+        sum[i] = (sum[i] as number) + (this.#components[row * d + i] as number) * scale;
     }
     const norm = Math.hypot(...sum) || 1;
     for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) / norm;

@@ -46,15 +46,21 @@ export interface AskViewOptions {
   readonly suggestions?: readonly string[];
 }
 
-function refusal(corpus: Corpus, answer: Answer, markup: Markup, lang: Lang, options: AskViewOptions): Card {
+function refusal(
+  corpus: Corpus,
+  answer: Answer,
+  markup: Markup,
+  lang: Lang,
+  suggestions: readonly string[],
+): Card {
   const title = truncate(markup.escape(answer.question.replace(/\s+/g, " ")), LIMITS.title);
   const tryThese: CardField[] =
-    options.suggestions && options.suggestions.length > 0
+    suggestions.length > 0
       ? [
           {
             name: verbatimLabel(lang.t("ask.refusal.suggestions"), lang),
             value: truncate(
-              options.suggestions.map((q) => `• ${lang.isolate(markup.escape(q))}`).join("\n"),
+              suggestions.map((q) => `• ${lang.isolate(markup.escape(q))}`).join("\n"),
               LIMITS.fieldValue,
             ),
           },
@@ -84,32 +90,49 @@ function refusal(corpus: Corpus, answer: Answer, markup: Markup, lang: Lang, opt
 }
 
 /**
- * The answer card, in three tiers: a confident answer (the best sentence(s), the paragraph and the
- * citation); the closest the coverage comes, labelled as possibly not answering; or a refusal that says what
- * the coverage does cover. A question in another language is answered in that language where talks-bot
- * speaks it, with the status summary, since the coverage is English and searched in English.
+ * The cards of an answer, built once per answer, markup and language and then shared: the engine remembers
+ * recent answers, so a question asked again reuses its cards instead of formatting them again. Cards are
+ * never changed after they are built.
  */
-export function askView(
+const builtCards = new WeakMap<
+  Answer,
+  { markup: Markup; lang: Lang; suggestions: string; cards: Card[] }[]
+>();
+
+function cardsOf(
   corpus: Corpus,
   answer: Answer,
   markup: Markup,
   lang: Lang,
-  options: AskViewOptions = {},
-): Reply {
-  const mention = options.mentionUserId
-    ? lang.t("ask.mention", { user: markup.userMention(options.mentionUserId) })
-    : undefined;
-  const base = {
-    dir: lang.dir,
-    content: mention,
-    ephemeral: options.ephemeral ?? false,
-    mentionUserId: options.mentionUserId,
-  };
+  suggestions: readonly string[],
+): Card[] {
+  const suggested = suggestions.join("\n");
+  let built = builtCards.get(answer);
+  const found = built?.find((b) => b.markup === markup && b.lang === lang && b.suggestions === suggested);
+  if (found) return found.cards;
+  const cards = buildCards(corpus, answer, markup, lang, suggestions);
+  if (!built) {
+    built = [];
+    builtCards.set(answer, built);
+  }
+  // A few languages and surfaces at most; a bound keeps a console with throwaway markups from piling up.
+  if (built.length >= 8) built.shift();
+  built.push({ markup, lang, suggestions: suggested, cards });
+  return cards;
+}
+
+function buildCards(
+  corpus: Corpus,
+  answer: Answer,
+  markup: Markup,
+  lang: Lang,
+  suggestions: readonly string[],
+): Card[] {
   const best = answer.best;
   if (answer.answer === null || best === null || answer.confidence === "none") {
-    const cards = [refusal(corpus, answer, markup, lang, options)];
+    const cards = [refusal(corpus, answer, markup, lang, suggestions)];
     if (answer.reason === "other-language") cards.push(...statusView(corpus, markup, lang).cards);
-    return { ...base, cards };
+    return cards;
   }
   const sure = answer.confidence === "high";
   const question = answer.question.replace(/\s+/g, " ");
@@ -156,6 +179,34 @@ export function askView(
     fields,
     footer: asOfFooter(corpus, lang),
   };
+  return [card];
+}
+
+/**
+ * The answer card, in three tiers: a confident answer (the best sentence(s), the paragraph and the
+ * citation); the closest the coverage comes, labelled as possibly not answering; or a refusal that says what
+ * the coverage does cover. A question in another language is answered in that language where talks-bot
+ * speaks it, with the status summary, since the coverage is English and searched in English.
+ */
+export function askView(
+  corpus: Corpus,
+  answer: Answer,
+  markup: Markup,
+  lang: Lang,
+  options: AskViewOptions = {},
+): Reply {
+  const mention = options.mentionUserId
+    ? lang.t("ask.mention", { user: markup.userMention(options.mentionUserId) })
+    : undefined;
+  const base = {
+    dir: lang.dir,
+    content: mention,
+    ephemeral: options.ephemeral ?? false,
+    mentionUserId: options.mentionUserId,
+  };
+  const cards = cardsOf(corpus, answer, markup, lang, options.suggestions ?? []);
+  if (answer.answer === null || answer.best === null || answer.confidence === "none")
+    return { ...base, cards };
   const key = options.actionKey;
   const actions: Reply["actions"] = key
     ? [
@@ -172,7 +223,7 @@ export function askView(
         },
       ]
     : [];
-  return { ...base, cards: [card], actions };
+  return { ...base, cards, actions };
 }
 
 /** The private thanks for a 👍 or 👎 on an answer. */
