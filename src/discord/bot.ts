@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Client, Events, GatewayIntentBits, type RESTOptions } from "discord.js";
+import type { Client as DiscordClient, Interaction, RESTOptions } from "discord.js";
 import { createContext } from "../app.js";
 import type { BotContext } from "../command.js";
 import type { Config } from "../config.js";
@@ -10,6 +10,7 @@ import { ReminderScheduler } from "../reminders/scheduler.js";
 import { openStorage } from "../storage/open.js";
 import type { ShardFilter, Storage } from "../storage/types.js";
 import { cacheOptions } from "./cache.js";
+import { Client, Events, GatewayIntentBits } from "./lib.js";
 import { discordMarkup } from "./markup.js";
 import { postReply } from "./post.js";
 import { createRouter, type RouterOptions } from "./router.js";
@@ -45,7 +46,7 @@ function leaseNameOf(shardId: number, shardCount: number): string {
 }
 
 export interface RunningBot {
-  readonly client: Client;
+  readonly client: DiscordClient;
   readonly ctx: BotContext;
   readonly scheduler: ReminderScheduler;
   stop(): Promise<void>;
@@ -175,8 +176,6 @@ interface ConnectOptions extends StartBotOptions {
 
 async function connect(options: ConnectOptions): Promise<RunningBot> {
   const { config, logger, now, storage, ownsStorage, leaseOwner, leaseName, shardId, shardCount } = options;
-  const base = await createContext({ config, logger, now, storage });
-  const ctx = options.override ? options.override(base) : base;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
@@ -185,20 +184,17 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     shardCount,
     rest: { ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}), ...options.rest },
   });
-  const shard: ShardFilter = { id: shardId, count: shardCount };
-  const scheduler = new ReminderScheduler({
-    storage,
-    corpus: ctx.corpus,
-    config,
-    logger,
-    now,
-    shard: () => shard,
-    send: (channelId, post, nonce) => postReply(client.rest, channelId, post, { nonce, enforce_nonce: true }),
-    markup: discordMarkup,
-  });
-  const route = createRouter(ctx, options.router);
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  // Logging in first: the corpus, index and commands load while the gateway handshake (several round trips
+  // to Discord) waits on the network. All three are awaited together below.
+  const connected = client.login(config.discord.token).then(() => ready);
+  const contextReady = createContext({ config, logger, now, storage }).then((base) =>
+    options.override ? options.override(base) : base,
+  );
+  const routeReady = contextReady.then((ctx) => createRouter(ctx, options.router));
+  let route: ((interaction: Interaction) => Promise<void>) | undefined;
   client.on(Events.InteractionCreate, (interaction) => {
-    route(interaction).catch((error: unknown) =>
+    (route ? route(interaction) : routeReady.then((ready) => ready(interaction))).catch((error: unknown) =>
       logger.error({ err: error, interactionId: interaction.id }, "interaction router failed"),
     );
   });
@@ -219,7 +215,6 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     logger.warn({ shardId: id, code: event.code }, "gateway disconnected"),
   );
   client.on(Events.ShardResume, (id, replayed) => logger.info({ shardId: id, replayed }, "gateway resumed"));
-  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   const renew = setInterval(() => {
     storage.renewLease(leaseOwner, config.shardLeaseMs, Date.now(), leaseName).then(
       (ok) => {
@@ -232,23 +227,35 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     );
   }, config.shardLeaseMs / RENEWALS_PER_LEASE);
   renew.unref();
+  let scheduler: ReminderScheduler | undefined;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     clearInterval(renew);
-    await scheduler.stop();
+    await scheduler?.stop();
     await client.destroy();
     await storage.releaseLease(leaseOwner, leaseName).catch(() => false);
     if (ownsStorage) await storage.close();
   };
+  let ctx: BotContext;
   try {
-    await client.login(config.discord.token);
-    await ready;
+    [ctx, route] = await Promise.all([contextReady, routeReady, connected]);
   } catch (error) {
     await stop();
     throw error;
   }
+  const shard: ShardFilter = { id: shardId, count: shardCount };
+  scheduler = new ReminderScheduler({
+    storage,
+    corpus: ctx.corpus,
+    config,
+    logger,
+    now,
+    shard: () => shard,
+    send: (channelId, post, nonce) => postReply(client.rest, channelId, post, { nonce, enforce_nonce: true }),
+    markup: discordMarkup,
+  });
   logger.info(
     { user: client.user?.tag, guilds: client.guilds.cache.size, shard: [shardId, shardCount] },
     "connected to Discord",

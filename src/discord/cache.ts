@@ -1,4 +1,5 @@
-import { type CacheFactory, type ClientOptions, Collection, Options } from "discord.js";
+import type { CacheFactory, ClientOptions } from "discord.js";
+import { Collection, Options } from "./lib.js";
 
 /**
  * What discord.js keeps in memory for talks-bot: only what the bot reads, which the README lists under "What

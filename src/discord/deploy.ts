@@ -1,8 +1,8 @@
 import type { Writable } from "node:stream";
-import { PermissionFlagsBits, REST, Routes } from "discord.js";
 import { loadCommands } from "../command.js";
 import type { Config } from "../config.js";
 import { localizeCommand } from "../i18n/commands.js";
+import { PermissionFlagsBits, REST, Routes } from "./lib.js";
 
 /** Exactly what the bot needs: reminders post an embed in a channel. Replies to commands need nothing. */
 export const BOT_PERMISSIONS =

@@ -1,5 +1,5 @@
-import { escapeMarkdown, TimestampStyles, time } from "discord.js";
 import type { Markup } from "../views/card.js";
+import { escapeMarkdown, TimestampStyles, time } from "./lib.js";
 
 const ESCAPE_CACHE_SIZE = 2000;
 const escapeCache = new Map<string, string>();

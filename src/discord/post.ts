@@ -1,6 +1,7 @@
-import { type APIChannel, ChannelType, DiscordAPIError, HTTPError, type REST, Routes } from "discord.js";
+import type { APIChannel, REST } from "discord.js";
 import { type PauseReason, PostError } from "../posting.js";
 import type { Reply } from "../views/card.js";
+import { ChannelType, DiscordAPIError, HTTPError, Routes } from "./lib.js";
 import { postToChannel, toDiscordMessage } from "./render.js";
 
 /** Discord errors that a moderator must fix: posting stops until `/reminders set` is run again. */

@@ -1,16 +1,8 @@
-import {
-  type APIActionRowComponent,
-  type APIButtonComponentWithCustomId,
-  type APIEmbed,
-  ButtonStyle,
-  ComponentType,
-  MessageFlags,
-  type REST,
-  Routes,
-} from "discord.js";
+import type { APIActionRowComponent, APIButtonComponentWithCustomId, APIEmbed, REST } from "discord.js";
 import { markRtlLines } from "../text/bidi.js";
 import type { Card, CardTone, Reply, ReplyAction } from "../views/card.js";
 import { LIMITS, truncate } from "../views/limits.js";
+import { ButtonStyle, ComponentType, MessageFlags, Routes } from "./lib.js";
 
 const COLORS: Record<CardTone, number> = {
   answer: 0x2b6cb0,
@@ -26,7 +18,7 @@ export interface DiscordMessage {
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
   allowedMentions: { parse: []; users?: string[]; roles?: string[] };
-  flags?: MessageFlags.Ephemeral;
+  flags?: typeof MessageFlags.Ephemeral;
 }
 
 function embedLength(embed: APIEmbed): number {
@@ -113,7 +105,7 @@ export function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
 function buttonOf(
   customId: string,
   label: string,
-  style: ButtonStyle.Primary | ButtonStyle.Secondary,
+  style: typeof ButtonStyle.Primary | typeof ButtonStyle.Secondary,
   emoji?: string,
 ): APIButtonComponentWithCustomId {
   return {

@@ -1,15 +1,11 @@
-import {
-  ApplicationCommandOptionType,
-  type AutocompleteInteraction,
-  type ButtonInteraction,
-  type ChatInputCommandInteraction,
-  type CommandInteractionOption,
-  type Interaction,
-  InteractionResponseType,
-  type MessageContextMenuCommandInteraction,
-  MessageFlags,
-  type RepliableInteraction,
-  Routes,
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  CommandInteractionOption,
+  Interaction,
+  MessageContextMenuCommandInteraction,
+  RepliableInteraction,
 } from "discord.js";
 import type { BotContext, Command, Invocation, OptionValue } from "../command.js";
 import { UserFacingError } from "../errors.js";
@@ -17,6 +13,7 @@ import { type Lang, langFor, SOURCE_LOCALE, supportedLocale } from "../i18n/inde
 import { StorageBusyError, StorageError, StorageUnavailableError } from "../storage/types.js";
 import { notice } from "../views/card.js";
 import { LIMITS, truncate } from "../views/limits.js";
+import { ApplicationCommandOptionType, InteractionResponseType, MessageFlags, Routes } from "./lib.js";
 import { discordMarkup } from "./markup.js";
 import { apiBody, type DiscordMessage, toDiscordMessage } from "./render.js";
 import { serverOf } from "./server.js";

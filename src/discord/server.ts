@@ -1,12 +1,12 @@
-import {
-  type AutocompleteInteraction,
-  type ButtonInteraction,
-  type ChatInputCommandInteraction,
-  type GuildBasedChannel,
-  type MessageContextMenuCommandInteraction,
-  PermissionFlagsBits,
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  GuildBasedChannel,
+  MessageContextMenuCommandInteraction,
 } from "discord.js";
 import type { ChannelPermission, ServerPort } from "../command.js";
+import { PermissionFlagsBits } from "./lib.js";
 import { fetchChannel, POSTABLE_CHANNELS, postReply } from "./post.js";
 
 type AnyInteraction =

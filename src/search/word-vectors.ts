@@ -102,7 +102,8 @@ export class WordVectors {
   ) {
     this.dimensions = dimensions;
     this.size = words.length;
-    this.#ids = new Map(words.map((word, i) => [word, i]));
+    this.#ids = new Map();
+    for (let i = 0; i < words.length; i++) this.#ids.set(words[i] as string, i);
     this.#scales = scales;
     this.#families = families;
     this.#components = components;
