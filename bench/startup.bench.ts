@@ -173,6 +173,8 @@ async function startOnce(fake: FakeDiscord, which: Which, dir: string, run: numb
           DATABASE_PATH: join(dir, `bot-${run}.db`),
           CACHE_DIR: join(dir, "cache"),
           LOG_LEVEL: "warn",
+          // Probes may come faster than the per-member cooldown allows.
+          ASK_COOLDOWN_SECONDS: "0",
         })
       : childEnv({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl });
   const args = which === "ours" ? startScriptArgs() : [MINIMAL_BOT];
@@ -183,19 +185,31 @@ async function startOnce(fake: FakeDiscord, which: Which, dir: string, run: numb
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
   const exited = waitForExit(child);
-  const probe = new InteractionDriver(fake, { timeoutMs: 250 });
+  const probe = new InteractionDriver(fake, { timeoutMs: 30_000 });
   try {
     const died = exited.then((code) => Promise.reject(new Error(`${which} bot exited early (${code})`)));
     died.catch(() => undefined);
     await Promise.race([fake.waitForSessions(1, 60_000), died]);
-    // discord.js drops interactions that arrive before it is ready, so probe until one is answered.
-    for (let attempt = 0; ; attempt++) {
-      if (child.exitCode !== null) throw new Error(`${which} bot exited early (${child.exitCode})`);
-      const sample = await probe.send(payload());
-      if (sample.ok) break;
-      if (attempt > 400) throw new Error(`${which} bot never answered: ${sample.error ?? "?"}`);
+    // discord.js drops interactions that arrive before it is ready, so a probe goes out every 25 ms until
+    // one is answered; the first answer marks the bot ready (a probe it dropped is simply never answered).
+    let answeredAt: number | undefined;
+    let failure: string | undefined;
+    let markAnswered = () => {};
+    const answered = new Promise<void>((resolve) => {
+      markAnswered = resolve;
+    });
+    for (let sent = 0; answeredAt === undefined; sent++) {
+      if (sent > 2400) throw new Error(`${which} bot never answered: ${failure ?? "no reply"}`);
+      void probe.send(payload()).then((sample) => {
+        if (!sample.ok) failure ??= sample.error ?? "error notice";
+        else if (answeredAt === undefined) {
+          answeredAt = performance.now();
+          markAnswered();
+        }
+      });
+      await Promise.race([answered, sleep(25), died]);
     }
-    const readyMs = performance.now() - spawnedAt;
+    const readyMs = (answeredAt ?? Number.NaN) - spawnedAt;
     // Let start-up garbage be collected as it would be, without forcing it.
     await sleep(1500);
     const rssKb = readRssKb(child.pid ?? 0);

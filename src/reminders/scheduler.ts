@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type ScheduledTask, schedule } from "node-cron";
+import type { ScheduledTask } from "node-cron";
 import type { Config } from "../config.js";
 import type { Corpus } from "../corpus/types.js";
 import { langFor } from "../i18n/index.js";
@@ -85,6 +86,8 @@ export class ReminderScheduler {
 
   start(): void {
     if (this.#task) return;
+    // Loaded here, once the bot is connected, rather than with the module: it is not needed to answer.
+    const { schedule } = createRequire(import.meta.url)("node-cron") as typeof import("node-cron");
     this.#task = schedule("* * * * *", () => this.#scheduledTick(), {
       timezone: "Etc/UTC",
       noOverlap: true,
