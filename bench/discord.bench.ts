@@ -7,10 +7,10 @@
  *   other and never together, in blocks ordered baseline, bot, bot, baseline so a slow drift weighs on both.
  * - Throughput: interactions per second with a fixed number kept in flight until all are answered.
  * - Memory: the bot as its own process, started as `npm start` starts it, RSS (`/proc/<pid>/status`) after 100,
- *   1,000 … 10,000 `/ask`; nothing forces a garbage collection.
+ *   1,000 … 10,000 `/ask`; nothing forces a garbage collection. The minimal bot runs the same, with `/ping`.
  *
- * Run alone: `node --import tsx bench/discord.bench.ts`. Goals: `/ask` p99 ≤ 1.5× the baseline's p99;
- * RSS after 10,000 within 20% of RSS after 100.
+ * Run alone: `node --import tsx bench/discord.bench.ts`. Goals: `/ask` p99 ≤ 1.2× the baseline's p99;
+ * RSS after 10,000 within 20% of RSS after 1,000 (the minimal bot's own figure is measured beside it).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -37,10 +37,12 @@ import {
 import { markdownTable, mb, ms, ratio, verdict } from "./support/report.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+/** The minimal discord.js bot as its own process, for the memory comparison. */
+const MINIMAL_BOT = fileURLToPath(new URL("support/minimal-bot.mjs", import.meta.url));
 
 /** `/ask` p99 may be at most this many times the minimal bot's p99. */
 export const LATENCY_GOAL_RATIO = 1.2;
-/** RSS after the last checkpoint may be at most this many times RSS after the first. */
+/** RSS after the last checkpoint may be at most this many times RSS after 1,000 interactions. */
 export const MEMORY_GOAL_RATIO = 1.2;
 
 export interface DiscordBenchOptions {
@@ -104,6 +106,8 @@ export interface DiscordBenchResult {
   readonly baseline: DispatchResult;
   readonly ours: DispatchResult;
   readonly memory: MemoryResult;
+  /** The same memory run for the minimal bot (`/ping`), as its own process with Node's default flags. */
+  readonly minimalMemory: MemoryResult;
 }
 
 const PONG: APIEmbed = {
@@ -277,7 +281,11 @@ function procStatus(pid: number): { rssKb: number; hwmKb: number } {
 }
 
 /** The bot as a child process; RSS read at each checkpoint once its interactions are all answered. */
-async function runMemory(options: DiscordBenchOptions, probeHeap = false): Promise<MemoryResult> {
+async function runMemory(
+  options: DiscordBenchOptions,
+  probeHeap = false,
+  minimal = false,
+): Promise<MemoryResult> {
   const fake = await startFakeDiscord({ token: benchToken() });
   const dir = mkdtempSync(join(tmpdir(), "talks-bot-bench-mem-"));
   const env = botEnv(fake, join(dir, "bot.db"), "warn");
@@ -292,14 +300,16 @@ async function runMemory(options: DiscordBenchOptions, probeHeap = false): Promi
     const spawnedAt = performance.now();
     // Exactly as `npm start` runs it, Node flags included.
     const probeFile = join(dir, "heap");
-    const startArgs = probeHeap
-      ? [
-          "--expose-gc",
-          "--import",
-          fileURLToPath(new URL("support/heap-probe.mjs", import.meta.url)),
-          ...startScriptArgs(),
-        ]
-      : startScriptArgs();
+    const startArgs = minimal
+      ? [MINIMAL_BOT]
+      : probeHeap
+        ? [
+            "--expose-gc",
+            "--import",
+            fileURLToPath(new URL("support/heap-probe.mjs", import.meta.url)),
+            ...startScriptArgs(),
+          ]
+        : startScriptArgs();
     const child = spawn(process.execPath, startArgs, {
       cwd: ROOT,
       env: { ...inherited, ...env, ...(probeHeap ? { TALKS_BOT_HEAP_PROBE: probeFile } : {}) },
@@ -331,7 +341,11 @@ async function runMemory(options: DiscordBenchOptions, probeHeap = false): Promi
       try {
         for (let attempt = 0; ; attempt++) {
           const sample = await Promise.race([
-            probe.send(fake.build.command("ask", { question: "who is brokering the talks?" })),
+            probe.send(
+              minimal
+                ? fake.build.command("ping")
+                : fake.build.command("ask", { question: "who is brokering the talks?" }),
+            ),
             died,
           ]);
           if (sample.ok) break;
@@ -350,7 +364,9 @@ async function runMemory(options: DiscordBenchOptions, probeHeap = false): Promi
       for (const checkpoint of options.memoryCheckpoints) {
         const run = await runWindowed(
           driver,
-          askPayloads(fake, checkpoint - done, done),
+          minimal
+            ? Array.from({ length: checkpoint - done }, () => fake.build.command("ping"))
+            : askPayloads(fake, checkpoint - done, done),
           options.memoryInFlight,
         );
         samples.push(...run.samples);
@@ -425,11 +441,12 @@ export async function runDiscordBench(
   const memory = await runMemory(options);
   // A second, separate run with the heap probe: forcing GCs must not change the RSS figures above.
   const probed = await runMemory(options, true);
+  const minimalMemory = await runMemory(options, false, true);
   const points = memory.points.map((point, i) => ({
     ...point,
     liveHeapBytes: probed.points[i]?.liveHeapBytes,
   }));
-  return { options, baseline, ours, memory: { ...memory, points } };
+  return { options, baseline, ours, memory: { ...memory, points }, minimalMemory };
 }
 
 function failures(summary: LatencySummary): string {
@@ -510,35 +527,43 @@ export function discordBenchTables(result: DiscordBenchResult): string {
     ],
     ["l", "l", "r", "r", "r", "r", "r", "r"],
   );
-  const first = memory.points[0];
   const last = memory.points[memory.points.length - 1];
   const thousand = memory.points.find((p) => p.after === 1000);
+  const minimalPoints = result.minimalMemory.points;
+  const minimalAt = (after: number) => minimalPoints.find((p) => p.after === after);
+  const minimalThousand = minimalAt(1000);
+  const minimalLast = minimalPoints[minimalPoints.length - 1];
   const memoryTable = markdownTable(
     [
       "after interactions",
       "RSS",
-      "vs first checkpoint",
+      "vs after 1,000",
       "live heap after full GC (second run)",
+      "minimal bot RSS",
+      "minimal: vs after 1,000",
       "goal",
       "result",
     ],
     memory.points.map((p) => {
       const isLast = p === last;
+      const theirs = minimalAt(p.after);
       return [
         p.after.toLocaleString("en-US"),
         mb(p.rssKb),
-        first ? ratio(p.rssKb, first.rssKb) : "–",
+        thousand ? ratio(p.rssKb, thousand.rssKb) : "–",
         p.liveHeapBytes === undefined ? "–" : `${(p.liveHeapBytes / 1e6).toFixed(1)} MB`,
-        isLast ? `≤ ${MEMORY_GOAL_RATIO}× of after ${first?.after ?? "?"}` : "",
-        isLast && first ? verdict(p.rssKb <= first.rssKb * MEMORY_GOAL_RATIO) : "",
+        theirs ? mb(theirs.rssKb) : "–",
+        theirs && minimalThousand ? ratio(theirs.rssKb, minimalThousand.rssKb) : "–",
+        isLast ? `≤ ${MEMORY_GOAL_RATIO}× of after 1,000` : "",
+        isLast && thousand ? verdict(p.rssKb <= thousand.rssKb * MEMORY_GOAL_RATIO) : "",
       ];
     }),
-    ["r", "r", "r", "r", "l", "l"],
+    ["r", "r", "r", "r", "r", "r", "l", "l"],
   );
   const notes = [
     `- Latency: ${n} sequential interactions per bot, in four blocks run one after the other (baseline, talks-bot, talks-bot, baseline; each bot logged in only for its block, after ${options.warmup} sequential and ${options.warmup * 5} concurrent warm-up interactions). Timed from INTERACTION_CREATE handed to the gateway socket to the callback POST's body arriving at the fake; "full reply" ends when the fake accepted the answer. Questions cycle through \`test/questions.ts\` (answerable and not). Sequential p99 per block: baseline ${baseline.blockP99.map(ms).join(" / ")}, talks-bot ${ours.blockP99.map(ms).join(" / ")}.`,
     `- Throughput: ${n} interactions with ${options.inFlight} kept in flight, once per block (figures over both blocks; per block: baseline ${baseline.blockPerSecond.map((r) => r.toFixed(0)).join(" / ")}/s, talks-bot ${ours.blockPerSecond.map((r) => r.toFixed(0)).join(" / ")}/s). The fake, both bots and this driver share one process and ${availableParallelism()} cores, so the fake's own work (JSON, validation, recording) is inside every figure, for both bots.`,
-    `- Memory: \`npm start\` (\`node ${startScriptArgs().join(" ")}\`, pid ${memory.pid}, LOG_LEVEL=warn), ${options.memoryInFlight} in flight, ${memory.perSecond.toFixed(0)} interactions/s; ready (first answer) ${ms(memory.startupMs)} after spawn; peak RSS (VmHWM) ${mb(memory.hwmKb)}; RSS after 10,000 vs after 1,000: ${thousand && last ? ratio(last.rssKb, thousand.rssKb) : "–"}; failed interactions: ${memory.failed}${memory.errors.length ? ` (${memory.errors.join("; ")})` : ""}; SIGTERM → exit code ${memory.exitCode ?? "none (killed after 10 s)"}${Number.isFinite(memory.exitMs) ? ` in ${ms(memory.exitMs)}` : ""}.`,
+    `- Memory: \`npm start\` (\`node ${startScriptArgs().join(" ")}\`, pid ${memory.pid}, LOG_LEVEL=warn), ${options.memoryInFlight} in flight, ${memory.perSecond.toFixed(0)} interactions/s; ready (first answer) ${ms(memory.startupMs)} after spawn; peak RSS (VmHWM) ${mb(memory.hwmKb)}; RSS after 10,000 vs after 1,000: ${thousand && last ? ratio(last.rssKb, thousand.rssKb) : "–"} (the minimal bot, with Node's default flags, at the same checkpoints with \`/ping\`: ${minimalThousand && minimalLast ? ratio(minimalLast.rssKb, minimalThousand.rssKb) : "–"}, ${mb(minimalLast?.rssKb ?? Number.NaN)} after 10,000); failed interactions: ${memory.failed}${memory.errors.length ? ` (${memory.errors.join("; ")})` : ""}; SIGTERM → exit code ${memory.exitCode ?? "none (killed after 10 s)"}${Number.isFinite(memory.exitMs) ? ` in ${ms(memory.exitMs)}` : ""}.`,
     ...(memory.logLines.length > 0
       ? [
           `- The bot process logged at warn or above: ${memory.logLines
