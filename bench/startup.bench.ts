@@ -350,7 +350,7 @@ export function startupBenchTables(result: StartupBenchResult): string {
   );
   const notes = [
     `- One-shot: ${options.oneShotRuns} runs of each, alternated, after one untimed run each; CPU is user + system time of the whole process (\`process.resourceUsage()\` at exit), questions from \`test/questions.ts\`. The first compiled run after a corpus change (empty cache) took ${ms(cli.coldCpuMs)} of CPU.`,
-    `- Ready: ${options.readyRuns} starts of each, alternated, on the fake Discord with one server; the clock runs from spawn until a probe interaction (\`/ask\`, or \`/ping\` for the minimal bot) is answered (discord.js drops interactions that arrive before it is ready; probes time out after 250 ms). RSS read 1.5 s after that answer, with no forced garbage collection.`,
+    `- Ready: ${options.readyRuns} starts of each, alternated, on the fake Discord with one server; the clock runs from spawn until the first probe interaction (\`/ask\`, or \`/ping\` for the minimal bot) is answered; probes go out every 25 ms once the gateway session is open, since discord.js drops interactions that arrive before it is ready. RSS read 1.5 s after that answer, with no forced garbage collection.`,
     `- Many servers: two starts of each, alternated; every server also has @everyone and the bot's own role; every fifth channel is a voice channel. RSS read 1.5 s after the first answer, which discord.js gives only once every server has arrived.`,
   ];
   return [

@@ -54,6 +54,10 @@ describe("ask", () => {
     const again = fresh.ask("who is brokering the talks?");
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
+    const forgetful = AnswerEngine.fromCorpus(corpus, { recentAnswers: 0 });
+    expect(forgetful.ask("who is brokering the talks?")).not.toBe(
+      forgetful.ask("who is brokering the talks?"),
+    );
   });
 
   it("ranks the paragraph with every term above those with one", () => {

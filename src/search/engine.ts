@@ -82,6 +82,8 @@ export interface EngineOptions {
    * function is called the first time a suggestion is needed, so building the quote book can wait until then.
    */
   readonly speakers: readonly string[] | (() => readonly string[]);
+  /** How many recent answers `ask` remembers (default {@link RECENT_ANSWERS}; 0 searches every time). */
+  readonly recentAnswers: number;
 }
 
 const DEFAULT_OPTIONS: EngineOptions = {
@@ -90,6 +92,7 @@ const DEFAULT_OPTIONS: EngineOptions = {
   vectors: undefined,
   decision: undefined,
   speakers: [],
+  recentAnswers: RECENT_ANSWERS,
 };
 
 // Field weights for BM25: the paragraph's own words count most; the people it names (full titles resolved
@@ -719,8 +722,9 @@ export class AnswerEngine {
       return remembered;
     }
     const answer = this.#answer(question);
+    if (this.options.recentAnswers <= 0) return answer;
     this.#recent.set(question, answer);
-    if (this.#recent.size > RECENT_ANSWERS) {
+    if (this.#recent.size > this.options.recentAnswers) {
       const oldest = this.#recent.keys().next().value;
       if (oldest !== undefined) this.#recent.delete(oldest);
     }
