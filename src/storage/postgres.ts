@@ -287,12 +287,12 @@ export class PostgresStorage implements Storage {
     return this.#run(
       "dueReminders",
       async (client) => {
-        const { rows } = await client.query<ReminderRow>(DUE_REMINDERS_PG, [
-          now,
-          shard.count,
-          shard.id,
-          limit ?? null,
-        ]);
+        // Prepared once per connection: the query runs every minute on every process.
+        const { rows } = await client.query<ReminderRow>({
+          name: "talks-bot-due",
+          text: DUE_REMINDERS_PG,
+          values: [now, shard.count, shard.id, limit ?? null],
+        });
         return rows.map(toReminder);
       },
       { retryBroken: true },
