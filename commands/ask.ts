@@ -67,10 +67,18 @@ export function answerJson(answer: Answer) {
   };
 }
 
+/** Suggestions already found for a refused answer (the engine remembers answers, so they come back). */
+const suggested = new WeakMap<Answer, string[]>();
+
 /** Three questions the coverage answers: the closest to what was asked, else the first curated ones. */
-function suggestionsAfterRefusal(ctx: BotContext, question: string): string[] {
-  const close = ctx.engine.suggest(question, 3);
-  return close.length > 0 ? close : ctx.engine.suggestions().slice(0, 3);
+function suggestionsAfterRefusal(ctx: BotContext, answer: Answer): string[] {
+  let found = suggested.get(answer);
+  if (!found) {
+    const close = ctx.engine.suggest(answer.question, 3);
+    found = close.length > 0 ? close : ctx.engine.suggestions().slice(0, 3);
+    suggested.set(answer, found);
+  }
+  return found;
 }
 
 /** The questioner's own language when a question is written in one talks-bot speaks, else the invocation's. */
@@ -98,7 +106,7 @@ export function answerFor(
       actionKey,
       ephemeral: options.hide,
       mentionUserId: options.mention,
-      suggestions: answer.confidence === "none" ? suggestionsAfterRefusal(ctx, question) : undefined,
+      suggestions: answer.confidence === "none" ? suggestionsAfterRefusal(ctx, answer) : undefined,
     }),
     data: answerJson(answer),
   };
