@@ -184,7 +184,7 @@ function officialScores(engines: readonly Engine[]): string {
 async function main(): Promise<void> {
   const ours: Engine = {
     name: "talks-bot",
-    command: [process.execPath, join(PROJECT_ROOT, "dist", "src", "bin.js"), "ask", "--json"],
+    command: [process.execPath, join(PROJECT_ROOT, "src", "talks-bot.js"), "ask", "--json"],
   };
   const plain: Engine = {
     name: "plain MiniSearch",

@@ -42,7 +42,7 @@ import {
 } from "./support/interactions.js";
 import { markdownTable, ms, ratio, verdict } from "./support/report.js";
 
-const BIN = fileURLToPath(new URL("../dist/src/bin.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../src/talks-bot.js", import.meta.url));
 export const PG_DUE_GOAL_MS = 20;
 export const SCALE_LATENCY_GOAL_RATIO = 1.5;
 

@@ -2,7 +2,7 @@
  * Start-up and resident memory, each beside a reference measured in the same run:
  *
  * - One-shot `talks-bot ask`: CPU time (user + system, all threads) and peak RSS of the compiled binary
- *   (`dist/src/bin.js`, as `npx talks-bot` runs it) against the same sources run through tsx, the way the
+ *   (`src/talks-bot.js`, which runs dist/, as `npx talks-bot` does) against the same sources run through tsx, the way the
  *   previous release ran them. Warm runs read the corpus cache; the cold run is the first after a corpus change.
  * - `npm start` to ready: spawn until the first `/ask` is answered, against the minimal discord.js bot
  *   (`bench/support/minimal-bot.mjs`) from spawn to its first answered `/ping`, both on the fake Discord.
@@ -31,7 +31,7 @@ import { markdownTable, mb, ms, ratio, verdict } from "./support/report.js";
 import { median, percentile } from "./support/stats.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const BIN = join(ROOT, "dist", "src", "bin.js");
+const BIN = join(ROOT, "src", "talks-bot.js");
 const MINIMAL_BOT = fileURLToPath(new URL("support/minimal-bot.mjs", import.meta.url));
 const CPU_AT_EXIT = fileURLToPath(new URL("support/cpu-at-exit.cjs", import.meta.url));
 
@@ -116,7 +116,7 @@ async function runOneShot(options: StartupBenchOptions): Promise<StartupBenchRes
   try {
     const cacheDir = join(dir, "cache");
     const variants = {
-      compiled: { label: "compiled (`dist/src/bin.js`, as the `talks-bot` bin runs)", args: [BIN] },
+      compiled: { label: "compiled (`talks-bot`, which runs dist/)", args: [BIN] },
       tsx: {
         label: "the same sources through tsx (`node --import tsx src/bin.ts`, as 0.x ran)",
         args: ["--import", "tsx", join(ROOT, "src", "bin.ts")],

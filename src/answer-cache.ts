@@ -13,8 +13,8 @@ interface Entry {
 export class AnswerCache {
   readonly #entries = new Map<string, Entry>();
   /**
-   * Keys are this process's random prefix and a counter: unique within the process, and a button left
-   * from before a restart never finds another answer (it gets "this answer has expired").
+   * Keys are this process's random prefix (24 bits) and a counter: unique within the process, and a button
+   * left from before a restart finds no answer ("this answer has expired") unless the prefixes collide.
    */
   readonly #prefix = randomBytes(3).toString("base64url");
   #counter = 0;

@@ -60,6 +60,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       }
       return method;
     },
+    has: (_, key) => Reflect.has(real(), key),
     set(_, key, value) {
       // Setting `level` replaces pino's level methods: bind them again.
       bound.clear();

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -758,6 +759,33 @@ describe("the real binary, as a child process", () => {
       "gray-matter",
     ])
       expect(loaded).not.toContain(heavy);
+  });
+
+  it("the launcher says plainly when the build is missing, or older than the sources", async ({ expect }) => {
+    // A copy of the launcher in a project folder of its own, first without a build, then with a stale one.
+    const root = sandbox.mkdir();
+    mkdirSync(join(root, "src"));
+    mkdirSync(join(root, "commands"));
+    writeFileSync(join(root, "package.json"), '{ "type": "module" }\n');
+    copyFileSync(join(REPO_ROOT, "src", "talks-bot.js"), join(root, "src", "talks-bot.js"));
+    const launch = () =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [join(root, "src", "talks-bot.js")], (error, stdout, stderr) =>
+          resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+        );
+      });
+    const missing = await launch();
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("the compiled build (dist/) is missing: run `npm run build`");
+    mkdirSync(join(root, "dist", "src"), { recursive: true });
+    writeFileSync(join(root, "dist", "src", "bin.js"), 'console.log("the build ran");\n');
+    writeFileSync(join(root, "dist", ".built"), "then\n");
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(join(root, "dist", ".built"), past, past);
+    writeFileSync(join(root, "src", "changed.ts"), "export {};\n");
+    const stale = await launch();
+    expect(stale.stdout).toBe("the build ran\n");
+    expect(stale.stderr).toContain("the sources changed after the last build");
   });
 
   it("`start` without a token runs the console on piped input, as `npm start` does", async ({ expect }) => {

@@ -1,4 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -53,6 +61,19 @@ describe("the corpus cache", () => {
     expect((await loadCorpusCached(copy.dir, { cacheDir })).suggestedQuestions).toEqual([
       "Who is mediating?",
     ]);
+  });
+
+  it("follows symbolic links, as the loader does: a change behind a linked folder is seen", async () => {
+    const cacheDir = tempDir();
+    const copy = corpusCopy();
+    const elsewhere = join(tempDir(), "articles");
+    renameSync(join(copy.dir, "articles"), elsewhere);
+    symlinkSync(elsewhere, join(copy.dir, "articles"));
+    const before = await loadCorpusCached(copy.dir, { cacheDir });
+    writeFileSync(join(elsewhere, "example-2024-03-01-talks-resume.md"), SECOND_ARTICLE);
+    const after = await loadCorpusCached(copy.dir, { cacheDir });
+    expect(after.articles).toHaveLength(before.articles.length + 1);
+    expect(after).toEqual(loadCorpus(copy.dir));
   });
 
   it("never caches a bad corpus: the same error every time", async () => {

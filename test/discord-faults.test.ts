@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BotContext, Command } from "../src/command.js";
 import { AlreadyRunningError } from "../src/discord/bot.js";
+import { CorpusError } from "../src/errors.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import { startTestBot, TEST_TOKEN, type TestBot, tempDir } from "./support/bot.js";
+import { copyCorpus } from "./support/corpus.js";
 import { type FakeDiscord, startFakeDiscord } from "./support/fake-discord.js";
 
 let fake: FakeDiscord | undefined;
@@ -169,6 +171,23 @@ describe("connection and process faults", () => {
     await fake.until(() => fake.resumes.length > resumes, 10_000, "a RESUME");
     const reply = await fake.command("ask", { question: "where is burns going on friday" });
     expect(JSON.stringify(reply.data.embeds)).toContain("Paris");
+  });
+
+  it("a damaged corpus stops start-up before any login, and frees its lock", async () => {
+    fake = await startFakeDiscord({ token: TEST_TOKEN });
+    const corpus = copyCorpus();
+    dirs.push({ cleanup: () => corpus.remove() });
+    corpus.write("questions.yaml", "who: is mediating\n");
+    const dir = tempDir();
+    dirs.push(dir);
+    const databasePath = join(dir.path, "bot.db");
+    await expect(
+      startTestBot(fake, { databasePath, env: { CORPUS_DIR: corpus.dir, CACHE_DIR: dir.path } }),
+    ).rejects.toThrow(CorpusError);
+    expect(fake.gateway.identifies).toEqual([]);
+    // The lock was released: a start with a good corpus goes ahead at once.
+    bots.push(await startTestBot(fake, { databasePath, deploy: false }));
+    expect(fake.gateway.identifies).toHaveLength(1);
   });
 
   it("refuses to start a second process on the same database", async () => {

@@ -347,6 +347,10 @@ describe("moderator checks: nothing is saved", () => {
     const test = await fake.command("reminders test", {}, MOD);
     expect(text(test)).toContain("Test post sent");
     expect(fake.messagesIn(general.id)).toHaveLength(1);
+    // A channel post carries no interaction flag (ephemeral) and no buttons, as Discord's API requires.
+    const [sent] = posts(fake, general.id);
+    expect(sent?.body).not.toHaveProperty("flags");
+    expect(sent?.body).not.toHaveProperty("components");
     const off = await fake.command("reminders off", {}, MOD);
     expect(text(off)).toContain("Daily countdown off");
     clock.set("2026-12-01T07:00:00Z");

@@ -2,12 +2,23 @@
  * The parsed corpus, kept between starts. Parsing and validating the YAML and Markdown is most of what a
  * one-shot `talks-bot ask` spends before it can search, and the files rarely change; so the validated corpus is
  * stored as JSON under `node_modules/.cache/talks-bot/` (where build tools keep their caches), keyed by a
- * SHA-256 of every file in the corpus folder, the folder's path and the loader's own code. Any change to any
- * of them, a damaged cache file or an unwritable folder means a full load, which is always correct; the YAML
- * parser and the schema are loaded only then. `validate-corpus` never uses the cache.
+ * SHA-256 of every file in the corpus folder (links followed), the folder's path, the loader's code and the
+ * lock file of the installed packages. A change to any of them, a damaged cache file or an unwritable folder
+ * means a full load; the YAML parser and the schema are loaded only then. `validate-corpus` never uses the
+ * cache. A change to the stored format must change the format line in `keyOf`.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from "../paths.js";
@@ -16,28 +27,45 @@ import type { Corpus } from "./types.js";
 /** Where the cache lives by default. */
 export const CORPUS_CACHE_DIR = join(PROJECT_ROOT, "node_modules", ".cache", "talks-bot");
 
-/** The loader's source (load.js when compiled, load.ts under tsx): a change to it is a change to the output. */
-const LOADER = fileURLToPath(new URL(`./load${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+/**
+ * The code whose change changes the loaded corpus: the loader and the project modules it uses for values
+ * (compiled .js, or .ts under tsx). The parsers and the schema library are covered by the lock file.
+ */
+const EXTENSION = extname(fileURLToPath(import.meta.url));
+const LOADER_CODE = ["./load", "../time", "../i18n/locales", "../paths"].map((path) =>
+  fileURLToPath(new URL(`${path}${EXTENSION}`, import.meta.url)),
+);
+/** The installed packages, by the lock file when there is one. */
+const INSTALLED = ["package-lock.json", "package.json"].map((name) => join(PROJECT_ROOT, name));
 
 interface Stored {
   readonly key: string;
   readonly corpus: Omit<Corpus, "aliases"> & { readonly aliases: [string, readonly string[]][] };
 }
 
-/** Every regular file under `dir`, sorted, as paths relative to it. */
-function filesUnder(dir: string, prefix = ""): string[] {
+/**
+ * Every file under `dir`, sorted, as paths relative to it. Symbolic links are followed, as the loader follows
+ * them (a folder met twice, through a link loop, is read once).
+ */
+function filesUnder(dir: string, prefix = "", seen = new Set<string>()): string[] {
+  const here = realpathSync(join(dir, prefix));
+  if (seen.has(here)) return [];
+  seen.add(here);
   const out: string[] = [];
-  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
-    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...filesUnder(dir, path));
-    else if (entry.isFile()) out.push(path);
+  for (const name of readdirSync(here).sort()) {
+    const path = prefix ? `${prefix}/${name}` : name;
+    const stat = statSync(join(dir, path), { throwIfNoEntry: false });
+    if (stat?.isDirectory()) out.push(...filesUnder(dir, path, seen));
+    else if (stat?.isFile()) out.push(path);
   }
-  return out.sort();
+  return out;
 }
 
 function keyOf(dir: string): string {
-  const hash = createHash("sha256").update(`talks-bot corpus cache 1\n${dir}\n`);
-  hash.update(readFileSync(LOADER));
+  const hash = createHash("sha256").update(`talks-bot corpus cache 2\n${dir}\n`);
+  for (const file of LOADER_CODE) hash.update(readFileSync(file));
+  const installed = INSTALLED.find((file) => existsSync(file));
+  if (installed) hash.update(readFileSync(installed));
   for (const file of filesUnder(dir)) {
     const bytes = readFileSync(join(dir, file));
     hash.update(`\n${file}\n${bytes.length}\n`).update(bytes);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Client as DiscordClient, Interaction, RESTOptions } from "discord.js";
+import type { Client as DiscordClient, RESTOptions } from "discord.js";
 import { createContext } from "../app.js";
 import type { BotContext } from "../command.js";
 import type { Config } from "../config.js";
@@ -176,6 +176,10 @@ interface ConnectOptions extends StartBotOptions {
 
 async function connect(options: ConnectOptions): Promise<RunningBot> {
   const { config, logger, now, storage, ownsStorage, leaseOwner, leaseName, shardId, shardCount } = options;
+  // Everything that can fail on a bad deployment (the corpus, the word vectors, the commands) fails here,
+  // before any login: a broken deployment must not spend Discord's daily session starts in a restart loop.
+  const base = await createContext({ config, logger, now, storage });
+  const ctx = options.override ? options.override(base) : base;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
@@ -184,17 +188,20 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     shardCount,
     rest: { ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}), ...options.rest },
   });
-  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  // Logging in first: the corpus, index and commands load while the gateway handshake (several round trips
-  // to Discord) waits on the network. All three are awaited together below.
-  const connected = client.login(config.discord.token).then(() => ready);
-  const contextReady = createContext({ config, logger, now, storage }).then((base) =>
-    options.override ? options.override(base) : base,
-  );
-  const routeReady = contextReady.then((ctx) => createRouter(ctx, options.router));
-  let route: ((interaction: Interaction) => Promise<void>) | undefined;
+  const shard: ShardFilter = { id: shardId, count: shardCount };
+  const scheduler = new ReminderScheduler({
+    storage,
+    corpus: ctx.corpus,
+    config,
+    logger,
+    now,
+    shard: () => shard,
+    send: (channelId, post, nonce) => postReply(client.rest, channelId, post, { nonce, enforce_nonce: true }),
+    markup: discordMarkup,
+  });
+  const route = createRouter(ctx, options.router);
   client.on(Events.InteractionCreate, (interaction) => {
-    (route ? route(interaction) : routeReady.then((ready) => ready(interaction))).catch((error: unknown) =>
+    route(interaction).catch((error: unknown) =>
       logger.error({ err: error, interactionId: interaction.id }, "interaction router failed"),
     );
   });
@@ -215,6 +222,7 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     logger.warn({ shardId: id, code: event.code }, "gateway disconnected"),
   );
   client.on(Events.ShardResume, (id, replayed) => logger.info({ shardId: id, replayed }, "gateway resumed"));
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   const renew = setInterval(() => {
     storage.renewLease(leaseOwner, config.shardLeaseMs, Date.now(), leaseName).then(
       (ok) => {
@@ -227,41 +235,29 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     );
   }, config.shardLeaseMs / RENEWALS_PER_LEASE);
   renew.unref();
-  let scheduler: ReminderScheduler | undefined;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     clearInterval(renew);
-    await scheduler?.stop();
+    await scheduler.stop();
     await client.destroy();
     await storage.releaseLease(leaseOwner, leaseName).catch(() => false);
     if (ownsStorage) await storage.close();
   };
-  let ctx: BotContext;
   try {
-    [ctx, route] = await Promise.all([contextReady, routeReady, connected]);
+    await client.login(config.discord.token);
+    await ready;
+    logger.info(
+      { user: client.user?.tag, guilds: client.guilds.cache.size, shard: [shardId, shardCount] },
+      "connected to Discord",
+    );
+    // Catch up at once after a restart instead of waiting for the next minute.
+    if (options.schedule ?? true) scheduler.run();
   } catch (error) {
     await stop();
     throw error;
   }
-  const shard: ShardFilter = { id: shardId, count: shardCount };
-  scheduler = new ReminderScheduler({
-    storage,
-    corpus: ctx.corpus,
-    config,
-    logger,
-    now,
-    shard: () => shard,
-    send: (channelId, post, nonce) => postReply(client.rest, channelId, post, { nonce, enforce_nonce: true }),
-    markup: discordMarkup,
-  });
-  logger.info(
-    { user: client.user?.tag, guilds: client.guilds.cache.size, shard: [shardId, shardCount] },
-    "connected to Discord",
-  );
-  // Catch up at once after a restart instead of waiting for the next minute.
-  if (options.schedule ?? true) scheduler.run();
   return { client, ctx, scheduler, stop };
 }
 

@@ -13,8 +13,8 @@ import { Collection, Options } from "./lib.js";
  *   `role` option is shown by name;
  * - the bot's own member in each server (its roles, for the same check) and its own user.
  *
- * Not kept: channels (the permission check fetches the one channel it needs, once per `/reminders set`; posts
- * go through the REST API by id), other members and users (an interaction carries its member and user),
+ * Not kept: channels (`/reminders set` fetches the channel it is given, to check where it is and the bot's
+ * permissions there; posts go through the REST API by id), other members and users (an interaction carries its member and user),
  * messages, threads, emojis, stickers, presences, voice states, invites, bans, scheduled events, stage
  * instances, auto-moderation rules, entitlements and application commands.
  */

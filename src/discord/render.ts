@@ -153,15 +153,15 @@ export function toDiscordMessage(reply: Reply, options: { withComponents?: boole
 }
 
 /**
- * A rendered message as Discord's API spells it (`allowed_mentions`), for the REST calls the bot makes itself:
- * its first reply to an interaction, and posts to a channel.
+ * A rendered message as Discord's API spells it (`allowed_mentions`), for the bot's first reply to an
+ * interaction, which it posts to the interaction callback itself.
  */
-export function apiBody(message: DiscordMessage, options: { withComponents: boolean }) {
+export function apiBody(message: DiscordMessage) {
   const { allowedMentions, content, embeds, components, flags } = message;
   return {
     ...(content ? { content } : {}),
     embeds,
-    ...(options.withComponents ? { components } : {}),
+    components,
     allowed_mentions: {
       parse: allowedMentions.parse,
       ...(allowedMentions.users ? { users: allowedMentions.users } : {}),
@@ -173,7 +173,8 @@ export function apiBody(message: DiscordMessage, options: { withComponents: bool
 
 /**
  * Posts a rendered message to a channel over REST, with extra fields such as a nonce. Used for the daily
- * reminder and its test post.
+ * reminder and its test post. A channel message takes no interaction flags (a preview's "only you see
+ * this" means nothing there), no buttons, and pings at most the role it names.
  */
 export async function postToChannel(
   rest: REST,
@@ -181,10 +182,12 @@ export async function postToChannel(
   message: DiscordMessage,
   extra: { nonce?: string; enforce_nonce?: boolean } = {},
 ): Promise<{ id: string }> {
-  const body = apiBody(message, { withComponents: false });
-  // A post names the roles it may ping even when there are none: `roles: []`.
-  body.allowed_mentions = { ...body.allowed_mentions, roles: message.allowedMentions.roles ?? [] };
-  return (await rest.post(Routes.channelMessages(channelId), { body: { ...body, ...extra } })) as {
-    id: string;
+  const { allowedMentions, content, embeds } = message;
+  const body = {
+    ...(content ? { content } : {}),
+    embeds,
+    allowed_mentions: { parse: allowedMentions.parse, roles: allowedMentions.roles ?? [] },
+    ...extra,
   };
+  return (await rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
 }

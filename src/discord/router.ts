@@ -110,7 +110,7 @@ async function firstReply(interaction: RepliableInteraction, message: DiscordMes
   await interaction.client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
     body: {
       type: InteractionResponseType.ChannelMessageWithSource,
-      data: apiBody(message, { withComponents: true }),
+      data: apiBody(message),
     },
     auth: false,
   });

@@ -84,8 +84,7 @@ export class Catalogs {
     const source = own ?? this.message(SOURCE_LOCALE, key);
     if (source === undefined) throw new Error(`i18n: no message ${key}`);
     const cacheKey = `${locale}\u0000${key}`;
-    let formattedKey = cacheKey;
-    if (values) for (const name in values) formattedKey += `\u0000${name}\u0001${values[name]}`;
+    const formattedKey = values ? `${cacheKey}\u0000${JSON.stringify(values)}` : cacheKey;
     const known = this.#formatted.get(formattedKey);
     if (known !== undefined) return known;
     let compiled = this.#compiled.get(cacheKey);

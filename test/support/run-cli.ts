@@ -8,7 +8,7 @@ import { main } from "../../src/cli.js";
 
 /** The repository root and the CLI entry, as absolute paths (the CLI runs from a temp cwd). */
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const BIN = fileURLToPath(new URL("../../dist/src/bin.js", import.meta.url));
+export const BIN = fileURLToPath(new URL("../../src/talks-bot.js", import.meta.url));
 
 /**
  * Settings the CLI reads from the environment; stripped from the child's environment so that the
