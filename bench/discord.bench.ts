@@ -34,11 +34,10 @@ import {
   runWindowed,
   summarize,
 } from "./support/interactions.js";
+import { MINIMAL_BOT, procStatus, startScriptArgs } from "./support/processes.js";
 import { markdownTable, mb, ms, ratio, verdict } from "./support/report.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-/** The minimal discord.js bot as its own process, for the memory comparison. */
-const MINIMAL_BOT = fileURLToPath(new URL("support/minimal-bot.mjs", import.meta.url));
 
 /** `/ask` p99 may be at most this many times the minimal bot's p99. */
 export const LATENCY_GOAL_RATIO = 1.2;
@@ -271,13 +270,6 @@ async function runDispatch(
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function procStatus(pid: number): { rssKb: number; hwmKb: number } {
-  const text = readFileSync(`/proc/${pid}/status`, "utf8");
-  const field = (name: string) =>
-    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? Number.NaN);
-  return { rssKb: field("VmRSS"), hwmKb: field("VmHWM") };
 }
 
 /** The bot as a child process; RSS read at each checkpoint once its interactions are all answered. */
@@ -582,15 +574,6 @@ export function discordBenchTables(result: DiscordBenchResult): string {
     memoryTable,
     notes.join("\n"),
   ].join("\n\n");
-}
-
-/** The arguments `npm start` gives node (its `start` script, without the leading `node`). */
-function startScriptArgs(): string[] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } };
-  const [node, ...args] = pkg.scripts.start.split(/\s+/);
-  if (node !== "node")
-    throw new Error(`memory: the start script does not run node directly: ${pkg.scripts.start}`);
-  return args;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -26,13 +26,14 @@ import {
   type InteractionPayload,
   startFakeDiscord,
 } from "../test/support/fake-discord.js";
+import { cleanEnv } from "../test/support/run-cli.js";
 import { benchToken, InteractionDriver, QUESTIONS } from "./support/interactions.js";
+import { MINIMAL_BOT, procStatus, startScriptArgs } from "./support/processes.js";
 import { markdownTable, mb, ms, ratio, verdict } from "./support/report.js";
 import { median, percentile } from "./support/stats.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "src", "talks-bot.js");
-const MINIMAL_BOT = fileURLToPath(new URL("support/minimal-bot.mjs", import.meta.url));
 const CPU_AT_EXIT = fileURLToPath(new URL("support/cpu-at-exit.cjs", import.meta.url));
 
 /** Goals (issue: a lean process). */
@@ -77,16 +78,6 @@ export interface StartupBenchResult {
   readonly manyServers: { readonly ours: StartRow; readonly minimal: StartRow };
 }
 
-/** The environment of a child: this one's, without any talks-bot setting, plus `extra`. */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(DISCORD_|DATABASE_|CORPUS_DIR|CACHE_DIR|LOG_LEVEL|SHARD_|TALKS_BOT_)/.test(key)) continue;
-    env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
 function waitForExit(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
@@ -98,7 +89,7 @@ async function oneShot(nodeArgs: readonly string[], question: string, cacheDir: 
   rmSync(file, { force: true });
   const child = spawn(process.execPath, ["--require", CPU_AT_EXIT, ...nodeArgs, "ask", question], {
     cwd: ROOT,
-    env: childEnv({ CPU_AT_EXIT_FILE: file, CACHE_DIR: cacheDir, DATABASE_PATH: join(dir, "cli.db") }),
+    env: cleanEnv({ CPU_AT_EXIT_FILE: file, CACHE_DIR: cacheDir, DATABASE_PATH: join(dir, "cli.db") }),
     stdio: ["ignore", "ignore", "inherit"],
   });
   const code = await waitForExit(child);
@@ -144,19 +135,6 @@ async function runOneShot(options: StartupBenchOptions): Promise<StartupBenchRes
   }
 }
 
-function readRssKb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN);
-}
-
-/** The arguments `npm start` gives node. */
-function startScriptArgs(): string[] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } };
-  const [node, ...args] = pkg.scripts.start.split(/\s+/);
-  if (node !== "node") throw new Error(`the start script does not run node directly: ${pkg.scripts.start}`);
-  return args;
-}
-
 type Which = "ours" | "minimal";
 
 /**
@@ -166,7 +144,7 @@ type Which = "ours" | "minimal";
 async function startOnce(fake: FakeDiscord, which: Which, dir: string, run: number) {
   const env =
     which === "ours"
-      ? childEnv({
+      ? cleanEnv({
           DISCORD_TOKEN: fake.token,
           DISCORD_CLIENT_ID: fake.applicationId,
           DISCORD_API_URL: fake.apiUrl,
@@ -176,7 +154,7 @@ async function startOnce(fake: FakeDiscord, which: Which, dir: string, run: numb
           // Probes may come faster than the per-member cooldown allows.
           ASK_COOLDOWN_SECONDS: "0",
         })
-      : childEnv({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl });
+      : cleanEnv({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl });
   const args = which === "ours" ? startScriptArgs() : [MINIMAL_BOT];
   const payload = (): InteractionPayload =>
     which === "ours"
@@ -212,7 +190,7 @@ async function startOnce(fake: FakeDiscord, which: Which, dir: string, run: numb
     const readyMs = (answeredAt ?? Number.NaN) - spawnedAt;
     // Let start-up garbage be collected as it would be, without forcing it.
     await sleep(1500);
-    const rssKb = readRssKb(child.pid ?? 0);
+    const rssKb = procStatus(child.pid ?? 0).rssKb;
     return { readyMs, rssKb };
   } finally {
     probe.close();

@@ -9,7 +9,6 @@ import { createRequire } from "node:module";
 const discord = createRequire(import.meta.url)("discord.js") as typeof import("discord.js");
 
 export const {
-  ApplicationCommandOptionType,
   ButtonStyle,
   ChannelType,
   Client,

@@ -8,12 +8,13 @@ import type {
   RepliableInteraction,
 } from "discord.js";
 import type { BotContext, Command, Invocation, OptionValue } from "../command.js";
+import { OptionType } from "../command-codes.js";
 import { UserFacingError } from "../errors.js";
 import { type Lang, langFor, SOURCE_LOCALE, supportedLocale } from "../i18n/index.js";
 import { StorageBusyError, StorageError, StorageUnavailableError } from "../storage/types.js";
 import { notice } from "../views/card.js";
 import { LIMITS, truncate } from "../views/limits.js";
-import { ApplicationCommandOptionType, InteractionResponseType, MessageFlags, Routes } from "./lib.js";
+import { InteractionResponseType, MessageFlags, Routes } from "./lib.js";
 import { discordMarkup } from "./markup.js";
 import { apiBody, type DiscordMessage, toDiscordMessage } from "./render.js";
 import { serverOf } from "./server.js";
@@ -32,15 +33,11 @@ function flattenOptions(data: readonly CommandInteractionOption[]): {
   let subcommand: string | null = null;
   let list = data;
   const first = data[0];
-  if (
-    first &&
-    (first.type === ApplicationCommandOptionType.Subcommand ||
-      first.type === ApplicationCommandOptionType.SubcommandGroup)
-  ) {
+  if (first && (first.type === OptionType.Subcommand || first.type === OptionType.SubcommandGroup)) {
     subcommand = first.name;
     list = first.options ?? [];
     const nested = list[0];
-    if (first.type === ApplicationCommandOptionType.SubcommandGroup && nested) {
+    if (first.type === OptionType.SubcommandGroup && nested) {
       subcommand = `${first.name} ${nested.name}`;
       list = nested.options ?? [];
     }

@@ -5,7 +5,6 @@
  */
 import type { Config } from "../config.js";
 import type { Storage } from "./types.js";
-import { describePostgresUrl } from "./url.js";
 
 export interface OpenStorageOptions {
   readonly clock?: () => number;
@@ -29,9 +28,4 @@ export async function openStorage(
   }
   const { SqliteStorage } = await import("./sqlite.js");
   return SqliteStorage.open(config.databasePath, options.clock ? { clock: options.clock } : {});
-}
-
-/** Where the data lives, for messages: the file, or the server and database (never the password). */
-export function describeDatabase(config: Pick<Config, "databasePath" | "databaseUrl">): string {
-  return config.databaseUrl ? describePostgresUrl(config.databaseUrl) : config.databasePath;
 }
