@@ -16,7 +16,7 @@ export interface ContextOptions {
   readonly storage?: Storage | null;
 }
 
-/** Loads the corpus (from its cache when unchanged), builds the search index and quote book, and loads every command. */
+/** Loads the corpus (from its cache when unchanged), builds the search index and loads every command; the quote book is built when first read. */
 export async function createContext(options: ContextOptions): Promise<BotContext> {
   const now = options.now ?? (() => new Date());
   const { corpusDir, cacheDir } = options.config;
