@@ -67,6 +67,15 @@ describe("ask", () => {
     expect(paragraphs("kirby un vote")[0]).toBe(29);
   });
 
+  it("weighs paragraphs that share only the question's common words when its specific words find few", () => {
+    // Paragraph 8 ("the more than 100 people remaining hostages") has "hostages" and no "still".
+    const text = corpus.articles[0]?.paragraphs[7]?.text ?? "";
+    expect(text).toMatch(/remaining hostages/);
+    expect(text).not.toMatch(/\bstill\b/);
+    const [part] = engine.analyse("how many hostages are still in gaza").parts;
+    expect(part?.ranked.map((c) => c.doc.paragraph)).toContain(8);
+  });
+
   it("orders passages best first, at most five, with scores between 0 and 1", () => {
     const { passages } = engine.ask("what did netanyahu say");
     expect(passages.length).toBeGreaterThan(1);

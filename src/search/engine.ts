@@ -595,14 +595,23 @@ export class AnswerEngine {
     // Words in most paragraphs find nothing in particular and cost the longest posting lists.
     const n = this.docs.length;
     const specific = [...boosts].filter(([term]) => (this.vocabulary.get(term) ?? 0) <= n * GENERIC_SHARE);
-    const searchTerms = (specific.length > 0 ? specific : [...boosts])
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, MAX_SEARCH_TERMS)
-      .map(([term]) => term);
-    const results =
-      searchTerms.length === 0
+    const search = (terms: [string, number][]) =>
+      terms.length === 0
         ? []
-        : this.index.search(searchTerms.join(" "), { boostTerm: (term) => boosts.get(term) ?? 1 });
+        : this.index.search(
+            terms
+              .sort((a, b) => b[1] - a[1])
+              .slice(0, MAX_SEARCH_TERMS)
+              .map(([term]) => term)
+              .join(" "),
+            { boostTerm: (term) => boosts.get(term) ?? 1 },
+          );
+    let results = search(specific.length > 0 ? specific : [...boosts]);
+    // Too few paragraphs have the specific words: the answer may use only common ones ("how many hostages are
+    // still in Gaza"), so every word searches. A large corpus rarely gets here: specific words fill it up.
+    if (results.length < CANDIDATES && specific.length > 0 && specific.length < boosts.size) {
+      results = search([...boosts]);
+    }
     const topBm25 = results[0]?.score ?? 0;
     const queryVector = this.queryVector(query);
     const ranked: Candidate[] = [];
