@@ -13,6 +13,7 @@ import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -73,6 +74,10 @@ export interface ScaleBenchResult {
     readonly perSecond: number;
     readonly maxPerSecond: number;
     readonly rateLimited: number;
+    /** Each 429: its route and when it came, in ms after the kill (negative: before it). */
+    readonly rateLimitedAt: readonly { readonly route: string; readonly afterKillMs: number }[];
+    /** Event-loop delay of the process that runs the fake Discord, ms. */
+    readonly fakeLoopDelay: { readonly p99: number; readonly max: number };
     readonly lost: number;
     readonly doubled: number;
     readonly killedAtPosts: number;
@@ -277,11 +282,17 @@ async function runBurst(options: ScaleBenchOptions, dir: string): Promise<ScaleB
     const posts = () =>
       fake.requests.filter((r) => r.route === "POST /channels/:id/messages" && (r.status ?? 0) < 300);
     let killedAtPosts = 0;
+    let killedAt = 0;
+    // The fake Discord stamps each request when this process's event loop reaches it: a stalled loop
+    // bunches requests that were sent evenly, so its delays are reported beside the 429s.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     let finished = false;
     const burst = (async () => {
       // A third of the way in, host 0's process dies and another host takes its shard over.
       while (posts().length < options.burst / 3) await sleep(50);
       killedAtPosts = posts().length;
+      killedAt = Date.now();
       process.stderr.write(`bench: scale: killing host 0 at post ${killedAtPosts}\n`);
       processes[0]?.child.kill("SIGKILL");
       const replacement = start(0, "host-0-replacement");
@@ -295,6 +306,7 @@ async function runBurst(options: ScaleBenchOptions, dir: string): Promise<ScaleB
     await burst;
     await sleep(2000); // a late duplicate would arrive by now
 
+    loopDelay.disable();
     const sent = posts();
     const times = sent.map((r) => r.at).sort((x, y) => x - y);
     const firstToLastS = ((times[times.length - 1] ?? 0) - (times[0] ?? 0)) / 1000;
@@ -307,6 +319,10 @@ async function runBurst(options: ScaleBenchOptions, dir: string): Promise<ScaleB
         (r) => r.route === "POST /channels/:id/messages" && r.status !== 429,
       ),
       rateLimited: fake.requests.filter((r) => r.fault === "rate-limited").length,
+      rateLimitedAt: fake.requests
+        .filter((r) => r.fault === "rate-limited")
+        .map((r) => ({ route: r.route, afterKillMs: r.at - killedAt })),
+      fakeLoopDelay: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
       lost: counts.filter((n) => n === 0).length,
       doubled: counts.filter((n) => n > 1).length,
       killedAtPosts,
@@ -363,7 +379,20 @@ export function scaleBenchTables(result: ScaleBenchResult): string {
         "≈ 100 s",
         verdict(b.firstToLastS <= 125),
       ],
-      ["responses of 429", b.rateLimited, "0", verdict(b.rateLimited === 0)],
+      [
+        "responses of 429",
+        b.rateLimited === 0
+          ? "0"
+          : `${b.rateLimited} (${b.rateLimitedAt.map((r) => `${r.route} at ${(r.afterKillMs / 1000).toFixed(1)} s after the kill`).join("; ")})`,
+        "0",
+        verdict(b.rateLimited === 0),
+      ],
+      [
+        "event-loop delay of the process running the fake Discord, p99 / max",
+        `${ms(b.fakeLoopDelay.p99)} / ${ms(b.fakeLoopDelay.max)}`,
+        "",
+        "",
+      ],
       [
         `lost / doubled (one process killed at post ${b.killedAtPosts})`,
         `${b.lost} / ${b.doubled}`,

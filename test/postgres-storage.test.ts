@@ -214,6 +214,54 @@ describe("the network failing", () => {
   });
 });
 
+describe("hosts whose clocks disagree", () => {
+  const SKEW = 5000;
+  // Three hosts: one on time, one whose clock runs 5 s behind, one 5 s ahead. Each passes its own time.
+  const hosts = async () => ({
+    onTime: await connect({ clock: () => Date.now(), serverClock: true }),
+    behind: await connect({ clock: () => Date.now() - SKEW, serverClock: true }),
+    ahead: await connect({ clock: () => Date.now() + SKEW, serverClock: true }),
+  });
+
+  it("share one send budget: their slots, each read on its own clock, fall one interval apart", async () => {
+    const { onTime, behind, ahead } = await hosts();
+    const interval = 1000;
+    const real: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const [storage, skew] = (
+        [
+          [onTime, 0],
+          [behind, -SKEW],
+          [ahead, SKEW],
+        ] as const
+      )[i % 3] ?? [onTime, 0];
+      real.push((await storage.reserveSlot("skewed", interval, Date.now() + skew)) - skew);
+    }
+    const gaps = real
+      .sort((a, b) => a - b)
+      .slice(1)
+      .map((at, i) => at - (real[i] as number));
+    // On their own clocks, slots would crowd or spread by seconds in real time; on the server's, they are one
+    // interval apart (less at most half a round trip to the server, more if a call was slow to arrive).
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThan(interval - 100);
+      expect(gap).toBeLessThan(interval + SKEW / 2);
+    }
+  });
+
+  it("cannot take a lease that is still live because their clock runs ahead", async () => {
+    const { onTime, ahead } = await hosts();
+    expect(await onTime.acquireLease("host-a:1", 2000, Date.now(), "skewed-lease")).toMatchObject({
+      acquired: true,
+    });
+    const attempt = await ahead.acquireLease("host-b:2", 2000, Date.now() + SKEW, "skewed-lease");
+    expect(attempt).toMatchObject({ acquired: false, holder: "host-a:1" });
+    // The holder's expiry comes back on the asking host's clock.
+    if (attempt.acquired) throw new Error("unreachable");
+    expect(Math.abs(attempt.expiresAt - (Date.now() + SKEW + 2000))).toBeLessThan(SKEW / 2);
+  });
+});
+
 describe("the ledger across processes", () => {
   it("lets exactly one of many concurrent claimers claim a post; the others see it pending", async () => {
     const storages = await Promise.all([1, 2, 3, 4, 5].map(() => connect()));

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadCorpus } from "../src/corpus/load.js";
 import { toPostError } from "../src/discord/post.js";
 import { createLogger } from "../src/logger.js";
+import { reminderNonce } from "../src/reminders/post.js";
 import { ReminderScheduler, type SendPost } from "../src/reminders/scheduler.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import { textMarkup } from "../src/views/markup.js";
@@ -76,6 +77,25 @@ describe("scheduler failures at the network edge", () => {
     expect(nonces).toHaveLength(2);
     const reminder = await storage.getReminder("175928847299117063");
     expect(reminder?.nextDueAt).toBe(Date.parse("2026-12-02T07:00:00Z"));
+  });
+
+  it("leaves a claim made moments ago (another process's, perhaps) to its sender, and re-sends it later with its nonce", async () => {
+    const nonces: string[] = [];
+    const { clock, scheduler, storage } = await setup(async (_channel, _message, nonce) => {
+      nonces.push(nonce);
+      return { id: "1226184411359772735" };
+    });
+    clock.set("2026-12-01T07:00:00Z");
+    const guildId = "175928847299117063";
+    const elsewhere = await storage.claimPost(guildId, "2026-12-01", reminderNonce(guildId, "2026-12-01"));
+    expect(elsewhere.status).toBe("claimed");
+    const first = await scheduler.tick();
+    expect(first.inFlight).toEqual([guildId]);
+    expect(nonces).toEqual([]);
+    // Still unconfirmed 10 s on: its sender died or lost the answer, and the nonce still guards a re-send.
+    clock.set("2026-12-01T07:00:10Z");
+    expect((await scheduler.tick()).posted).toEqual([guildId]);
+    expect(nonces).toEqual([reminderNonce(guildId, "2026-12-01")]);
   });
 
   it("a post that cannot be built leaves no claim behind", async () => {

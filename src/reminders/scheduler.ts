@@ -1,5 +1,4 @@
 import { createRequire } from "node:module";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { ScheduledTask } from "node-cron";
 import type { Config } from "../config.js";
 import type { Corpus } from "../corpus/types.js";
@@ -10,10 +9,18 @@ import type { Reminder, ShardFilter, Storage } from "../storage/types.js";
 import { localParts } from "../time.js";
 import type { Markup, Reply } from "../views/card.js";
 import { evaluateDue, slotAfterLocalDate } from "./due.js";
+import { awaitSendSlot } from "./pace.js";
 import { reminderNonce, reminderPost } from "./post.js";
 
 /** A re-send of an unconfirmed post is safe only inside Discord's nonce window ("a few minutes"). */
 const NONCE_WINDOW_MS = 4 * 60_000;
+/**
+ * A claim younger than this may still be in flight: another process's (one that shares the shard by mistake,
+ * or that had the shard until a moment ago) or this process's own earlier pass. It is left alone, and a pass
+ * soon after re-sends it with its nonce if it is still unconfirmed. A post takes well under a second; a
+ * slower one that is re-sent meanwhile is still caught by its nonce.
+ */
+const IN_FLIGHT_MS = 10_000;
 /** How many posts are in flight at once; discord.js's queue paces them to the global rate limit. */
 const CONCURRENCY = 16;
 /**
@@ -23,8 +30,6 @@ const CONCURRENCY = 16;
  * so three processes on three hosts share one 45/s, not 45/s each.
  */
 const POSTS_PER_SECOND = 45;
-/** How late a process may be for its reserved send slot before it takes a new one. */
-const LATE_SLOT_MS = 50;
 /** How soon a pass that could not finish is retried. */
 const RETRY_AFTER_MS = 5000;
 /** The shared budget's name in the database. */
@@ -63,11 +68,13 @@ export interface TickReport {
   readonly skipped: string[];
   readonly paused: string[];
   readonly failed: string[];
+  /** Claimed moments ago, maybe by another process, and not yet confirmed: looked at again soon. */
+  readonly inFlight: string[];
   /** The due reminders could not be read (the database unreachable): nothing was tried. */
   readonly unread?: boolean;
 }
 
-type Outcome = "posted" | "skipped" | "paused" | "failed" | "none";
+type Outcome = "posted" | "skipped" | "paused" | "failed" | "inFlight" | "none";
 
 /**
  * Posts each guild's daily countdown exactly once per local date.
@@ -98,7 +105,8 @@ export class ReminderScheduler {
   /** A tick from the timer: when it could not finish, another soon rather than at the next minute. */
   async #scheduledTick(): Promise<void> {
     const report = await this.tick();
-    if (!this.#task || this.#retry || (report.failed.length === 0 && !report.unread)) return;
+    const unfinished = report.failed.length > 0 || report.inFlight.length > 0 || report.unread;
+    if (!this.#task || this.#retry || !unfinished) return;
     this.#retry = setTimeout(() => {
       this.#retry = undefined;
       void this.#scheduledTick();
@@ -132,7 +140,7 @@ export class ReminderScheduler {
   }
 
   async #tick(): Promise<TickReport> {
-    const report: TickReport = { posted: [], skipped: [], paused: [], failed: [] };
+    const report: TickReport = { posted: [], skipped: [], paused: [], failed: [], inFlight: [] };
     let due: Reminder[];
     try {
       due = await this.options.storage.dueReminders(
@@ -148,17 +156,7 @@ export class ReminderScheduler {
     // Many guilds share a zone, date and settings: each distinct post is built once per tick.
     const posts = new Map<string, Reply>();
     const spacingMs = 1000 / (this.options.postsPerSecond ?? POSTS_PER_SECOND);
-    // Real time, not the scheduler's clock: the slots are shared with other processes and waited for here.
-    // A slot this process woke up late for (a busy event loop, a slow database) is given up for a new one:
-    // sending late would bunch this post with other processes' on-time posts.
-    const pace = async () => {
-      for (let attempt = 0; ; attempt++) {
-        const slot = await this.options.storage.reserveSlot(SEND_BUDGET, spacingMs, Date.now());
-        const wait = slot - Date.now();
-        if (wait > 0) await sleep(wait);
-        if (Date.now() - slot <= LATE_SLOT_MS || attempt >= 5) return;
-      }
-    };
+    const pace = () => awaitSendSlot(this.options.storage, SEND_BUDGET, spacingMs);
     const worker = async () => {
       while (next < due.length) {
         const reminder = due[next++];
@@ -248,6 +246,8 @@ export class ReminderScheduler {
       await advance();
       return "none";
     }
+    // A claim dated ahead of this clock counts as fresh: another host's clock may run ahead.
+    if (claim.status === "pending" && now.getTime() - claim.claimedAt < IN_FLIGHT_MS) return "inFlight";
     if (claim.status === "pending" && now.getTime() - claim.claimedAt > NONCE_WINDOW_MS) {
       // The earlier attempt may have reached Discord, and its nonce no longer protects a re-send:
       // at most once wins over a duplicate.
@@ -259,8 +259,8 @@ export class ReminderScheduler {
       return "skipped";
     }
 
-    await pace();
     try {
+      await pace();
       const sent = await this.options.send(reminder.channelId, message, claim.nonce);
       await storage.markPosted(guildId, slotDate, sent.id, reminder.channelId);
       await advance();

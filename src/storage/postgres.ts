@@ -57,7 +57,17 @@ export interface PostgresStorageOptions {
   readonly onConnectionLost?: (error: Error) => void;
   /** Migrations to apply (tests); default the bot's. */
   readonly migrations?: readonly PgMigration[];
+  /**
+   * Whether the times that several hosts compare (the send budget's slots, shard leases' expiry) are kept on
+   * the database server's clock: the caller's times are moved by this host's measured offset from the server
+   * (taken at connect and every 10 minutes), so a host whose clock runs ahead or behind neither crowds the
+   * shared budget nor takes a live lease. Default: on, unless `clock` is given (tests that set the time).
+   */
+  readonly serverClock?: boolean;
 }
+
+/** How often the offset from the server's clock is measured again. */
+const CLOCK_SYNC_MS = 10 * 60_000;
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const DEFAULT_LEASE = "bot";
@@ -106,6 +116,10 @@ export class PostgresStorage implements Storage {
   readonly location: string;
   readonly #pool: pg.Pool;
   readonly #now: () => number;
+  readonly #serverClock: boolean;
+  /** Server clock minus this process's clock, ms (0 without `serverClock`). */
+  #clockOffset = 0;
+  #clockSyncedAt = Number.NEGATIVE_INFINITY;
   readonly #busyTimeoutMs: number;
   #closed = false;
   #lastLostAt = Number.NEGATIVE_INFINITY;
@@ -118,6 +132,7 @@ export class PostgresStorage implements Storage {
     const storage = new PostgresStorage(url, options);
     try {
       await storage.migrate(options.migrations ?? pgMigrations);
+      if (storage.#serverClock) await storage.#syncClock();
     } catch (error) {
       await storage.close();
       throw error;
@@ -128,6 +143,7 @@ export class PostgresStorage implements Storage {
   private constructor(url: string, options: PostgresStorageOptions) {
     this.location = describePostgresUrl(url);
     this.#now = options.clock ?? Date.now;
+    this.#serverClock = options.serverClock ?? options.clock === undefined;
     this.#busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     this.#pool = new pg.Pool({
       connectionString: url,
@@ -463,8 +479,10 @@ export class PostgresStorage implements Storage {
     name = DEFAULT_LEASE,
   ): Promise<LeaseResult> {
     checkLeaseArgs(ownerId, ttlMs, now);
+    const at = await this.#serverTime(now);
+    const shift = at - now;
     return this.#run("acquireLease", async (client) => {
-      const expiresAt = now + ttlMs;
+      const expiresAt = at + ttlMs;
       // Takes the lease when it is free, ours, or expired; otherwise the WHERE leaves the holder's row untouched.
       const taken = await client.query(
         `INSERT INTO leases (name, owner_id, acquired_at, expires_at) VALUES ($1, $2, $3, $4)
@@ -472,9 +490,9 @@ export class PostgresStorage implements Storage {
            acquired_at = CASE WHEN leases.owner_id = excluded.owner_id THEN leases.acquired_at ELSE excluded.acquired_at END,
            owner_id = excluded.owner_id, expires_at = excluded.expires_at
          WHERE leases.owner_id = excluded.owner_id OR leases.expires_at <= excluded.acquired_at`,
-        [name, ownerId, now, expiresAt],
+        [name, ownerId, at, expiresAt],
       );
-      if ((taken.rowCount ?? 0) > 0) return { acquired: true, expiresAt };
+      if ((taken.rowCount ?? 0) > 0) return { acquired: true, expiresAt: expiresAt - shift };
       const holder = (
         await client.query<{ owner_id: string; expires_at: number }>(
           "SELECT owner_id, expires_at FROM leases WHERE name = $1",
@@ -482,16 +500,17 @@ export class PostgresStorage implements Storage {
         )
       ).rows[0];
       if (!holder) throw new StorageError("storage: acquireLease: the lease row vanished", undefined);
-      return { acquired: false, holder: holder.owner_id, expiresAt: holder.expires_at };
+      return { acquired: false, holder: holder.owner_id, expiresAt: holder.expires_at - shift };
     });
   }
 
   async renewLease(ownerId: string, ttlMs: number, now: number, name = DEFAULT_LEASE): Promise<boolean> {
     checkLeaseArgs(ownerId, ttlMs, now);
+    const at = await this.#serverTime(now);
     return this.#changes(
       "renewLease",
       "UPDATE leases SET expires_at = $3 WHERE name = $1 AND owner_id = $2",
-      [name, ownerId, now + ttlMs],
+      [name, ownerId, at + ttlMs],
     );
   }
 
@@ -502,19 +521,51 @@ export class PostgresStorage implements Storage {
     ]);
   }
 
+  /**
+   * Measures the server's clock against this process's: of three round trips, the quickest, taking the
+   * server's reading to be halfway through it (NTP's estimate; off by at most half that round trip).
+   */
+  async #syncClock(): Promise<void> {
+    let best = { roundTrip: Number.POSITIVE_INFINITY, offset: 0 };
+    for (let i = 0; i < 3; i++) {
+      const sent = this.#now();
+      const { rows } = await this.#pool.query<{ at: number }>(
+        "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS at",
+      );
+      const received = this.#now();
+      const at = rows[0]?.at;
+      if (at !== undefined && received - sent < best.roundTrip) {
+        best = { roundTrip: received - sent, offset: Math.round(at - (sent + received) / 2) };
+      }
+    }
+    this.#clockOffset = best.offset;
+    this.#clockSyncedAt = this.#now();
+  }
+
+  /** The caller's time on the server's clock (see `serverClock`). */
+  async #serverTime(now: number): Promise<number> {
+    if (!this.#serverClock) return now;
+    if (this.#now() - this.#clockSyncedAt >= CLOCK_SYNC_MS) {
+      // A failed measurement keeps the last offset: the call itself reports an unreachable server.
+      await this.#syncClock().catch(() => undefined);
+    }
+    return now + this.#clockOffset;
+  }
+
   async reserveSlot(name: string, intervalMs: number, now: number): Promise<number> {
     checkSlot(name, intervalMs, now);
+    const at = await this.#serverTime(now);
     return this.#run("reserveSlot", async (client) => {
       const { rows } = await client.query<{ next_at: number }>({
         name: "talks-bot-slot",
         text: `INSERT INTO rate_slots (name, next_at) VALUES ($1, $2::float8 + $3::float8)
          ON CONFLICT (name) DO UPDATE SET next_at = GREATEST(rate_slots.next_at, $2::float8) + $3::float8
          RETURNING next_at`,
-        values: [name, now, intervalMs],
+        values: [name, at, intervalMs],
       });
       const nextAt = rows[0]?.next_at;
       if (nextAt === undefined) throw new StorageError("storage: reserveSlot: no row came back", undefined);
-      return nextAt - intervalMs;
+      return nextAt - intervalMs - (at - now);
     });
   }
 

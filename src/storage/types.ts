@@ -203,7 +203,8 @@ export interface Storage {
    * Reserves the next send in a rate budget shared by every process on this database (a leaky bucket with
    * no burst: one send per `intervalMs`, in the order of reservation). Returns the epoch ms at which the
    * caller may send, `now` or later; the caller waits until then. Every process's daily posts draw from one
-   * budget, so all of them together stay under Discord's global limit.
+   * budget, so all of them together stay under Discord's global limit. On PostgreSQL the slots are kept on
+   * the server's clock and handed back on the caller's, so hosts whose clocks disagree still share it evenly.
    */
   reserveSlot(name: string, intervalMs: number, now: number): Promise<number>;
 

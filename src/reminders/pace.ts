@@ -1,0 +1,52 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { PostError } from "../posting.js";
+import type { Storage } from "../storage/types.js";
+
+/** How late a process may be for its reserved send slot (a one-slot span) before it reserves again. */
+export const LATE_SLOT_MS = 50;
+/** The widest span a late process reserves, in slots. */
+const MAX_SPAN_SLOTS = 64;
+/** Reservations before a post gives up its turn (it is retried at the next pass; nothing was sent). */
+const MAX_ATTEMPTS = 12;
+
+/** Real time: the budget's slots are shared with other processes and waited for here. */
+export interface PaceClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_TIME: PaceClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
+
+/**
+ * Waits for this process's turn to send in a budget shared by every process on the database: one send per
+ * `spacingMs`, in the order of reservation ({@link Storage.reserveSlot}). Resolves when the caller may send.
+ *
+ * A process that wakes up late for its slot (an event loop busy with a start-up, a slow database) must not
+ * send then: its post would bunch with other processes' on-time posts and together they would pass the
+ * budget. It reserves again, each time a span twice as wide (up to 64 slots), and may send anywhere in its
+ * span. One send per span, and spans that never overlap, keep the sends of any second within the budget
+ * however late the processes wake. After 12 reservations it gives its turn up with a `rejected` PostError:
+ * nothing was sent, and the post is retried at the next pass.
+ */
+export async function awaitSendSlot(
+  storage: Pick<Storage, "reserveSlot">,
+  budget: string,
+  spacingMs: number,
+  clock: PaceClock = REAL_TIME,
+): Promise<void> {
+  let slots = 1;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const width = spacingMs * slots;
+    let start: number;
+    try {
+      start = await storage.reserveSlot(budget, width, clock.now());
+    } catch (error) {
+      throw new PostError("could not reserve a send slot", "rejected", { cause: error });
+    }
+    const wait = start - clock.now();
+    if (wait > 0) await clock.sleep(wait);
+    if (clock.now() - start <= width - spacingMs + LATE_SLOT_MS) return;
+    slots = Math.min(slots * 2, MAX_SPAN_SLOTS);
+  }
+  throw new PostError(`woke up too late for ${MAX_ATTEMPTS} send slots in a row`, "rejected");
+}
