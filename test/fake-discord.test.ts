@@ -416,6 +416,32 @@ describe("fake Discord with the real discord.js client", () => {
     expect(f.resumes[0]?.replayed).toBeGreaterThanOrEqual(1);
   });
 
+  it("sends MESSAGE_* events only to sessions that asked for the GuildMessages intent", async () => {
+    const f = await start();
+    const client = await login(f);
+    const guild = f.guild();
+    const channel = guild.channels.find((c) => c.type === 0);
+    if (!channel) throw new Error("a text channel");
+    // The Guilds intent alone: a post in a channel reaches no session.
+    const posted = await client.rest.post(`/channels/${channel.id}/messages`, { body: { content: "hi" } });
+    const message = { ...(posted as object), guild_id: guild.id };
+    expect(f.gateway.dispatch("MESSAGE_CREATE", message, { guildId: guild.id })).toBe(0);
+
+    const listener = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+      rest: { api: f.apiUrl },
+    });
+    clients.push(listener);
+    const ready = new Promise<void>((resolve) => listener.once(Events.ClientReady, () => resolve()));
+    await listener.login(f.token);
+    await ready;
+    const created = new Promise<string>((resolve) =>
+      listener.once(Events.MessageCreate, (m) => resolve(m.id)),
+    );
+    expect(f.gateway.dispatch("MESSAGE_CREATE", message, { guildId: guild.id })).toBe(1);
+    expect(await created).toBe((posted as { id: string }).id);
+  });
+
   it("rejects login with a wrong token: gateway close 4004", async () => {
     const f = await start({ requireRestAuth: false });
     const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: f.apiUrl } });

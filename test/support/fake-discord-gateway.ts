@@ -32,6 +32,15 @@ export const GatewayOp = {
 /** Privileged intents: GuildMembers, GuildPresences, MessageContent. */
 export const PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15);
 const KNOWN_INTENTS = (1 << 26) - 1;
+/** GuildMessages: a bot without it gets no guild MESSAGE_* events (Discord sends them only to those that asked). */
+const GUILD_MESSAGES = 1 << 9;
+/** The events only some intents receive, with the intent they need. */
+const EVENT_INTENTS: Readonly<Record<string, number>> = {
+  MESSAGE_CREATE: GUILD_MESSAGES,
+  MESSAGE_UPDATE: GUILD_MESSAGES,
+  MESSAGE_DELETE: GUILD_MESSAGES,
+  MESSAGE_DELETE_BULK: GUILD_MESSAGES,
+};
 
 /** One IDENTIFY the fake received (the token is never kept). */
 export interface IdentifyRecord {
@@ -209,7 +218,8 @@ export class FakeGateway {
 
   /**
    * Sends a dispatch to every resumable session matching `target` (all by default). Sessions that are
-   * momentarily disconnected keep it for replay on RESUME, as Discord does. Returns how many sessions got it.
+   * momentarily disconnected keep it for replay on RESUME, as Discord does. Events that need an intent
+   * (MESSAGE_*: GuildMessages) go only to sessions that asked for it. Returns how many sessions got it.
    */
   dispatch(t: string, d: unknown, target: DispatchTarget = {}): number {
     let count = 0;
@@ -218,6 +228,8 @@ export class FakeGateway {
       const [shardId, shardCount] = session.shard;
       if (target.shard !== undefined && shardId !== target.shard) continue;
       if (target.guildId !== undefined && shardOf(target.guildId, shardCount) !== shardId) continue;
+      const needs = EVENT_INTENTS[t];
+      if (needs !== undefined && (session.intents & needs) === 0) continue;
       this.#sendDispatch(session, t, d);
       count += 1;
     }
