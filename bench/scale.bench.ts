@@ -178,16 +178,19 @@ function startProcess(env: Record<string, string>, cwd: string, started: ChildPr
     stdio: ["ignore", "ignore", "pipe"],
   });
   started.push(child);
-  let log = "";
-  child.stderr?.on("data", (chunk) => {
-    log += String(chunk);
-  });
+  // Only the tail is kept: a bot logs a line per post, and scanning the whole log on every chunk would make
+  // this process (which also runs the fake Discord) stall for longer and longer as the burst goes on.
+  let tail = "";
+  let isConnected = false;
   const connected = new Promise<void>((resolve, reject) => {
-    const check = () => {
-      if (log.includes('"msg":"connected to Discord"')) resolve();
-    };
-    child.stderr?.on("data", check);
-    child.once("exit", (code) => reject(new Error(`a bot process exited (${code}):\n${log.slice(-2000)}`)));
+    child.stderr?.on("data", (chunk) => {
+      tail = (tail + String(chunk)).slice(-8192);
+      if (!isConnected && tail.includes('"msg":"connected to Discord"')) {
+        isConnected = true;
+        resolve();
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`a bot process exited (${code}):\n${tail.slice(-2000)}`)));
   });
   return { child, connected };
 }
