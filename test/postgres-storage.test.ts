@@ -249,6 +249,18 @@ describe("hosts whose clocks disagree", () => {
     }
   });
 
+  it("date a claim on one clock: another host reads its age on its own clock, not the claimer's", async () => {
+    const { onTime, ahead } = await hosts();
+    const guildId = "175928847299117999";
+    await onTime.upsertReminder(reminder(guildId));
+    const claimed = await ahead.claimPost(guildId, "2026-02-18", "skewed-claim-nonce");
+    expect(claimed.status).toBe("claimed");
+    const seen = await onTime.claimPost(guildId, "2026-02-18", "skewed-claim-nonce");
+    if (seen.status !== "pending") throw new Error(`expected the claim pending, got ${seen.status}`);
+    // Claimed a moment ago: on the reading host's clock that is now, not 5 s in the future.
+    expect(Math.abs(seen.claimedAt - Date.now())).toBeLessThan(SKEW / 2);
+  });
+
   it("cannot take a lease that is still live because their clock runs ahead", async () => {
     const { onTime, ahead } = await hosts();
     expect(await onTime.acquireLease("host-a:1", 2000, Date.now(), "skewed-lease")).toMatchObject({

@@ -58,10 +58,11 @@ export interface PostgresStorageOptions {
   /** Migrations to apply (tests); default the bot's. */
   readonly migrations?: readonly PgMigration[];
   /**
-   * Whether the times that several hosts compare (the send budget's slots, shard leases' expiry) are kept on
-   * the database server's clock: the caller's times are moved by this host's measured offset from the server
-   * (taken at connect and every 10 minutes), so a host whose clock runs ahead or behind neither crowds the
-   * shared budget nor takes a live lease. Default: on, unless `clock` is given (tests that set the time).
+   * Whether the times that several hosts compare (the send budget's slots, shard leases' expiry, when a post
+   * was claimed) are kept on the database server's clock: the caller's times are moved by this host's measured
+   * offset from the server (taken at connect and every 10 minutes), so a host whose clock runs ahead or behind
+   * neither crowds the shared budget, nor takes a live lease, nor misjudges how old another host's claim is.
+   * Default: on, unless `clock` is given (tests that set the time).
    */
   readonly serverClock?: boolean;
 }
@@ -319,6 +320,9 @@ export class PostgresStorage implements Storage {
     checkSnowflake("guildId", guildId);
     checkDate("localDate", localDate);
     checkNonce(nonce);
+    // Claims are compared across hosts (is another process still sending it?): kept on the server's clock.
+    const claimedAt = this.#now();
+    const shift = (await this.#serverTime(claimedAt)) - claimedAt;
     return this.#transaction("claimPost", guildId, localDate, async (client) => {
       const existing = (
         await client.query<PostRow>("SELECT * FROM posts WHERE guild_id = $1 AND local_date = $2", [
@@ -345,14 +349,13 @@ export class PostgresStorage implements Storage {
           status: "pending",
           nonce: existing.nonce,
           attempts: existing.attempts + 1,
-          claimedAt: existing.claimed_at,
+          claimedAt: existing.claimed_at - shift,
         };
       }
-      const claimedAt = this.#now();
       await client.query(
         `INSERT INTO posts (guild_id, local_date, nonce, state, attempts, claimed_at)
          VALUES ($1, $2, $3, 'pending', 1, $4)`,
-        [guildId, localDate, nonce, claimedAt],
+        [guildId, localDate, nonce, claimedAt + shift],
       );
       return { status: "claimed", nonce, attempts: 1, claimedAt };
     });
