@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { PostError } from "../src/posting.js";
-import { awaitSendSlot, type PaceClock } from "../src/reminders/pace.js";
+import { awaitSendSlot, LATE_SLOT_MS, type PaceClock } from "../src/reminders/pace.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import { tempDir } from "./support/bot.js";
 
@@ -65,19 +65,36 @@ describe("awaitSendSlot", () => {
     expect(sent).toEqual([1_000_000, 1_000_025, 1_000_050, 1_000_075, 1_000_100]);
   });
 
-  it("keeps every second under the budget when one process keeps waking up late", async () => {
+  it("never lets a late process send past the span it reserved: it reserves a wider one instead", async () => {
     const [punctual, late] = twoProcesses();
     const time = new VirtualTime();
     const onTime = time.clock(() => 0);
     // A start-up's busy event loop: every wake-up of this process comes 120 ms after it asked.
     const busy = time.clock(() => 120);
+    // The late process's reservations, as the database handed them out.
+    const spans: { start: number; width: number }[] = [];
+    const recorded = {
+      reserveSlot: async (name: string, width: number, now: number) => {
+        const start = await late.reserveSlot(name, width, now);
+        spans.push({ start, width });
+        return start;
+      },
+    };
     const sent: number[] = [];
-    // The two interleave: each awaits its turn, then the other goes.
-    for (let i = 0; i < 200; i++) {
-      await awaitSendSlot(i % 3 === 0 ? late : punctual, "discord", 25, i % 3 === 0 ? busy : onTime);
+    const reservations: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const isLate = i % 3 === 0;
+      const before = spans.length;
+      await awaitSendSlot(isLate ? recorded : punctual, "discord", 25, isLate ? busy : onTime);
       sent.push(time.at);
+      if (!isLate) continue;
+      reservations.push(spans.length - before);
+      const last = spans[spans.length - 1] as { start: number; width: number };
+      expect(time.at).toBeGreaterThanOrEqual(last.start);
+      expect(time.at).toBeLessThanOrEqual(last.start + last.width + LATE_SLOT_MS);
     }
-    // 40 per second at most (one per 25 ms), and a slot's 50 ms of tolerated lateness.
+    // Whenever it had to wait for its slot, it woke 120 ms late and had to reserve again, wider.
+    expect(reservations.filter((n) => n > 1).length).toBeGreaterThan(10);
     expect(busiestSecond(sent)).toBeLessThanOrEqual(1000 / 25 + 3);
   });
 

@@ -6,6 +6,7 @@
  */
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openStorage } from "../src/storage/open.js";
 import { DUE_REMINDERS_PG, PostgresStorage } from "../src/storage/postgres.js";
 import { pgMigrations } from "../src/storage/postgres-migrations.js";
 import { StorageError, StorageUnavailableError } from "../src/storage/types.js";
@@ -217,10 +218,20 @@ describe("the network failing", () => {
 describe("hosts whose clocks disagree", () => {
   const SKEW = 5000;
   // Three hosts: one on time, one whose clock runs 5 s behind, one 5 s ahead. Each passes its own time.
-  const hosts = async () => ({
-    onTime: await connect({ clock: () => Date.now(), serverClock: true }),
-    behind: await connect({ clock: () => Date.now() - SKEW, serverClock: true }),
-    ahead: await connect({ clock: () => Date.now() + SKEW, serverClock: true }),
+  const host = (skew: number) => {
+    const clock = () => Date.now() + skew;
+    return connect({ clock, wallClock: clock, serverClock: true });
+  };
+  const hosts = async () => ({ onTime: await host(0), behind: await host(-SKEW), ahead: await host(SKEW) });
+
+  it("are what the bot's storage expects: openStorage keeps shared times on the server's clock", async () => {
+    const storage = await openStorage(
+      { databasePath: "unused.db", databaseUrl: schema.url },
+      { clock: () => Date.now() },
+    );
+    opened.push(storage as PostgresStorage);
+    expect(storage).toBeInstanceOf(PostgresStorage);
+    expect((storage as PostgresStorage).onServerClock).toBe(true);
   });
 
   it("share one send budget: their slots, each read on its own clock, fall one interval apart", async () => {

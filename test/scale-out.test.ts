@@ -172,7 +172,7 @@ describe("three processes on three hosts, one database", () => {
 });
 
 describe("two processes that claim the same shard", () => {
-  it("cannot both post: the ledger lets one send each reminder, the other skips it", async () => {
+  it("cannot both post: the ledger lets one send each reminder, the other leaves it to the first", async () => {
     schema = await createTestSchema("twins");
     const at = Date.parse("2026-12-01T07:00:00Z");
     const corpus = loadCorpus();

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadCorpus } from "../src/corpus/load.js";
 import { toPostError } from "../src/discord/post.js";
 import { createLogger } from "../src/logger.js";
+import type { PaceClock } from "../src/reminders/pace.js";
 import { reminderNonce } from "../src/reminders/post.js";
 import { ReminderScheduler, type SendPost } from "../src/reminders/scheduler.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
@@ -19,7 +20,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(send: SendPost) {
+async function setup(send: SendPost, paceClock?: PaceClock) {
   const dir = tempDir();
   const clock = new TestClock(Date.parse("2026-12-01T06:00:00Z"));
   const storage = SqliteStorage.open(join(dir.path, "s.db"), { clock: () => clock.now().getTime() });
@@ -35,6 +36,7 @@ async function setup(send: SendPost) {
     send,
     markup: textMarkup,
     postsPerSecond: 1000,
+    ...(paceClock ? { paceClock } : {}),
   });
   return { storage, clock, scheduler };
 }
@@ -92,10 +94,40 @@ describe("scheduler failures at the network edge", () => {
     const first = await scheduler.tick();
     expect(first.inFlight).toEqual([guildId]);
     expect(nonces).toEqual([]);
-    // Still unconfirmed 10 s on: its sender died or lost the answer, and the nonce still guards a re-send.
-    clock.set("2026-12-01T07:00:10Z");
+    // Still unconfirmed 15 s on: its sender died or lost the answer, and the nonce still guards a re-send.
+    clock.set("2026-12-01T07:00:15Z");
     expect((await scheduler.tick()).posted).toEqual([guildId]);
     expect(nonces).toEqual([reminderNonce(guildId, "2026-12-01")]);
+  });
+
+  it("keeps an earlier attempt's claim when a pass gets no send slot, so its nonce window still counts", async () => {
+    const nonces: string[] = [];
+    // Real time for the send slots, until the test stalls it: then every look at it is 10 s later than the last.
+    let stalled = false;
+    let lag = 0;
+    const paceClock: PaceClock = {
+      now: () => {
+        if (stalled) lag += 10_000;
+        return Date.now() + lag;
+      },
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, stalled ? 0 : ms)),
+    };
+    const { clock, scheduler } = await setup(async (_channel, _message, nonce) => {
+      nonces.push(nonce);
+      throw toPostError(reset);
+    }, paceClock);
+    clock.set("2026-12-01T07:00:00Z");
+    expect((await scheduler.tick()).failed).toHaveLength(1);
+    expect(nonces).toHaveLength(1);
+    // The next pass finds the claim unconfirmed but gets no send slot: nothing is sent, the claim stays.
+    stalled = true;
+    clock.set("2026-12-01T07:00:20Z");
+    expect((await scheduler.tick()).failed).toHaveLength(1);
+    expect(nonces).toHaveLength(1);
+    // Past the nonce window the day is skipped: a fresh claim would have posted a second time.
+    clock.set("2026-12-01T07:10:00Z");
+    expect((await scheduler.tick()).skipped).toHaveLength(1);
+    expect(nonces).toHaveLength(1);
   });
 
   it("a post that cannot be built leaves no claim behind", async () => {

@@ -23,10 +23,10 @@ const REAL_TIME: PaceClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) }
  *
  * A process that wakes up late for its slot (an event loop busy with a start-up, a slow database) must not
  * send then: its post would bunch with other processes' on-time posts and together they would pass the
- * budget. It reserves again, each time a span twice as wide (up to 64 slots), and may send anywhere in its
- * span. One send per span, and spans that never overlap, keep the sends of any second within the budget
- * however late the processes wake. After 12 reservations it gives its turn up with a `rejected` PostError:
- * nothing was sent, and the post is retried at the next pass.
+ * budget. It reserves again, each time a span twice as wide (up to 64 slots), and sends within its span, or at
+ * most 50 ms past its end. Spans never overlap, so however late processes wake, any second holds at most the
+ * budget's sends plus the few that 50 ms of tolerated lateness lets in. After 12 reservations it gives its
+ * turn up with a `rejected` PostError: nothing was sent, and the post is retried at the next pass.
  */
 export async function awaitSendSlot(
   storage: Pick<Storage, "reserveSlot">,

@@ -9,7 +9,7 @@ import type { Reminder, ShardFilter, Storage } from "../storage/types.js";
 import { localParts } from "../time.js";
 import type { Markup, Reply } from "../views/card.js";
 import { evaluateDue, slotAfterLocalDate } from "./due.js";
-import { awaitSendSlot } from "./pace.js";
+import { awaitSendSlot, type PaceClock } from "./pace.js";
 import { reminderNonce, reminderPost } from "./post.js";
 
 /** A re-send of an unconfirmed post is safe only inside Discord's nonce window ("a few minutes"). */
@@ -17,10 +17,10 @@ const NONCE_WINDOW_MS = 4 * 60_000;
 /**
  * A claim younger than this may still be in flight: another process's (one that shares the shard by mistake,
  * or that had the shard until a moment ago) or this process's own earlier pass. It is left alone, and a pass
- * soon after re-sends it with its nonce if it is still unconfirmed. A post takes well under a second; a
- * slower one that is re-sent meanwhile is still caught by its nonce.
+ * soon after re-sends it with its nonce if it is still unconfirmed. Longer than a claimed post's wait for its
+ * send slot (at most about 10 s, see pace.ts) and its send; one re-sent sooner is still caught by its nonce.
  */
-const IN_FLIGHT_MS = 10_000;
+const IN_FLIGHT_MS = 15_000;
 /** How many posts are in flight at once; discord.js's queue paces them to the global rate limit. */
 const CONCURRENCY = 16;
 /**
@@ -54,6 +54,8 @@ export interface SchedulerOptions {
   readonly send: SendPost;
   /** How the posts are written (the surface's markup: Discord's). */
   readonly markup: Markup;
+  /** The real time that send slots are waited for in (default the system clock; tests stall it). */
+  readonly paceClock?: PaceClock;
   /** Sends started per second, by all processes on this database together (default 45). */
   readonly postsPerSecond?: number;
   /**
@@ -156,7 +158,7 @@ export class ReminderScheduler {
     // Many guilds share a zone, date and settings: each distinct post is built once per tick.
     const posts = new Map<string, Reply>();
     const spacingMs = 1000 / (this.options.postsPerSecond ?? POSTS_PER_SECOND);
-    const pace = () => awaitSendSlot(this.options.storage, SEND_BUDGET, spacingMs);
+    const pace = () => awaitSendSlot(this.options.storage, SEND_BUDGET, spacingMs, this.options.paceClock);
     const worker = async () => {
       while (next < due.length) {
         const reminder = due[next++];
@@ -259,8 +261,20 @@ export class ReminderScheduler {
       return "skipped";
     }
 
+    // The send waits for its turn in the shared budget after the claim, so that it goes out on time: a claim
+    // is a few database round trips whose delays would otherwise bunch posts past the budget.
     try {
       await pace();
+    } catch (error) {
+      // Nothing was sent: a claim made just now is given back; an earlier attempt's stays, with its nonce.
+      if (claim.status === "claimed") await storage.releaseClaim(guildId, slotDate);
+      logger.warn(
+        { guildId, err: error instanceof Error ? error.message : String(error) },
+        "reminders: no send slot this pass; retrying soon",
+      );
+      return "failed";
+    }
+    try {
       const sent = await this.options.send(reminder.channelId, message, claim.nonce);
       await storage.markPosted(guildId, slotDate, sent.id, reminder.channelId);
       await advance();

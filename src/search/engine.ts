@@ -595,22 +595,22 @@ export class AnswerEngine {
     // Words in most paragraphs find nothing in particular and cost the longest posting lists.
     const n = this.docs.length;
     const specific = [...boosts].filter(([term]) => (this.vocabulary.get(term) ?? 0) <= n * GENERIC_SHARE);
-    const search = (terms: [string, number][]) =>
+    const heaviest = (terms: [string, number][]) =>
+      terms.sort((x, y) => y[1] - x[1]).slice(0, MAX_SEARCH_TERMS);
+    const search = (terms: readonly [string, number][]) =>
       terms.length === 0
         ? []
-        : this.index.search(
-            terms
-              .sort((a, b) => b[1] - a[1])
-              .slice(0, MAX_SEARCH_TERMS)
-              .map(([term]) => term)
-              .join(" "),
-            { boostTerm: (term) => boosts.get(term) ?? 1 },
-          );
-    let results = search(specific.length > 0 ? specific : [...boosts]);
+        : this.index.search(terms.map(([term]) => term).join(" "), {
+            boostTerm: (term) => boosts.get(term) ?? 1,
+          });
+    let results = search(heaviest(specific.length > 0 ? specific : [...boosts]));
     // Too few paragraphs have the specific words: the answer may use only common ones ("how many hostages are
-    // still in Gaza"), so every word searches. A large corpus rarely gets here: specific words fill it up.
+    // still in Gaza"), so the common words search too, beside the specific ones (whatever those found is found
+    // again, scored in the same query). A small corpus, like the shipped one, often gets here; a large one,
+    // where the specific words find enough, rarely does.
     if (results.length < CANDIDATES && specific.length > 0 && specific.length < boosts.size) {
-      results = search([...boosts]);
+      const generic = [...boosts].filter(([term]) => !specific.some(([s]) => s === term));
+      results = search([...heaviest(specific), ...heaviest(generic)]);
     }
     const topBm25 = results[0]?.score ?? 0;
     const queryVector = this.queryVector(query);

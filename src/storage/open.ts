@@ -21,6 +21,8 @@ export async function openStorage(
   if (config.databaseUrl) {
     const { PostgresStorage } = await import("./postgres.js");
     return PostgresStorage.connect(config.databaseUrl, {
+      // Shard processes on several hosts compare times through the database: always on its clock.
+      serverClock: true,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.applicationName ? { applicationName: options.applicationName } : {}),
       ...(options.onConnectionLost ? { onConnectionLost: options.onConnectionLost } : {}),

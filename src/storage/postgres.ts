@@ -60,15 +60,19 @@ export interface PostgresStorageOptions {
   /**
    * Whether the times that several hosts compare (the send budget's slots, shard leases' expiry, when a post
    * was claimed) are kept on the database server's clock: the caller's times are moved by this host's measured
-   * offset from the server (taken at connect and every 10 minutes), so a host whose clock runs ahead or behind
-   * neither crowds the shared budget, nor takes a live lease, nor misjudges how old another host's claim is.
-   * Default: on, unless `clock` is given (tests that set the time).
+   * offset from the server (against `wallClock`, at connect and every 10 minutes), so a host whose clock runs
+   * ahead or behind neither crowds the shared budget, nor takes a live lease, nor misjudges how old another
+   * host's claim is. Default: off when `clock` is given (tests that set the time), else on; the bot turns it on.
    */
   readonly serverClock?: boolean;
+  /** This host's clock, which callers pass send slots' and leases' times on. Default `Date.now`. */
+  readonly wallClock?: () => number;
 }
 
 /** How often the offset from the server's clock is measured again. */
 const CLOCK_SYNC_MS = 10 * 60_000;
+/** How soon a measurement that failed is tried again. */
+const CLOCK_RETRY_MS = 60_000;
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const DEFAULT_LEASE = "bot";
@@ -118,6 +122,7 @@ export class PostgresStorage implements Storage {
   readonly #pool: pg.Pool;
   readonly #now: () => number;
   readonly #serverClock: boolean;
+  readonly #wallClock: () => number;
   /** Server clock minus this process's clock, ms (0 without `serverClock`). */
   #clockOffset = 0;
   #clockSyncedAt = Number.NEGATIVE_INFINITY;
@@ -145,6 +150,7 @@ export class PostgresStorage implements Storage {
     this.location = describePostgresUrl(url);
     this.#now = options.clock ?? Date.now;
     this.#serverClock = options.serverClock ?? options.clock === undefined;
+    this.#wallClock = options.wallClock ?? Date.now;
     this.#busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     this.#pool = new pg.Pool({
       connectionString: url,
@@ -525,30 +531,44 @@ export class PostgresStorage implements Storage {
   }
 
   /**
-   * Measures the server's clock against this process's: of three round trips, the quickest, taking the
-   * server's reading to be halfway through it (NTP's estimate; off by at most half that round trip).
+   * Measures the server's clock against this host's: of three round trips on one connection (so that waiting
+   * for a free connection is not counted), the quickest, taking the server's reading to be halfway through it
+   * (NTP's estimate; off by at most half that round trip). A failed measurement keeps the last offset and is
+   * tried again a minute later, not on every call.
    */
   async #syncClock(): Promise<void> {
-    let best = { roundTrip: Number.POSITIVE_INFINITY, offset: 0 };
-    for (let i = 0; i < 3; i++) {
-      const sent = this.#now();
-      const { rows } = await this.#pool.query<{ at: number }>(
-        "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS at",
-      );
-      const received = this.#now();
-      const at = rows[0]?.at;
-      if (at !== undefined && received - sent < best.roundTrip) {
-        best = { roundTrip: received - sent, offset: Math.round(at - (sent + received) / 2) };
+    this.#clockSyncedAt = this.#wallClock() - CLOCK_SYNC_MS + CLOCK_RETRY_MS;
+    const client = await this.#pool.connect();
+    this.#guard(client);
+    try {
+      let best = { roundTrip: Number.POSITIVE_INFINITY, offset: 0 };
+      for (let i = 0; i < 3; i++) {
+        const sent = this.#wallClock();
+        const { rows } = await client.query<{ at: number }>(
+          "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS at",
+        );
+        const received = this.#wallClock();
+        const at = rows[0]?.at;
+        if (at !== undefined && received - sent < best.roundTrip) {
+          best = { roundTrip: received - sent, offset: Math.round(at - (sent + received) / 2) };
+        }
       }
+      this.#clockOffset = best.offset;
+      this.#clockSyncedAt = this.#wallClock();
+    } finally {
+      client.release();
     }
-    this.#clockOffset = best.offset;
-    this.#clockSyncedAt = this.#now();
+  }
+
+  /** Whether shared times are kept on the server's clock (see `serverClock`). */
+  get onServerClock(): boolean {
+    return this.#serverClock;
   }
 
   /** The caller's time on the server's clock (see `serverClock`). */
   async #serverTime(now: number): Promise<number> {
     if (!this.#serverClock) return now;
-    if (this.#now() - this.#clockSyncedAt >= CLOCK_SYNC_MS) {
+    if (this.#wallClock() - this.#clockSyncedAt >= CLOCK_SYNC_MS) {
       // A failed measurement keeps the last offset: the call itself reports an unreachable server.
       await this.#syncClock().catch(() => undefined);
     }

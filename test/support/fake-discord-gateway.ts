@@ -32,15 +32,18 @@ export const GatewayOp = {
 /** Privileged intents: GuildMembers, GuildPresences, MessageContent. */
 export const PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15);
 const KNOWN_INTENTS = (1 << 26) - 1;
-/** GuildMessages: a bot without it gets no guild MESSAGE_* events (Discord sends them only to those that asked). */
+/** GuildMessages and DirectMessages: Discord sends message events only to bots that asked for them. */
 const GUILD_MESSAGES = 1 << 9;
-/** The events only some intents receive, with the intent they need. */
-const EVENT_INTENTS: Readonly<Record<string, number>> = {
-  MESSAGE_CREATE: GUILD_MESSAGES,
-  MESSAGE_UPDATE: GUILD_MESSAGES,
-  MESSAGE_DELETE: GUILD_MESSAGES,
-  MESSAGE_DELETE_BULK: GUILD_MESSAGES,
-};
+const DIRECT_MESSAGES = 1 << 12;
+/** The message events, which need GuildMessages in a server and DirectMessages in a DM. */
+const MESSAGE_EVENTS = new Set(["MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE", "MESSAGE_DELETE_BULK"]);
+
+/** The intent an event needs, or undefined when Guilds (or nothing) is enough. */
+function intentFor(t: string, d: unknown): number | undefined {
+  if (!MESSAGE_EVENTS.has(t)) return undefined;
+  const guildId = (d as { guild_id?: unknown } | null)?.guild_id;
+  return guildId === undefined || guildId === null ? DIRECT_MESSAGES : GUILD_MESSAGES;
+}
 
 /** One IDENTIFY the fake received (the token is never kept). */
 export interface IdentifyRecord {
@@ -219,7 +222,7 @@ export class FakeGateway {
   /**
    * Sends a dispatch to every resumable session matching `target` (all by default). Sessions that are
    * momentarily disconnected keep it for replay on RESUME, as Discord does. Events that need an intent
-   * (MESSAGE_*: GuildMessages) go only to sessions that asked for it. Returns how many sessions got it.
+   * (the message events: GuildMessages, or DirectMessages in a DM) go only to sessions that asked for it. Returns how many sessions got it.
    */
   dispatch(t: string, d: unknown, target: DispatchTarget = {}): number {
     let count = 0;
@@ -228,7 +231,7 @@ export class FakeGateway {
       const [shardId, shardCount] = session.shard;
       if (target.shard !== undefined && shardId !== target.shard) continue;
       if (target.guildId !== undefined && shardOf(target.guildId, shardCount) !== shardId) continue;
-      const needs = EVENT_INTENTS[t];
+      const needs = intentFor(t, d);
       if (needs !== undefined && (session.intents & needs) === 0) continue;
       this.#sendDispatch(session, t, d);
       count += 1;
