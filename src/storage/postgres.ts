@@ -328,7 +328,7 @@ export class PostgresStorage implements Storage {
     checkNonce(nonce);
     // Claims are compared across hosts (is another process still sending it?): kept on the server's clock.
     const claimedAt = this.#now();
-    const shift = (await this.#serverTime(claimedAt)) - claimedAt;
+    const shift = await this.#serverShift();
     return this.#transaction("claimPost", guildId, localDate, async (client) => {
       const existing = (
         await client.query<PostRow>("SELECT * FROM posts WHERE guild_id = $1 AND local_date = $2", [
@@ -488,8 +488,8 @@ export class PostgresStorage implements Storage {
     name = DEFAULT_LEASE,
   ): Promise<LeaseResult> {
     checkLeaseArgs(ownerId, ttlMs, now);
-    const at = await this.#serverTime(now);
-    const shift = at - now;
+    const shift = await this.#serverShift();
+    const at = now + shift;
     return this.#run("acquireLease", async (client) => {
       const expiresAt = at + ttlMs;
       // Takes the lease when it is free, ours, or expired; otherwise the WHERE leaves the holder's row untouched.
@@ -515,11 +515,11 @@ export class PostgresStorage implements Storage {
 
   async renewLease(ownerId: string, ttlMs: number, now: number, name = DEFAULT_LEASE): Promise<boolean> {
     checkLeaseArgs(ownerId, ttlMs, now);
-    const at = await this.#serverTime(now);
+    const shift = await this.#serverShift();
     return this.#changes(
       "renewLease",
       "UPDATE leases SET expires_at = $3 WHERE name = $1 AND owner_id = $2",
-      [name, ownerId, at + ttlMs],
+      [name, ownerId, now + shift + ttlMs],
     );
   }
 
@@ -565,30 +565,30 @@ export class PostgresStorage implements Storage {
     return this.#serverClock;
   }
 
-  /** The caller's time on the server's clock (see `serverClock`). */
-  async #serverTime(now: number): Promise<number> {
-    if (!this.#serverClock) return now;
+  /** What to add to a caller's time to put it on the server's clock (see `serverClock`; 0 without it). */
+  async #serverShift(): Promise<number> {
+    if (!this.#serverClock) return 0;
     if (this.#wallClock() - this.#clockSyncedAt >= CLOCK_SYNC_MS) {
       // A failed measurement keeps the last offset: the call itself reports an unreachable server.
       await this.#syncClock().catch(() => undefined);
     }
-    return now + this.#clockOffset;
+    return this.#clockOffset;
   }
 
   async reserveSlot(name: string, intervalMs: number, now: number): Promise<number> {
     checkSlot(name, intervalMs, now);
-    const at = await this.#serverTime(now);
+    const shift = await this.#serverShift();
     return this.#run("reserveSlot", async (client) => {
       const { rows } = await client.query<{ next_at: number }>({
         name: "talks-bot-slot",
         text: `INSERT INTO rate_slots (name, next_at) VALUES ($1, $2::float8 + $3::float8)
          ON CONFLICT (name) DO UPDATE SET next_at = GREATEST(rate_slots.next_at, $2::float8) + $3::float8
          RETURNING next_at`,
-        values: [name, at, intervalMs],
+        values: [name, now + shift, intervalMs],
       });
       const nextAt = rows[0]?.next_at;
       if (nextAt === undefined) throw new StorageError("storage: reserveSlot: no row came back", undefined);
-      return nextAt - intervalMs - (at - now);
+      return nextAt - intervalMs - shift;
     });
   }
 

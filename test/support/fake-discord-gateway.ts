@@ -221,8 +221,9 @@ export class FakeGateway {
 
   /**
    * Sends a dispatch to every resumable session matching `target` (all by default). Sessions that are
-   * momentarily disconnected keep it for replay on RESUME, as Discord does. Events that need an intent
-   * (the message events: GuildMessages, or DirectMessages in a DM) go only to sessions that asked for it. Returns how many sessions got it.
+   * momentarily disconnected keep it for replay on RESUME, as Discord does. Events that need an intent (the
+   * message events: GuildMessages, or DirectMessages in a DM) go only to sessions that asked for it. Returns
+   * how many sessions got it.
    */
   dispatch(t: string, d: unknown, target: DispatchTarget = {}): number {
     let count = 0;
