@@ -3,7 +3,14 @@ import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { latestVersion, runMigrations, schemaVersion } from "./migrations.js";
-import { type PostRow, type ReminderRow, toPostRecord, toReminder } from "./rows.js";
+import {
+  type PostRow,
+  REMINDER_COLUMNS,
+  type ReminderRow,
+  type ReminderValues,
+  toPostRecord,
+  toReminder,
+} from "./rows.js";
 import {
   type ClaimResult,
   type FeedbackTotals,
@@ -61,10 +68,11 @@ export interface SqliteStorageOptions {
 
 /**
  * The due query, exported so a test can check its plan: it must be answered by the partial index
- * `reminders_due` in `next_due_at` order, never by a table scan or a sort.
+ * `reminders_due` in `next_due_at` order, never by a table scan or a sort. Rows are read as arrays of
+ * values (see `REMINDER_COLUMNS`).
  */
 export const DUE_REMINDERS_SQL = `
-  SELECT * FROM reminders
+  SELECT ${REMINDER_COLUMNS.join(", ")} FROM reminders
   WHERE enabled = 1 AND paused_reason IS NULL AND next_due_at IS NOT NULL
     AND next_due_at <= @now AND shard_key % @count = @shard
   ORDER BY next_due_at
@@ -509,7 +517,11 @@ function prepareStatements(db: Database.Database) {
         enabled = 1, paused_reason = NULL, paused_at = NULL, last_error = NULL, last_error_at = NULL,
         next_due_at = excluded.next_due_at, revision = revision + 1,
         updated_by = excluded.updated_by, updated_at = excluded.updated_at`),
-    getReminder: db.prepare<[string], ReminderRow>("SELECT * FROM reminders WHERE guild_id = ?"),
+    getReminder: db
+      .prepare<[string], ReminderValues>(
+        `SELECT ${REMINDER_COLUMNS.join(", ")} FROM reminders WHERE guild_id = ?`,
+      )
+      .raw(true),
     reminderState: db.prepare<[string], Pick<ReminderRow, "enabled" | "paused_reason">>(
       "SELECT enabled, paused_reason FROM reminders WHERE guild_id = ?",
     ),
@@ -528,9 +540,11 @@ function prepareStatements(db: Database.Database) {
     setNextDueAt: db.prepare<{ guildId: string; nextDueAt: number | null; ifRevision: number | null }>(`
       UPDATE reminders SET next_due_at = @nextDueAt
       WHERE guild_id = @guildId AND enabled = 1 AND (@ifRevision IS NULL OR revision = @ifRevision)`),
-    due: db.prepare<{ now: number; count: number; shard: number; limit: number }, ReminderRow>(
-      DUE_REMINDERS_SQL,
-    ),
+    due: db
+      .prepare<{ now: number; count: number; shard: number; limit: number }, ReminderValues>(
+        DUE_REMINDERS_SQL,
+      )
+      .raw(true),
 
     getPost: db.prepare<[string, string], PostRow>(
       "SELECT * FROM posts WHERE guild_id = ? AND local_date = ?",
