@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openStorage } from "../src/storage/open.js";
 import { DUE_REMINDERS_PG, PostgresStorage } from "../src/storage/postgres.js";
 import { pgMigrations } from "../src/storage/postgres-migrations.js";
+import { REMINDER_COLUMNS } from "../src/storage/rows.js";
 import { StorageError, StorageUnavailableError } from "../src/storage/types.js";
 import { describePostgresUrl } from "../src/storage/url.js";
 import { createTestSchema, PG_URL, type TestSchema } from "./support/postgres.js";
@@ -99,6 +100,18 @@ describe("migrations", () => {
     } finally {
       await fresh.drop();
     }
+  });
+});
+
+describe("reminder rows", () => {
+  it("are read as every column of the table, each once", async () => {
+    await connect();
+    const columns = await schema.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns
+       WHERE table_schema = $1 AND table_name = 'reminders' AND column_name <> 'shard_key'`,
+      [schema.name],
+    );
+    expect([...REMINDER_COLUMNS].sort()).toEqual(columns.map((c) => c.column_name).sort());
   });
 });
 

@@ -12,6 +12,7 @@ import {
   runMigrations,
   schemaVersion,
 } from "../src/storage/migrations.js";
+import { REMINDER_COLUMNS, type ReminderValues, toReminder } from "../src/storage/rows.js";
 import { DUE_REMINDERS_SQL, SqliteStorage, type SqliteStorageOptions } from "../src/storage/sqlite.js";
 import { type ReminderUpsert, StorageBusyError, StorageError } from "../src/storage/types.js";
 import { mountSmallDisk } from "./support/full-disk.js";
@@ -103,6 +104,77 @@ describe("due reminders", () => {
     expect(plan.some((detail) => /\bSCAN\b/.test(detail))).toBe(false);
     expect(plan.some((detail) => /TEMP B-TREE/.test(detail))).toBe(false);
     expect((await storage.dueReminders(T0 + 20, { id: 0, count: 1 })).length).toBe(22);
+  });
+});
+
+describe("reminder rows", () => {
+  it("are read as every column of the table, each once", () => {
+    open(); // migrates the file
+    const columns = raw()
+      .prepare<[], { name: string }>("SELECT name FROM pragma_table_xinfo('reminders')")
+      .all()
+      .map((c) => c.name)
+      .filter((name) => name !== "shard_key");
+    expect([...REMINDER_COLUMNS].sort()).toEqual(columns.sort());
+  });
+
+  it("map each column to its own field", () => {
+    const row: Record<(typeof REMINDER_COLUMNS)[number], unknown> = {
+      guild_id: "g",
+      channel_id: "c",
+      time: "07:30",
+      time_zone: "Asia/Riyadh",
+      role_id: "r",
+      day_offset: 1,
+      start_override: "2024-03-11",
+      enabled: 1,
+      paused_reason: "pr",
+      paused_at: 2,
+      last_error: "le",
+      last_error_at: 3,
+      next_due_at: 4,
+      revision: 5,
+      created_by: "cb",
+      created_at: 6,
+      updated_by: "ub",
+      updated_at: 7,
+      last_posted_local_date: "2024-03-01",
+      last_message_id: "m",
+      last_posted_at: 8,
+      language: "ar",
+      place_name: "Mecca",
+      place_country: "SA",
+      latitude: 21.4,
+      longitude: 39.8,
+      method: "UmmAlQura",
+    };
+    const values = REMINDER_COLUMNS.map((column) => row[column]) as unknown as ReminderValues;
+    expect(toReminder(values)).toEqual({
+      guildId: "g",
+      channelId: "c",
+      time: "07:30",
+      timeZone: "Asia/Riyadh",
+      roleId: "r",
+      dayOffset: 1,
+      startOverride: "2024-03-11",
+      language: "ar",
+      place: { name: "Mecca", country: "SA", latitude: 21.4, longitude: 39.8 },
+      method: "UmmAlQura",
+      enabled: true,
+      pausedReason: "pr",
+      pausedAt: 2,
+      lastError: "le",
+      lastErrorAt: 3,
+      nextDueAt: 4,
+      revision: 5,
+      createdBy: "cb",
+      createdAt: 6,
+      updatedBy: "ub",
+      updatedAt: 7,
+      lastPostedLocalDate: "2024-03-01",
+      lastMessageId: "m",
+      lastPostedAt: 8,
+    });
   });
 });
 

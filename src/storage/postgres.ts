@@ -698,18 +698,16 @@ export const DUE_REMINDERS_PG = `
   LIMIT $4`;
 
 /**
- * Rows as arrays of values (see `REMINDER_COLUMNS`), through `client.query`'s callback form. Measured on the
- * due query in the scale benchmark's process (1,000 of 100,000 rows, 300 runs, three runs of each): p99
- * 3.8–4.5 ms; 11–18 ms with the same arrays through pg's promise form; 12–21 ms with row objects through the
- * promise form, as before. The tail is young-generation garbage collection, and with the promise form far
- * more of each collection survives; the rows and the errors are the same in both forms.
+ * Rows as arrays of values (see `REMINDER_COLUMNS`), through `client.query`'s callback form: through pg's
+ * promise form, far more of each young-generation collection survives a read of many rows, and the due
+ * query's p99 is three to four times as long (README, "Benchmarks"). Rows and errors are the same.
  */
 function queryValues<R extends readonly unknown[]>(
   client: pg.PoolClient,
   config: Omit<pg.QueryArrayConfig, "rowMode">,
 ): Promise<{ rows: R[] }> {
   return new Promise((resolve, reject) => {
-    const callback = (error: Error | undefined, result: pg.QueryArrayResult) =>
+    const callback = (error: Error | null | undefined, result: pg.QueryArrayResult) =>
       error ? reject(error) : resolve({ rows: result.rows as unknown[] as R[] });
     // With a callback pg returns nothing; the lint reads the promise overload.
     void client.query({ ...config, rowMode: "array" }, callback);
