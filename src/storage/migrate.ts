@@ -8,6 +8,7 @@ import type { Config } from "../config.js";
 import { UsageError } from "../errors.js";
 import { latestVersion, schemaVersion } from "./migrations.js";
 import { PostgresStorage } from "./postgres.js";
+import { REMINDER_COLUMNS } from "./rows.js";
 import { SqliteStorage } from "./sqlite.js";
 
 export interface MigrateReport {
@@ -56,35 +57,7 @@ export interface CopyReport {
 const TABLES = {
   reminders: {
     key: ["guild_id"],
-    columns: [
-      "guild_id",
-      "channel_id",
-      "time",
-      "time_zone",
-      "role_id",
-      "day_offset",
-      "start_override",
-      "enabled",
-      "paused_reason",
-      "paused_at",
-      "last_error",
-      "last_error_at",
-      "next_due_at",
-      "revision",
-      "created_by",
-      "created_at",
-      "updated_by",
-      "updated_at",
-      "last_posted_local_date",
-      "last_message_id",
-      "last_posted_at",
-      "language",
-      "place_name",
-      "place_country",
-      "latitude",
-      "longitude",
-      "method",
-    ],
+    columns: REMINDER_COLUMNS,
     booleans: ["enabled"],
   },
   posts: {
