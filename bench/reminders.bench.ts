@@ -26,7 +26,7 @@ import { deployCommands } from "../src/discord/deploy.js";
 import { createLogger } from "../src/logger.js";
 import { nextSlot, slotFor } from "../src/reminders/due.js";
 import { ReminderScheduler } from "../src/reminders/scheduler.js";
-import { REMINDER_COLUMNS, type ReminderValues, toReminder } from "../src/storage/rows.js";
+import { REMINDER_COLUMNS, REMINDER_SELECT, type ReminderValues, toReminder } from "../src/storage/rows.js";
 import { DUE_REMINDERS_SQL, SqliteStorage } from "../src/storage/sqlite.js";
 import type { Reminder, ReminderUpsert } from "../src/storage/types.js";
 import { localParts } from "../src/time.js";
@@ -366,9 +366,7 @@ async function runDueQuery(options: RemindersBenchOptions, dir: string): Promise
     });
     const claimsPerTick = claims / (options.queryRuns + 10);
 
-    const select = scanDb
-      .prepare<[], ReminderValues>(`SELECT ${REMINDER_COLUMNS.join(", ")} FROM reminders`)
-      .raw(true);
+    const select = scanDb.prepare<[], ReminderValues>(`SELECT ${REMINDER_SELECT} FROM reminders`).raw(true);
     let scanned: Reminder[] = [];
     const scanTimes = await timeRuns(options.scanRuns, 3, () => {
       scanned = scanDue(select, MEASURED_AT, limit);

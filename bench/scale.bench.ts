@@ -93,47 +93,32 @@ async function storeInPostgres(
   specs: readonly StoredSpec[],
   at: number,
 ): Promise<void> {
-  const columns = [
-    "guild_id",
-    "channel_id",
-    "time",
-    "time_zone",
-    "role_id",
-    "day_offset",
-    "start_override",
-    "enabled",
-    "paused_reason",
-    "next_due_at",
-    "created_by",
-    "created_at",
-    "updated_by",
-    "updated_at",
-  ];
   await storage.withTransaction(async (query) => {
     for (let i = 0; i < specs.length; i += 1000) {
-      const batch = specs.slice(i, i + 1000);
       const values: unknown[] = [];
-      const rows = batch.map((spec) => {
+      let columns: string[] = [];
+      const rows = specs.slice(i, i + 1000).map((spec) => {
         const u = spec.upsert;
-        const row = [
-          u.guildId,
-          u.channelId,
-          u.time,
-          u.timeZone,
-          u.roleId,
-          u.dayOffset,
-          u.startOverride,
-          spec.state !== "disabled",
-          spec.state === "paused" ? "missing-access" : null,
-          spec.state === "disabled" ? null : u.nextDueAt,
-          u.by,
-          at,
-          u.by,
-          at,
-        ];
+        const row = {
+          guild_id: u.guildId,
+          channel_id: u.channelId,
+          time: u.time,
+          time_zone: u.timeZone,
+          role_id: u.roleId,
+          day_offset: u.dayOffset,
+          start_override: u.startOverride,
+          enabled: spec.state !== "disabled",
+          paused_reason: spec.state === "paused" ? "missing-access" : null,
+          next_due_at: spec.state === "disabled" ? null : u.nextDueAt,
+          created_by: u.by,
+          created_at: at,
+          updated_by: u.by,
+          updated_at: at,
+        };
+        columns = Object.keys(row);
         const start = values.length;
-        values.push(...row);
-        return `(${row.map((_, k) => `$${start + k + 1}`).join(", ")})`;
+        values.push(...Object.values(row));
+        return `(${columns.map((_, k) => `$${start + k + 1}`).join(", ")})`;
       });
       await query(`INSERT INTO reminders (${columns.join(", ")}) VALUES ${rows.join(", ")}`, values);
     }

@@ -13,7 +13,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { type PgMigration, pgMigrations, pgSchemaVersion, runPgMigrations } from "./postgres-migrations.js";
-import { type PostRow, REMINDER_COLUMNS, type ReminderValues, toPostRecord, toReminder } from "./rows.js";
+import { type PostRow, REMINDER_SELECT, type ReminderValues, toPostRecord, toReminder } from "./rows.js";
 import {
   type ClaimResult,
   type FeedbackTotals,
@@ -211,7 +211,7 @@ export class PostgresStorage implements Storage {
            enabled = TRUE, paused_reason = NULL, paused_at = NULL, last_error = NULL, last_error_at = NULL,
            next_due_at = excluded.next_due_at, revision = reminders.revision + 1,
            updated_by = excluded.updated_by, updated_at = excluded.updated_at
-         RETURNING ${REMINDER_COLUMNS.join(", ")}`,
+         RETURNING ${REMINDER_SELECT}`,
         values: [
           input.guildId,
           input.channelId,
@@ -243,7 +243,7 @@ export class PostgresStorage implements Storage {
       "getReminder",
       async (client) => {
         const { rows } = await queryValues<ReminderValues>(client, {
-          text: `SELECT ${REMINDER_COLUMNS.join(", ")} FROM reminders WHERE guild_id = $1`,
+          text: `SELECT ${REMINDER_SELECT} FROM reminders WHERE guild_id = $1`,
           values: [guildId],
         });
         return rows[0] ? toReminder(rows[0]) : null;
@@ -691,7 +691,7 @@ export class PostgresStorage implements Storage {
 
 /** The due query: answered by the partial index `reminders_due` in `next_due_at` order. */
 export const DUE_REMINDERS_PG = `
-  SELECT ${REMINDER_COLUMNS.join(", ")} FROM reminders
+  SELECT ${REMINDER_SELECT} FROM reminders
   WHERE enabled AND paused_reason IS NULL AND next_due_at IS NOT NULL
     AND next_due_at <= $1 AND shard_key % $2 = $3
   ORDER BY next_due_at

@@ -84,6 +84,9 @@ export const REMINDER_COLUMNS = [
   "method",
 ] as const satisfies readonly (keyof ReminderRow)[];
 
+/** {@link REMINDER_COLUMNS} as a select list. */
+export const REMINDER_SELECT = REMINDER_COLUMNS.join(", ");
+
 /** A `reminders` row as the values of {@link REMINDER_COLUMNS}, in that order. */
 export type ReminderValues = ValuesOf<typeof REMINDER_COLUMNS>;
 type ValuesOf<T extends readonly (keyof ReminderRow)[]> = {

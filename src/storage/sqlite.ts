@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { latestVersion, runMigrations, schemaVersion } from "./migrations.js";
 import {
   type PostRow,
-  REMINDER_COLUMNS,
+  REMINDER_SELECT,
   type ReminderRow,
   type ReminderValues,
   toPostRecord,
@@ -72,7 +72,7 @@ export interface SqliteStorageOptions {
  * values (see `REMINDER_COLUMNS`).
  */
 export const DUE_REMINDERS_SQL = `
-  SELECT ${REMINDER_COLUMNS.join(", ")} FROM reminders
+  SELECT ${REMINDER_SELECT} FROM reminders
   WHERE enabled = 1 AND paused_reason IS NULL AND next_due_at IS NOT NULL
     AND next_due_at <= @now AND shard_key % @count = @shard
   ORDER BY next_due_at
@@ -518,9 +518,7 @@ function prepareStatements(db: Database.Database) {
         next_due_at = excluded.next_due_at, revision = revision + 1,
         updated_by = excluded.updated_by, updated_at = excluded.updated_at`),
     getReminder: db
-      .prepare<[string], ReminderValues>(
-        `SELECT ${REMINDER_COLUMNS.join(", ")} FROM reminders WHERE guild_id = ?`,
-      )
+      .prepare<[string], ReminderValues>(`SELECT ${REMINDER_SELECT} FROM reminders WHERE guild_id = ?`)
       .raw(true),
     reminderState: db.prepare<[string], Pick<ReminderRow, "enabled" | "paused_reason">>(
       "SELECT enabled, paused_reason FROM reminders WHERE guild_id = ?",
