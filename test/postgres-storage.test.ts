@@ -173,6 +173,34 @@ describe("the network failing", () => {
     expect(await call).toMatchObject({ guildId: GUILD });
   });
 
+  it("survives a connection that the server ends in the same read as the one that opened it", async () => {
+    // A busy client can read "ready for queries" and "terminating connection" in one chunk: the connection is
+    // handed over before the error is read, and an error nobody listens to would end the process.
+    const proxy = await startTcpProxy(5432);
+    proxies.push(proxy);
+    const name = `talks-bot-fresh-${process.pid}`;
+    const lost: Error[] = [];
+    proxy.holdReplies();
+    const connecting = connect(
+      { applicationName: name, onConnectionLost: (error) => lost.push(error) },
+      PG_URL.replace(":5432", `:${proxy.port}`),
+    );
+    await expect
+      .poll(async () => {
+        const rows = await schema.query<{ killed: boolean }>(
+          "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = $1",
+          [name],
+        );
+        return rows.length;
+      })
+      .toBe(1);
+    await proxy.heldClosed();
+    proxy.flushReplies();
+    // The migration's connection broke: it was retried on a new one, and the process carried on.
+    const storage = await connecting;
+    expect(await storage.schemaVersion()).toBe(pgMigrations.length);
+  });
+
   it("gives up on a server it cannot reach, naming it without the password", async () => {
     const proxy = await startTcpProxy(5432);
     proxies.push(proxy);

@@ -172,6 +172,11 @@ export class PostgresStorage implements Storage {
     // treat the pool's "error" event as fatal. The pool discards the client and connects afresh when needed.
     this.#onLost = options.onConnectionLost;
     this.#pool.on("error", (error) => this.#lost(error));
+    // A connection that breaks while checked out also emits "error" (besides failing the query in flight), and
+    // an "error" nobody listens to would end the process: the failure is handled where the query fails. The
+    // listener goes on as the connection opens: the server's "terminating connection" can come in the same
+    // read as its "ready for queries", before whoever was handed the connection could add one.
+    this.#pool.on("connect", (client) => client.on("error", () => undefined));
   }
 
   readonly #onLost: ((error: Error) => void) | undefined;
@@ -540,7 +545,6 @@ export class PostgresStorage implements Storage {
   async #syncClock(): Promise<void> {
     this.#clockSyncedAt = this.#wallClock() - CLOCK_SYNC_MS + CLOCK_RETRY_MS;
     const client = await this.#pool.connect();
-    this.#guard(client);
     try {
       let best = { roundTrip: Number.POSITIVE_INFINITY, offset: 0 };
       for (let i = 0; i < 3; i++) {
@@ -616,18 +620,6 @@ export class PostgresStorage implements Storage {
     await this.#pool.end();
   }
 
-  readonly #guarded = new WeakSet<pg.PoolClient>();
-
-  /**
-   * A connection that breaks while checked out also emits "error" (besides failing the query in flight), and
-   * an "error" nobody listens to would end the process: the failure is handled where the query fails.
-   */
-  #guard(client: pg.PoolClient): void {
-    if (this.#guarded.has(client)) return;
-    this.#guarded.add(client);
-    client.on("error", () => undefined);
-  }
-
   /** One statement that writes; resolves to whether it changed a row. */
   #changes(operation: string, sql: string, values: unknown[]): Promise<boolean> {
     return this.#run(operation, async (client) => ((await client.query(sql, values)).rowCount ?? 0) > 0);
@@ -668,7 +660,6 @@ export class PostgresStorage implements Storage {
       let sent = false;
       try {
         client = await this.#pool.connect();
-        this.#guard(client);
         sent = true;
         const result = await work(client);
         client.release();
