@@ -5,7 +5,14 @@ import type { Readable, Writable } from "node:stream";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import dotenv from "dotenv";
 import { createContext } from "./app.js";
-import type { BotContext, Command, Invocation, OptionValue } from "./command.js";
+import {
+  type BotContext,
+  type Command,
+  checkOption,
+  type Invocation,
+  type OptionValue,
+  type ValueOption,
+} from "./command.js";
 import { OptionType } from "./command-codes.js";
 import { type Config, loadConfig } from "./config.js";
 import { renderText } from "./console/render.js";
@@ -254,20 +261,21 @@ function cliCommands(commands: readonly Command[]): (Command & { cli: NonNullabl
   return commands.filter((c): c is Command & { cli: NonNullable<Command["cli"]> } => c.cli !== undefined);
 }
 
-/** The options a slash command takes, as CLI flags. */
-function flagsOf(command: Command): { options: Options; types: Map<string, number> } {
+/** The options a slash command takes, as CLI flags, and their definitions by name. */
+function flagsOf(command: Command): { options: Options; definitions: Map<string, ValueOption> } {
   const options: Options = { json: { type: "boolean" } };
-  const types = new Map<string, number>();
+  const definitions = new Map<string, ValueOption>();
   const list = ("options" in command.data ? command.data.options : undefined) ?? [];
   for (const option of list) {
-    types.set(option.name, option.type);
-    // A boolean option is a flag; everything else is typed as text and checked when run.
+    if (option.type === OptionType.Subcommand || option.type === OptionType.SubcommandGroup) continue;
+    definitions.set(option.name, option);
+    // A boolean option is a flag; everything else is typed as text and checked by checkOption.
     options[option.name] = { type: option.type === OptionType.Boolean ? "boolean" : "string" };
   }
   for (const [alias, name] of Object.entries(command.cli?.aliases ?? {})) {
     options[alias] = { type: options[name]?.type ?? "string" };
   }
-  return { options, types };
+  return { options, definitions };
 }
 
 function cliInvocation(options: ReadonlyMap<string, OptionValue>, lang: Lang): Invocation {
@@ -292,20 +300,15 @@ async function runSlashCommand(
   run: Run,
 ): Promise<number> {
   const name = command.data.name;
-  const { options: flags, types } = flagsOf(command);
+  const { options: flags, definitions } = flagsOf(command);
   const { values, positionals } = parse(name, run.args, flags, command.cli.positional !== undefined);
   const json = values.json === true;
   const options = new Map<string, OptionValue>();
   for (const [key, value] of Object.entries(values)) {
     const option = command.cli.aliases?.[key] ?? key;
-    if (key === "json" || value === undefined || typeof value === "object") continue;
-    const type = types.get(option);
-    if ((type === OptionType.Integer || type === OptionType.Number) && typeof value === "string") {
-      const number = Number(value);
-      if (value.trim() === "" || !Number.isFinite(number))
-        throw new UserFacingError("cli.error.number", { command: name, option: key, value });
-      options.set(option, number);
-    } else options.set(option, value);
+    const definition = definitions.get(option);
+    if (key === "json" || !definition || value === undefined || typeof value === "object") continue;
+    options.set(option, checkOption(definition, value, name, `--${key}`));
   }
   const ctx = await contextFor(run);
   const answer = async (invocationOptions: ReadonlyMap<string, OptionValue>): Promise<number> => {

@@ -1,13 +1,18 @@
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { RESTPostAPIApplicationCommandsJSONBody } from "discord-api-types/v10";
+import type {
+  APIApplicationCommandOption,
+  RESTPostAPIApplicationCommandsJSONBody,
+} from "discord-api-types/v10";
 import type { AnswerCache } from "./answer-cache.js";
+import { OptionType } from "./command-codes.js";
 import type { Config } from "./config.js";
 import type { Cooldowns } from "./cooldown.js";
 import type { Corpus } from "./corpus/types.js";
+import { UserFacingError } from "./errors.js";
 import type { FeedbackSink } from "./feedback.js";
-import type { Lang } from "./i18n/index.js";
+import type { Lang, MessageKey } from "./i18n/index.js";
 import type { Logger } from "./logger.js";
 import type { QuoteBook } from "./quotes.js";
 import type { AnswerEngine } from "./search/engine.js";
@@ -152,6 +157,61 @@ export function optionNumber(invocation: Invocation, name: string): number | und
 export function optionBoolean(invocation: Invocation, name: string): boolean | undefined {
   const value = invocation.options.get(name);
   return typeof value === "boolean" ? value : undefined;
+}
+
+/** An option that carries a value, as a command's `data` defines it (not a subcommand or a group). */
+export type ValueOption = Exclude<
+  APIApplicationCommandOption,
+  { type: typeof OptionType.Subcommand | typeof OptionType.SubcommandGroup }
+>;
+
+/**
+ * Checks a value typed for an option against the option's definition, by the rules Discord's client applies
+ * before a command reaches the bot (whole number, number range, true or false, one of the choices, length),
+ * and returns it typed. The console and the CLI both use it, so a value one accepts the other accepts too.
+ * `where` names the command as the person typed it ("/reminders preview", "countdown") and `label` the
+ * option ("day_offset", "--tz"). Throws a UserFacingError naming both.
+ */
+export function checkOption(
+  option: ValueOption,
+  raw: string | boolean,
+  where: string,
+  label: string = option.name,
+): OptionValue {
+  const fail = (key: MessageKey, values: Record<string, string | number> = {}) =>
+    new UserFacingError(key, { where, option: label, ...values });
+  if (typeof raw === "boolean") {
+    if (option.type === OptionType.Boolean) return raw;
+    throw fail("option.error.noValue");
+  }
+  const value = raw.trim();
+  switch (option.type) {
+    case OptionType.Integer:
+    case OptionType.Number: {
+      const n = Number(value);
+      const isInt = option.type === OptionType.Integer;
+      if (value === "" || !Number.isFinite(n) || (isInt && !Number.isInteger(n)))
+        throw fail(isInt ? "option.error.integer" : "option.error.number");
+      if (option.min_value !== undefined && n < option.min_value)
+        throw fail("option.error.min", { min: option.min_value });
+      if (option.max_value !== undefined && n > option.max_value)
+        throw fail("option.error.max", { max: option.max_value });
+      return n;
+    }
+    case OptionType.Boolean:
+      if (/^(true|yes|on)$/i.test(value)) return true;
+      if (/^(false|no|off)$/i.test(value)) return false;
+      throw fail("option.error.boolean");
+    case OptionType.String: {
+      if (option.choices && !option.choices.some((c) => c.value === value))
+        throw fail("option.error.choice", { choices: option.choices.map((c) => c.value).join(", ") });
+      if (option.max_length !== undefined && value.length > option.max_length)
+        throw fail("option.error.length", { length: value.length, max: option.max_length });
+      return value;
+    }
+    default:
+      return value;
+  }
 }
 
 export const COMMANDS_DIR = fileURLToPath(new URL("../commands", import.meta.url));

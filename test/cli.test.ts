@@ -168,6 +168,12 @@ describe.concurrent("talks-bot CLI", () => {
       ["an unknown option", ["ask", "x", "--frob"], /unknown option '--frob'/i],
       ["an unknown time zone", ["countdown", "--tz", "Mars/Olympus"], /“Mars\/Olympus” is not a time zone/],
       ["a UTC offset as time zone", ["countdown", "--tz", "+03:00"], /“\+03:00” is a UTC offset/],
+      // The console's rules, from the same checker: the option's own limit, named as typed.
+      [
+        "a time zone over the option's 64 characters",
+        ["countdown", "--tz", `Europe/${"x".repeat(58)}`],
+        /^talks-bot: countdown: '--tz' is 65 characters; the limit is 64\.\n$/,
+      ],
     ];
 
     it.for(cases)("%s", async ([, args, message], { expect }) => {

@@ -1,5 +1,5 @@
 import type { APIApplicationCommandOption } from "discord-api-types/v10";
-import type { Command, OptionValue } from "../command.js";
+import { type Command, checkOption, type OptionValue, type ValueOption } from "../command.js";
 import { OptionType } from "../command-codes.js";
 import { UserFacingError } from "../errors.js";
 
@@ -8,11 +8,6 @@ export interface ParsedLine {
   readonly subcommand: string | null;
   readonly options: Map<string, OptionValue>;
 }
-
-type ValueOption = Exclude<
-  APIApplicationCommandOption,
-  { type: typeof OptionType.Subcommand | typeof OptionType.SubcommandGroup }
->;
 
 function chatCommands(commands: readonly Command[]): Command[] {
   return commands.filter((c) => c.data.type === undefined || c.data.type === 1);
@@ -25,52 +20,6 @@ function optionsOf(command: Command): readonly APIApplicationCommandOption[] {
 function usage(name: string, subcommand: string | null, options: readonly ValueOption[]): string {
   const parts = options.map((o) => (o.required ? `${o.name}: <${o.name}>` : `[${o.name}: …]`));
   return `/${[name, subcommand, ...parts].filter(Boolean).join(" ")}`;
-}
-
-function coerce(option: ValueOption, raw: string, where: string): OptionValue {
-  const value = raw.trim();
-  switch (option.type) {
-    case OptionType.Integer:
-    case OptionType.Number: {
-      const n = Number(value);
-      const isInt = option.type === OptionType.Integer;
-      if (value === "" || !Number.isFinite(n) || (isInt && !Number.isInteger(n))) {
-        throw new UserFacingError(isInt ? "console.error.integer" : "console.error.number", {
-          where,
-          option: option.name,
-        });
-      }
-      if (option.min_value !== undefined && n < option.min_value)
-        throw new UserFacingError("console.error.min", { where, option: option.name, min: option.min_value });
-      if (option.max_value !== undefined && n > option.max_value)
-        throw new UserFacingError("console.error.max", { where, option: option.name, max: option.max_value });
-      return n;
-    }
-    case OptionType.Boolean:
-      if (/^(true|yes|on)$/i.test(value)) return true;
-      if (/^(false|no|off)$/i.test(value)) return false;
-      throw new UserFacingError("console.error.boolean", { where, option: option.name });
-    case OptionType.String: {
-      if (option.choices && !option.choices.some((c) => c.value === value)) {
-        throw new UserFacingError("console.error.choice", {
-          where,
-          option: option.name,
-          choices: option.choices.map((c) => c.value).join(", "),
-        });
-      }
-      if (option.max_length !== undefined && value.length > option.max_length) {
-        throw new UserFacingError("console.error.length", {
-          where,
-          option: option.name,
-          length: value.length,
-          max: option.max_length,
-        });
-      }
-      return value;
-    }
-    default:
-      return value;
-  }
 }
 
 /**
@@ -138,7 +87,7 @@ export function parseLine(line: string, commands: readonly Command[]): ParsedLin
         text: leading,
         usage: usage(name, subcommand, valueOptions),
       });
-    parsed.set(target.name, coerce(target, leading, where));
+    parsed.set(target.name, checkOption(target, leading, where));
   }
   spans.forEach((span, index) => {
     const option = valueOptions.find((o) => o.name === span.name);
@@ -146,8 +95,8 @@ export function parseLine(line: string, commands: readonly Command[]): ParsedLin
     if (parsed.has(option.name))
       throw new UserFacingError("console.error.twice", { where, option: option.name });
     const raw = rest.slice(span.valueStart, spans[index + 1]?.start ?? rest.length);
-    if (raw.trim() === "") throw new UserFacingError("console.error.noValue", { where, option: option.name });
-    parsed.set(option.name, coerce(option, raw, where));
+    if (raw.trim() === "") throw new UserFacingError("option.error.noValue", { where, option: option.name });
+    parsed.set(option.name, checkOption(option, raw, where));
   });
   for (const option of valueOptions) {
     if (option.required && !parsed.has(option.name)) {
