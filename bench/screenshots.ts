@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
 import { createContext } from "../src/app.js";
-import type { BotContext, Invocation } from "../src/command.js";
+import { type BotContext, createInvocation, type Invocation } from "../src/command.js";
 import { loadConfig } from "../src/config.js";
 import { discordMarkup } from "../src/discord/markup.js";
 import { type DiscordMessage, toDiscordMessage } from "../src/discord/render.js";
@@ -30,19 +30,13 @@ let asker = 0;
 
 function invocation(lang: Lang, options: Record<string, string>): Invocation {
   asker += 1; // each reply from another member, so /ask's per-member cooldown never applies
-  return {
+  return createInvocation({
     surface: "discord",
     markup: discordMarkup,
     lang,
     userId: String(175928847299117063n + BigInt(asker)),
-    guildId: null,
-    locale: lang.locale,
-    guildLocale: null,
-    subcommand: null,
     options: new Map(Object.entries(options)),
-    memberPermissions: null,
-    server: null,
-  };
+  });
 }
 
 async function command(

@@ -9,7 +9,7 @@ import {
   type BotContext,
   type Command,
   checkOption,
-  type Invocation,
+  createInvocation,
   type OptionValue,
   type ValueOption,
 } from "./command.js";
@@ -278,22 +278,6 @@ function flagsOf(command: Command): { options: Options; definitions: Map<string,
   return { options, definitions };
 }
 
-function cliInvocation(options: ReadonlyMap<string, OptionValue>, lang: Lang): Invocation {
-  return {
-    surface: "cli",
-    markup: textMarkupFor(lang),
-    lang,
-    userId: "cli",
-    guildId: null,
-    locale: lang.locale,
-    guildLocale: null,
-    subcommand: null,
-    options,
-    memberPermissions: null,
-    server: null,
-  };
-}
-
 /** Runs a slash command from the CLI: text or `--json` out, the reply's failure as exit code 1. */
 async function runSlashCommand(
   command: Command & { cli: NonNullable<Command["cli"]> },
@@ -312,7 +296,14 @@ async function runSlashCommand(
   }
   const ctx = await contextFor(run);
   const answer = async (invocationOptions: ReadonlyMap<string, OptionValue>): Promise<number> => {
-    const reply = await command.run(cliInvocation(invocationOptions, run.lang), ctx);
+    const invocation = createInvocation({
+      surface: "cli",
+      markup: textMarkupFor(run.lang),
+      lang: run.lang,
+      userId: "cli",
+      options: invocationOptions,
+    });
+    const reply = await command.run(invocation, ctx);
     if (json) run.io.stdout.write(`${JSON.stringify(reply.data ?? null)}\n`);
     else if (reply.failure) run.io.stderr.write(`talks-bot: ${forTerminal(reply.failure)}\n`);
     else run.io.stdout.write(forTerminal(renderText(reply)));

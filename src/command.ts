@@ -61,8 +61,6 @@ export interface Invocation {
   readonly lang: Lang;
   readonly userId: string;
   readonly guildId: string | null;
-  /** The person's locale as Discord reports it ("en-US", "ar", "he"…); the console's and CLI's language. */
-  readonly locale: string;
   /** The server's locale, where there is a server. */
   readonly guildLocale: string | null;
   readonly subcommand: string | null;
@@ -72,6 +70,26 @@ export interface Invocation {
   /** The message a message context-menu command was used on. */
   readonly targetMessage?: { readonly id: string; readonly content: string } | undefined;
   readonly server: ServerPort | null;
+}
+
+/** What a surface knows of one use of a command; the rest of an {@link Invocation} has defaults. */
+export type InvocationInit = Pick<Invocation, "surface" | "markup" | "lang" | "userId"> &
+  Partial<Omit<Invocation, "surface" | "markup" | "lang" | "userId">>;
+
+/**
+ * The one way to build an Invocation, for Discord, the console and the CLI alike: outside Discord there is no
+ * server, no member permissions (the operator runs the command), no subcommand and no options unless given.
+ */
+export function createInvocation(init: InvocationInit): Invocation {
+  return {
+    guildId: null,
+    guildLocale: null,
+    subcommand: null,
+    options: new Map(),
+    memberPermissions: null,
+    server: null,
+    ...init,
+  };
 }
 
 /** What every command can use. Built once at start. */

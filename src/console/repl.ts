@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { BotContext, Invocation } from "../command.js";
+import { type BotContext, createInvocation } from "../command.js";
 import { UserFacingError } from "../errors.js";
 import { english, type Lang } from "../i18n/index.js";
 import { forTerminal } from "../text/terminal.js";
@@ -14,19 +14,14 @@ export async function runConsoleLine(line: string, ctx: BotContext, lang: Lang =
   // A bare question is the most common thing to type: treat it as /ask.
   const text = trimmed.startsWith("/") ? trimmed : `/ask question: ${trimmed}`;
   const parsed = parseLine(text, ctx.commands);
-  const invocation: Invocation = {
+  const invocation = createInvocation({
     surface: "console",
     markup: textMarkupFor(lang),
     lang,
     userId: "console",
-    guildId: null,
-    locale: lang.locale,
-    guildLocale: null,
     subcommand: parsed.subcommand,
     options: parsed.options,
-    memberPermissions: null,
-    server: null,
-  };
+  });
   return forTerminal(renderText(await parsed.command.run(invocation, ctx)));
 }
 

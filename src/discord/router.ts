@@ -7,7 +7,13 @@ import type {
   MessageContextMenuCommandInteraction,
   RepliableInteraction,
 } from "discord.js";
-import type { BotContext, Command, Invocation, OptionValue } from "../command.js";
+import {
+  type BotContext,
+  type Command,
+  createInvocation,
+  type Invocation,
+  type OptionValue,
+} from "../command.js";
 import { OptionType } from "../command-codes.js";
 import { UserFacingError } from "../errors.js";
 import { type Lang, langFor, SOURCE_LOCALE, supportedLocale } from "../i18n/index.js";
@@ -57,13 +63,12 @@ export function invocationOf(
     interaction.isMessageContextMenuCommand() || interaction.isButton()
       ? { subcommand: null, options: new Map<string, OptionValue>() }
       : flattenOptions(interaction.options.data);
-  return {
+  return createInvocation({
     surface: "discord",
     markup: discordMarkup,
     lang: langOf(interaction),
     userId: interaction.user.id,
     guildId: interaction.guildId,
-    locale: interaction.locale,
     guildLocale: interaction.guildLocale ?? null,
     subcommand,
     options,
@@ -72,7 +77,7 @@ export function invocationOf(
       ? { id: interaction.targetMessage.id, content: interaction.targetMessage.content }
       : undefined,
     server: serverOf(interaction),
-  };
+  });
 }
 
 /** Sends a message by whichever call the interaction's state allows, so a late path never gets 40060. */
