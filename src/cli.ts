@@ -20,7 +20,7 @@ import { runConsole } from "./console/repl.js";
 import { ConfigError, CorpusError, UsageError, UserFacingError } from "./errors.js";
 import { english, type Lang, LOCALES, langFor, supportedLocale } from "./i18n/index.js";
 import { createLogger, type Logger, redactSecrets } from "./logger.js";
-import { PROJECT_ROOT } from "./paths.js";
+import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from "./paths.js";
 import type { CopyReport } from "./storage/backup.js";
 import { databaseSecret, describePostgresUrl } from "./storage/url.js";
 import { forTerminal } from "./text/terminal.js";
@@ -134,12 +134,25 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
     summary: "Check every corpus file (also: npm run validate:corpus)",
     async run(run) {
       noArgs("validate-corpus", run.args);
+      // The files themselves, never the cache: then the cache is made to hold what was validated.
       const { loadCorpus } = await import("./corpus/load.js");
-      const corpus = loadCorpus(run.config().corpusDir);
+      const { refreshCorpusCache } = await import("./corpus/cache.js");
+      const { corpusDir, cacheDir } = run.config();
+      const folder = corpusDir ?? DEFAULT_CORPUS_DIR;
+      const corpus = loadCorpus(folder);
       const paragraphs = corpus.articles.reduce((n, a) => n + a.paragraphs.length, 0);
       run.io.stdout.write(
         `corpus: ok: ${corpus.articles.length} article(s), ${paragraphs} paragraphs, ${corpus.statusCards.length} status card(s), ${corpus.aliases.entries.size} aliases, ${corpus.suggestedQuestions.length} suggested questions\n`,
       );
+      const cache = refreshCorpusCache(folder, corpus, cacheDir ? { cacheDir } : {});
+      const said: Record<typeof cache.state, string> = {
+        current: "up to date",
+        created: "written",
+        stale: "rebuilt (the files changed since it was written)",
+        mismatch: "rebuilt: the stored copy did not match these files or its own hash (edited or damaged)",
+        unwritable: "not written (the folder cannot be written): the bot reads the files at every start",
+      };
+      run.io.stdout.write(`corpus cache: ${cache.path}: ${said[cache.state]}\n`);
       return 0;
     },
   },

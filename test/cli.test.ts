@@ -401,6 +401,40 @@ describe.concurrent("talks-bot CLI", () => {
       expect(result.stdout).toMatch(/^corpus: ok/);
     });
 
+    it("checks the files, never the cache, and rebuilds a cache edited with its key intact", async ({
+      expect,
+    }) => {
+      const env = { CACHE_DIR: sandbox.mkdir() };
+      const cached = join(env.CACHE_DIR, "corpus.json");
+      const mediators = async () =>
+        (
+          jsonLines(
+            (await cli(["ask", "who is brokering the talks", "--json"], { env })).stdout,
+          )[0] as AskJson
+        ).answer;
+      expect(await mediators()).toContain("Qatar, Egypt and the United States");
+      const stored = readFileSync(cached, "utf8");
+      const edited = stored.replaceAll("Qatar, Egypt and the United States", "Norway alone");
+      expect(edited).not.toBe(stored);
+      writeFileSync(cached, edited);
+      const result = await cli(["validate-corpus"], { env });
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^corpus: ok: /);
+      expect(result.stdout).toContain(
+        `corpus cache: ${cached}: rebuilt: the stored copy did not match these files or its own hash (edited or damaged)\n`,
+      );
+      expect(readFileSync(cached, "utf8")).toBe(stored);
+      expect((await cli(["validate-corpus"], { env })).stdout).toContain(
+        `corpus cache: ${cached}: up to date\n`,
+      );
+      // Edited again, behind validate-corpus's back: the bot reads the files, never the edit.
+      writeFileSync(cached, edited);
+      const answer = await mediators();
+      expect(answer).toContain("Qatar, Egypt and the United States");
+      expect(answer).not.toContain("Norway");
+    });
+
     it("names the file and the field when a date is not ISO", async ({ expect }) => {
       const corpus = copyCorpus();
       try {

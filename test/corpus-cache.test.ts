@@ -10,7 +10,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadCorpusCached } from "../src/corpus/cache.js";
+import { loadCorpusCached, refreshCorpusCache } from "../src/corpus/cache.js";
 import { loadCorpus } from "../src/corpus/load.js";
 import { CorpusError } from "../src/errors.js";
 import { copyCorpus, SECOND_ARTICLE } from "./support/corpus.js";
@@ -97,6 +97,42 @@ describe("the corpus cache", () => {
     writeFileSync(join(cacheDir, "corpus.json"), stored.slice(0, stored.length / 2));
     expect(await loadCorpusCached(dir, { cacheDir })).toEqual(good);
     expect(readFileSync(join(cacheDir, "corpus.json"), "utf8")).toBe(stored);
+  });
+
+  it("never uses a cache edited with its key intact: loads the files and writes them over it", async () => {
+    const cacheDir = tempDir();
+    const { dir } = corpusCopy();
+    const good = await loadCorpusCached(dir, { cacheDir });
+    const path = join(cacheDir, "corpus.json");
+    const stored = readFileSync(path, "utf8");
+    const edited = stored.replaceAll("Qatar, Egypt and the United States", "Norway alone");
+    expect(edited).not.toBe(stored);
+    writeFileSync(path, edited);
+    const loaded = await loadCorpusCached(dir, { cacheDir });
+    expect(loaded).toEqual(good);
+    expect(JSON.stringify(loaded)).not.toContain("Norway alone");
+    expect(readFileSync(path, "utf8")).toBe(stored);
+  });
+
+  it("refreshCorpusCache says what it found, and leaves the cache holding the validated corpus", async () => {
+    const cacheDir = tempDir();
+    const copy = corpusCopy();
+    const path = join(cacheDir, "corpus.json");
+    const corpus = loadCorpus(copy.dir);
+    expect(refreshCorpusCache(copy.dir, corpus, { cacheDir })).toEqual({ state: "created", path });
+    const stored = readFileSync(path, "utf8");
+    expect(refreshCorpusCache(copy.dir, corpus, { cacheDir }).state).toBe("current");
+    // Edited with its header (key and hash) intact, or damaged: replaced by what was validated.
+    writeFileSync(path, stored.replace("Qatar, Egypt and the United States", "Norway alone"));
+    expect(refreshCorpusCache(copy.dir, corpus, { cacheDir }).state).toBe("mismatch");
+    expect(readFileSync(path, "utf8")).toBe(stored);
+    writeFileSync(path, stored.slice(0, 100));
+    expect(refreshCorpusCache(copy.dir, corpus, { cacheDir }).state).toBe("mismatch");
+    // Written for other files: rebuilt for these.
+    copy.write("questions.yaml", "- Who is mediating?\n");
+    const changed = loadCorpus(copy.dir);
+    expect(refreshCorpusCache(copy.dir, changed, { cacheDir }).state).toBe("stale");
+    expect(await loadCorpusCached(copy.dir, { cacheDir })).toEqual(changed);
   });
 
   it("works without a cache when its folder cannot be written", async () => {

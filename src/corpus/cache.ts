@@ -3,9 +3,12 @@
  * one-shot `talks-bot ask` spends before it can search, and the files rarely change; so the validated corpus is
  * stored as JSON under `node_modules/.cache/talks-bot/` (where build tools keep their caches), keyed by a
  * SHA-256 of every file in the corpus folder (links followed), the folder's path, the loader's code and the
- * lock file of the installed packages. A change to any of them, a damaged cache file or an unwritable folder
- * means a full load; the YAML parser and the schema are loaded only then. `validate-corpus` never uses the
- * cache. A change to the stored format must change the format line in `keyOf`.
+ * lock file of the installed packages. The file is a header line (that key and a SHA-256 of the corpus text
+ * after it) and the corpus as JSON: a corpus text that does not match its hash (damaged, or edited by hand with
+ * the key left intact) is never used. A change to any of them, a damaged cache file or an unwritable folder
+ * means a full load; the YAML parser and the schema are loaded only then. `validate-corpus` never reads the
+ * cache for its verdict: it validates the files, then writes what it validated over a cache that differs. A
+ * change to the stored format must change the format line in `keyOf`.
  */
 import { createHash, randomBytes } from "node:crypto";
 import {
@@ -38,10 +41,15 @@ const LOADER_CODE = ["./load", "../time", "../i18n/locales", "../paths"].map((pa
 /** The installed packages, by the lock file when there is one. */
 const INSTALLED = ["package-lock.json", "package.json"].map((name) => join(PROJECT_ROOT, name));
 
-interface Stored {
+/** The header line of the cache file. */
+interface Header {
+  /** {@link keyOf} the corpus folder it was read from. */
   readonly key: string;
-  readonly corpus: Omit<Corpus, "aliases"> & { readonly aliases: [string, readonly string[]][] };
+  /** SHA-256 of the corpus text that follows the header line. */
+  readonly digest: string;
 }
+
+type StoredCorpus = Omit<Corpus, "aliases"> & { readonly aliases: [string, readonly string[]][] };
 
 /**
  * Every file under `dir`, sorted, as paths relative to it. Symbolic links are followed, as the loader follows
@@ -62,7 +70,7 @@ function filesUnder(dir: string, prefix = "", seen = new Set<string>()): string[
 }
 
 function keyOf(dir: string): string {
-  const hash = createHash("sha256").update(`talks-bot corpus cache 2\n${dir}\n`);
+  const hash = createHash("sha256").update(`talks-bot corpus cache 3\n${dir}\n`);
   for (const file of LOADER_CODE) hash.update(readFileSync(file));
   const installed = INSTALLED.find((file) => existsSync(file));
   if (installed) hash.update(readFileSync(installed));
@@ -73,24 +81,58 @@ function keyOf(dir: string): string {
   return hash.digest("hex");
 }
 
-function read(path: string, key: string): Corpus | null {
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function corpusText(corpus: Corpus): string {
+  const stored: StoredCorpus = { ...corpus, aliases: [...corpus.aliases.entries] };
+  return JSON.stringify(stored);
+}
+
+/** The cache file as stored: its header and corpus text, or null when it is missing or not in this format. */
+function readStored(path: string): { header: Header; text: string } | null {
+  let file: string;
   try {
-    const stored = JSON.parse(readFileSync(path, "utf8")) as Stored;
-    if (stored.key !== key) return null;
-    return { ...stored.corpus, aliases: { entries: new Map(stored.corpus.aliases) } };
+    file = readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+  const newline = file.indexOf("\n");
+  if (newline < 0) return null;
+  try {
+    const header = JSON.parse(file.slice(0, newline)) as Partial<Header>;
+    if (typeof header.key !== "string" || typeof header.digest !== "string") return null;
+    return { header: { key: header.key, digest: header.digest }, text: file.slice(newline + 1) };
   } catch {
     return null;
   }
 }
 
-/** Writes atomically (a unique temporary file renamed over the old one), so a reader never sees half a file. */
-function write(cacheDir: string, path: string, key: string, corpus: Corpus): void {
-  const stored: Stored = { key, corpus: { ...corpus, aliases: [...corpus.aliases.entries] } };
+/** The cached corpus for `key`, or null when there is none, it is for other files, or it fails its hash. */
+function read(path: string, key: string): Corpus | null {
+  const stored = readStored(path);
+  if (stored?.header.key !== key || sha256(stored.text) !== stored.header.digest) return null;
+  try {
+    const corpus = JSON.parse(stored.text) as StoredCorpus;
+    return { ...corpus, aliases: { entries: new Map(corpus.aliases) } };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Writes atomically (a unique temporary file renamed over the old one), so a reader never sees half a file.
+ * Returns false when the folder cannot be written.
+ */
+function write(cacheDir: string, path: string, key: string, text: string): boolean {
+  const header: Header = { key, digest: sha256(text) };
   const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(temporary, JSON.stringify(stored));
+    writeFileSync(temporary, `${JSON.stringify(header)}\n${text}`);
     renameSync(temporary, path);
+    return true;
   } catch {
     // A read-only install or a full disk: the next start parses again, which is only slower.
     try {
@@ -98,6 +140,7 @@ function write(cacheDir: string, path: string, key: string, corpus: Corpus): voi
     } catch {
       // Nothing was written.
     }
+    return false;
   }
 }
 
@@ -128,6 +171,36 @@ export async function loadCorpusCached(
   const { loadCorpus } = await import("./load.js");
   const corpus = loadCorpus(dir);
   // Stored only if no file changed while it was read, so a key never labels other contents.
-  if (key && keyOf(dir) === key) write(cacheDir, path, key, corpus);
+  if (key && keyOf(dir) === key) write(cacheDir, path, key, corpusText(corpus));
   return corpus;
+}
+
+/**
+ * What {@link refreshCorpusCache} found: `current` (the cache holds exactly the validated corpus), `created`
+ * (there was none), `stale` (it was for other files), `mismatch` (it was for these files but its content
+ * differs from them or from its hash: edited or damaged), `unwritable` (the folder cannot be written).
+ */
+export type CacheRefresh = "current" | "created" | "stale" | "mismatch" | "unwritable";
+
+/**
+ * Compares the cache with a corpus just validated from `folder` (by `loadCorpus`, never from the cache), and
+ * replaces it with that corpus unless it already holds exactly that.
+ */
+export function refreshCorpusCache(
+  folder: string,
+  corpus: Corpus,
+  options: CorpusCacheOptions = {},
+): { readonly state: CacheRefresh; readonly path: string } {
+  const dir = resolve(folder);
+  const cacheDir = options.cacheDir ?? CORPUS_CACHE_DIR;
+  const path = join(cacheDir, "corpus.json");
+  const key = keyOf(dir);
+  const text = corpusText(corpus);
+  const stored = readStored(path);
+  let state: CacheRefresh;
+  if (!stored && !existsSync(path)) state = "created";
+  else if (stored && stored.header.key !== key) state = "stale";
+  else if (stored?.text === text && stored.header.digest === sha256(text)) return { state: "current", path };
+  else state = "mismatch";
+  return { state: write(cacheDir, path, key, text) ? state : "unwritable", path };
 }
