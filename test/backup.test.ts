@@ -98,6 +98,29 @@ describe("backup", () => {
     expect((await storage.getReminder(GUILD))?.time).toBe("08:00");
   });
 
+  it("refuses every companion name of the live file, also while the bot is stopped and they do not exist", async () => {
+    await storage.close();
+    expect(existsSync(`${live}-wal`)).toBe(false);
+    // Reached through a linked folder, or a link to the name, as well as directly.
+    symlinkSync(dir, join(dir, "same-folder"));
+    symlinkSync(`${live}-wal`, join(dir, "to-wal.db"));
+    for (const target of [
+      `${live}-wal`,
+      `${live}-shm`,
+      `${live}-journal`,
+      join(dir, "same-folder", "bot.db-journal"),
+      join(dir, "to-wal.db"),
+    ]) {
+      refused(
+        () => backupDatabase(live, target, { force: true }),
+        /is the live database's -(wal|shm|journal) file/,
+      );
+    }
+    expect(readdirSync(dir).sort()).toEqual(["bot.db", "same-folder", "to-wal.db"]);
+    storage = SqliteStorage.open(live);
+    expect((await storage.getReminder(GUILD))?.time).toBe("07:00");
+  });
+
   it("refuses devices, folders and existing files, unless forced for a file", () => {
     for (const device of ["/dev/null", "/dev/full"]) {
       refused(() => backupDatabase(live, device, { force: true }), /not a regular file/);

@@ -5,6 +5,8 @@ import {
   fsyncSync,
   lstatSync,
   openSync,
+  readlinkSync,
+  realpathSync,
   renameSync,
   rmSync,
   type Stats,
@@ -46,13 +48,41 @@ function sameFile(a: Stats, b: Stats): boolean {
   return a.dev === b.dev && a.ino === b.ino;
 }
 
-/** Refuses a target that is, or leads to, the live database or its WAL files, or that is not a plain file. */
+/** The files SQLite keeps beside a database, and deletes or replays when it opens it. */
+const COMPANIONS = ["-wal", "-shm", "-journal"] as const;
+
+/**
+ * Where a write to `path` would land: symbolic links followed (the file's and its folders'), even when the
+ * file at the end does not exist yet.
+ */
+function landing(path: string): string {
+  let current = resolve(path);
+  for (let hops = 0; hops < 40 && statOrNull(current, false)?.isSymbolicLink(); hops++) {
+    current = resolve(dirname(current), readlinkSync(current));
+  }
+  const folder = dirname(current);
+  return join(statOrNull(folder, true) ? realpathSync(folder) : folder, basename(current));
+}
+
+/**
+ * Refuses a target that is, or leads to, the live database or one of its companion files (by name, so also
+ * while the bot is stopped and they do not exist), or that is not a plain file.
+ */
 function checkTarget(live: string, target: string, force: boolean): void {
   const folder = dirname(target);
   if (!statOrNull(folder, true)?.isDirectory()) {
     throw new UsageError(`folder does not exist: ${folder}; create it first, or choose another target`);
   }
-  const liveFiles = [live, `${live}-wal`, `${live}-shm`]
+  const lands = landing(target);
+  for (const base of new Set([resolve(live), landing(live)])) {
+    const suffix = COMPANIONS.find((s) => lands === `${base}${s}`);
+    if (suffix) {
+      throw new UsageError(
+        `${target} is the live database's ${suffix} file, which SQLite deletes or replays when it opens the database; back up to another file, e.g. data/backup.db`,
+      );
+    }
+  }
+  const liveFiles = [live, ...COMPANIONS.map((suffix) => `${live}${suffix}`)]
     .map((path) => statOrNull(path, true))
     .filter((s): s is Stats => s !== null);
   const link = statOrNull(target, false);
