@@ -17,6 +17,7 @@ import { UsageError } from "../src/errors.js";
 import { backupDatabase, restoreDatabase } from "../src/storage/backup.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import { sampleReminder } from "./support/bot.js";
+import { damageDatabase } from "./support/damaged-db.js";
 
 const GUILD = "175928847299117063";
 let dir: string;
@@ -34,6 +35,13 @@ afterEach(async () => {
   await storage.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** Sets a file's schema version (PRAGMA user_version), creating the file when there is none. */
+function setVersion(path: string, version: number): void {
+  const db = new Database(path);
+  db.pragma(`user_version = ${version}`);
+  db.close();
+}
 
 const refused = (work: () => unknown, pattern: RegExp) => {
   expect(work).toThrow(UsageError);
@@ -185,6 +193,37 @@ describe("restore", () => {
       () => restoreDatabase(live, copy, { force: false, now: Date.now() }),
       /before-restore already exists/,
     );
+  });
+
+  it("names the file, and what to do, for a damaged file, a newer schema or a file without the tables", async () => {
+    const copy = (name: string) => {
+      const path = join(dir, name);
+      backupDatabase(live, path, { force: false });
+      return path;
+    };
+    const damaged = copy("damaged.db");
+    damageDatabase(damaged);
+    const newer = copy("newer.db");
+    setVersion(newer, 99);
+    const noTables = join(dir, "no-tables.db");
+    setVersion(noTables, 3);
+    await storage.close();
+    const restore = (from: string) => () => restoreDatabase(live, from, { force: false, now: Date.now() });
+    refused(
+      restore(damaged),
+      /damaged\.db failed SQLite's integrity check \(.*\): it is damaged; choose another backup$/,
+    );
+    refused(
+      restore(newer),
+      /newer\.db has schema version 99, newer than this build reads \(1 to \d+\): use the newer talks-bot/,
+    );
+    refused(
+      restore(noTables),
+      /no-tables\.db is not a talks-bot database \(no reminders, posts, feedback_votes, leases table\); choose a file written by talks-bot/,
+    );
+    storage = SqliteStorage.open(live);
+    expect((await storage.getReminder(GUILD))?.time).toBe("07:00");
+    expect(existsSync(`${live}.before-restore`)).toBe(false);
   });
 
   it("refuses a corrupt or foreign file and leaves the database as it was", async () => {

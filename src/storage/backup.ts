@@ -112,25 +112,51 @@ function fsyncPath(path: string): void {
   }
 }
 
-/** Checks a database file: integrity, schema, row counts. Throws UsageError naming the file. */
+/** What every message about a file that is not a usable talks-bot database ends with. */
+const CHOOSE_ANOTHER =
+  "choose a file written by talks-bot (its DATABASE_PATH, or one `talks-bot backup` made)";
+
+/**
+ * Checks a database file the way `restore` and `migrate --from` need it: it opens, passes SQLite's integrity
+ * check, has a schema version this build reads and every talks-bot table; returns its size and row counts.
+ * Throws a UsageError naming the file and what to do instead.
+ */
 export function inspectDatabase(path: string): CopyReport {
   let db: Database.Database;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
   } catch (error) {
-    throw new UsageError(`${path} cannot be opened as a database (${(error as Error).message})`);
+    throw new UsageError(
+      `${path} cannot be opened as a database (${(error as Error).message}); ${CHOOSE_ANOTHER}`,
+    );
   }
   try {
     let integrity: unknown;
     try {
       integrity = db.pragma("integrity_check", { simple: true });
     } catch (error) {
-      throw new UsageError(`${path} is not a talks-bot database (${(error as Error).message})`);
+      throw new UsageError(
+        `${path} is not a SQLite database (${(error as Error).message}); ${CHOOSE_ANOTHER}`,
+      );
     }
-    if (integrity !== "ok") throw new UsageError(`${path} failed its integrity check: ${String(integrity)}`);
+    if (integrity !== "ok")
+      throw new UsageError(
+        `${path} failed SQLite's integrity check (${String(integrity)}): it is damaged; choose another backup`,
+      );
     const version = schemaVersion(db);
-    if (version < 1 || version > latestVersion) {
-      throw new UsageError(`${path} has schema version ${version}; this build reads 1 to ${latestVersion}`);
+    if (version > latestVersion) {
+      throw new UsageError(
+        `${path} has schema version ${version}, newer than this build reads (1 to ${latestVersion}): use the newer talks-bot that wrote it, or choose an older backup`,
+      );
+    }
+    const present = new Set(
+      db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all(),
+    );
+    const missing = TABLES.filter((table) => !present.has(table));
+    if (version < 1 || missing.length > 0) {
+      throw new UsageError(
+        `${path} is not a talks-bot database (${version < 1 ? "no talks-bot schema" : `no ${missing.join(", ")} table`}); ${CHOOSE_ANOTHER}`,
+      );
     }
     const rows: Record<string, number> = {};
     for (const table of TABLES) {
