@@ -11,6 +11,7 @@ import { PostgresStorage } from "../src/storage/postgres.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import { sampleReminder, TEST_TOKEN } from "./support/bot.js";
 import { copyCorpus } from "./support/corpus.js";
+import { damageDatabase } from "./support/damaged-db.js";
 import { startFakeDiscord } from "./support/fake-discord.js";
 import { createTestSchema, PG_URL } from "./support/postgres.js";
 import { type CliResult, createCliSandbox, REPO_ROOT } from "./support/run-cli.js";
@@ -684,6 +685,51 @@ describe.concurrent("talks-bot CLI", () => {
         expect((await pg.feedbackTotals()).helpful).toBe(1);
         expect(await schema.query("SELECT 1 FROM reminders")).toHaveLength(2);
         await pg.close();
+      } finally {
+        await schema.drop();
+      }
+    });
+
+    it("refuses what restore refuses: a newer schema, a damaged file, one without the tables; copies nothing", async ({
+      expect,
+    }) => {
+      const schema = await createTestSchema("migrate_refused");
+      try {
+        const talksBotFile = () => {
+          const path = sandbox.databasePath();
+          const db = new Database(path);
+          runMigrations(db);
+          db.close();
+          return path;
+        };
+        const newer = talksBotFile();
+        const db = new Database(newer);
+        db.pragma("user_version = 99");
+        db.close();
+        const damaged = talksBotFile();
+        damageDatabase(damaged);
+        const noTables = sandbox.databasePath();
+        const empty = new Database(noTables);
+        empty.pragma(`user_version = ${latestVersion}`);
+        empty.close();
+        const env = { DATABASE_URL: schema.url };
+        const cases: [string, RegExp][] = [
+          [newer, /has schema version 99, newer than this build reads/],
+          [damaged, /failed SQLite's integrity check \(.*\): it is damaged/],
+          [noTables, /is not a talks-bot database \(no reminders, posts, feedback_votes, leases table\)/],
+        ];
+        for (const [file, message] of cases) {
+          const result = await cli(["migrate", "--from", `sqlite:${file}`], { env });
+          expect(result.code).toBe(1);
+          expect(result.stdout).toBe("");
+          expect(result.stderr).toMatch(new RegExp(`^talks-bot: migrate: ${file.replaceAll(".", "\\.")} `));
+          expect(result.stderr).toMatch(message);
+          expect(result.stderr).not.toMatch(STACK_FRAME);
+        }
+        // Refused before the target was touched: not even migrated.
+        expect(await schema.query("SELECT to_regclass('talks_bot_schema') IS NULL AS untouched")).toEqual([
+          { untouched: true },
+        ]);
       } finally {
         await schema.drop();
       }

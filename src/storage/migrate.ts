@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import type { Config } from "../config.js";
 import { UsageError } from "../errors.js";
+import { inspectDatabase } from "./backup.js";
 import { latestVersion, schemaVersion } from "./migrations.js";
 import { PostgresStorage } from "./postgres.js";
 import { REMINDER_COLUMNS } from "./rows.js";
@@ -89,16 +90,18 @@ const TABLES = {
  */
 export async function copyFromSqlite(sqlitePath: string, url: string): Promise<CopyReport> {
   if (!existsSync(sqlitePath)) throw new UsageError(`migrate: there is no SQLite database at ${sqlitePath}`);
-  let source: Database.Database;
+  // The checks restore makes: integrity, a schema version this build reads, every table.
   try {
-    source = new Database(sqlitePath, { readonly: true, fileMustExist: true });
-    source.pragma("schema_version");
+    inspectDatabase(sqlitePath);
   } catch (error) {
-    throw new UsageError(
-      `migrate: ${sqlitePath} cannot be read as a SQLite database (${(error as Error).message})`,
-    );
+    if (error instanceof UsageError) throw new UsageError(`migrate: ${error.message}`);
+    throw error;
   }
-  const target = await PostgresStorage.connect(url);
+  const source = new Database(sqlitePath, { readonly: true, fileMustExist: true });
+  const target = await PostgresStorage.connect(url).catch((error: unknown) => {
+    source.close();
+    throw error;
+  });
   try {
     const present = (table: string) =>
       new Set(
@@ -107,8 +110,6 @@ export async function copyFromSqlite(sqlitePath: string, url: string): Promise<C
           .all()
           .map((c) => c.name),
       );
-    if (!present("reminders").has("guild_id"))
-      throw new UsageError(`migrate: ${sqlitePath} is not a talks-bot database (no reminders table)`);
     const lease = source
       .prepare<[number], { owner_id: string }>("SELECT owner_id FROM leases WHERE expires_at > ? LIMIT 1")
       .get(Date.now());
