@@ -75,6 +75,24 @@ describe("migrations", () => {
     }
   });
 
+  it("refuses a schema newer than the build by name, without claiming a step failed", async () => {
+    const fresh = await createTestSchema("mig");
+    try {
+      await (await PostgresStorage.connect(PG_URL, { schema: fresh.name })).close();
+      await fresh.query("INSERT INTO talks_bot_schema (version, name) VALUES (99, 'from a newer build')");
+      const refused = PostgresStorage.connect(PG_URL, { schema: fresh.name });
+      await expect(refused).rejects.toThrow(
+        /^storage: migrate: PostgreSQL [^:]+:\d+\/test: the database's schema is version 99, newer than this build knows \(1 to \d+\): a newer talks-bot wrote it\. Nothing was changed; run that version, or restore a backup/,
+      );
+      await expect(refused).rejects.not.toThrow(/failed|rolled back/);
+      expect(await fresh.query("SELECT max(version) AS version FROM talks_bot_schema")).toEqual([
+        { version: 99 },
+      ]);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   it("rolls a failing step back whole and leaves its version unrecorded", async () => {
     const fresh = await createTestSchema("mig");
     try {

@@ -161,8 +161,9 @@ export function runMigrations(db: Database.Database, list: readonly Migration[] 
   const current = schemaVersion(db);
   if (current > list.length) {
     throw new StorageError(
-      `storage: database schema is version ${current} but this build knows only up to ${list.length}; ` +
-        "run a newer build or restore a backup",
+      `storage: ${db.name} has schema version ${current}, newer than this build knows (1 to ${list.length}): ` +
+        "a newer talks-bot wrote it. Nothing was changed; run that version, or restore a backup from before " +
+        "the upgrade (talks-bot restore FILE)",
       undefined,
     );
   }

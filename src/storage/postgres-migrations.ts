@@ -103,6 +103,16 @@ export const pgMigrations: readonly PgMigration[] = [
   },
 ];
 
+/** The database was migrated by a newer talks-bot than this one: nothing is changed. */
+export class NewerSchemaError extends Error {
+  override readonly name = "NewerSchemaError";
+  constructor(found: number, known: number) {
+    super(
+      `the database's schema is version ${found}, newer than this build knows (1 to ${known}): a newer talks-bot wrote it. Nothing was changed; run that version, or restore a backup from before the upgrade (pg_restore)`,
+    );
+  }
+}
+
 /** A fixed key for the migration lock (any number: only talks-bot's migrations take it). */
 const MIGRATION_LOCK = 74_321_001;
 
@@ -141,11 +151,7 @@ export async function runPgMigrations(
         "CREATE TABLE IF NOT EXISTS talks_bot_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
       );
       const current = await pgSchemaVersion(client);
-      if (current > list.length) {
-        throw new Error(
-          `storage: database schema is version ${current} but this build knows only up to ${list.length}; run a newer build`,
-        );
-      }
+      if (current > list.length) throw new NewerSchemaError(current, list.length);
       if (current < migration.version) {
         await client.query(migration.sql);
         await client.query("INSERT INTO talks_bot_schema (version, name) VALUES ($1, $2)", [
@@ -157,6 +163,8 @@ export async function runPgMigrations(
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
+      // Nothing was attempted: say so, not that a step failed.
+      if (error instanceof NewerSchemaError) throw error;
       throw new Error(
         `storage: migration ${migration.version} ("${migration.name}") failed and was rolled back: ${(error as Error).message}`,
         { cause: error },
