@@ -110,11 +110,14 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
     summary: "Run the Discord bot when DISCORD_TOKEN is set, else the local console",
     async run(run) {
       noArgs("start", run.args);
-      const config = run.config();
-      if (config.discord.token) {
+      // A token set at all means Discord: check it with everything Discord needs, so every problem is listed
+      // in one pass (a malformed token and a missing DISCORD_CLIENT_ID together), not one per restart.
+      if (run.env.DISCORD_TOKEN?.trim()) {
+        const config = loadConfig(run.env, { requireDiscord: true, cwd: run.io.cwd });
         const { runBot } = await import("./discord/bot.js");
-        return runBot(loadConfig(run.env, { requireDiscord: true }), run.logger());
+        return runBot(config, run.logger());
       }
+      run.config();
       run.io.stderr.write(
         "talks-bot console (no DISCORD_TOKEN set: to connect to Discord, copy .env.example to .env and fill it in; see README).\n",
       );
@@ -237,7 +240,7 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
     async run(run) {
       const { values } = parse("deploy-commands", run.args, { clear: { type: "boolean" } }, false);
       const { deployCommands } = await import("./discord/deploy.js");
-      return deployCommands(loadConfig(run.env, { requireDiscord: true }), run.io.stdout, {
+      return deployCommands(loadConfig(run.env, { requireDiscord: true, cwd: run.io.cwd }), run.io.stdout, {
         clear: values.clear === true,
       });
     },

@@ -554,6 +554,24 @@ describe.concurrent("talks-bot CLI", () => {
       expect(existsSync(databasePath)).toBe(false);
     });
 
+    it("lists every problem in one pass: a malformed token and a missing DISCORD_CLIENT_ID together", async ({
+      expect,
+    }) => {
+      const result = await cli(["start"], {
+        env: { DISCORD_TOKEN: "abc", LOG_LEVEL: "loud", DATABASE_PATH: sandbox.databasePath() },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      const lines = result.stderr.trimEnd().split("\n");
+      expect(lines[0]).toBe("talks-bot: config: 3 problem(s):");
+      expect(lines.slice(1).map((line) => line.replace(/^ {2}- (\w+) .*$/, "$1"))).toEqual([
+        "DISCORD_TOKEN",
+        "LOG_LEVEL",
+        "DISCORD_CLIENT_ID",
+      ]);
+      expect(result.stderr).not.toMatch(/\babc\b|loud/);
+    });
+
     it("a token without DISCORD_CLIENT_ID stops start before any request to Discord", async ({ expect }) => {
       const api = await recordingApi();
       try {
