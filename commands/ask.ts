@@ -42,6 +42,7 @@ export const data = {
 
 export const cli = {
   positional: "question",
+  flags: ["question"],
   usage: '"question" [--json]',
   errorJson: (question: string, error: string) => ({
     question,

@@ -50,8 +50,9 @@ function parse(command: string, args: string[], options: Options, allowPositiona
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {
+    const help = command.startsWith("-") || command === "help" ? "--help" : `${command} --help`;
     throw new UsageError(
-      `${command}: ${(error as Error).message.replace(/\. To specify a positional argument.*$/, "")}. See talks-bot --help.`,
+      `${command}: ${(error as Error).message.replace(/\. To specify a positional argument.*$/, "")}. See talks-bot ${help}.`,
     );
   }
 }
@@ -277,13 +278,23 @@ function cliCommands(commands: readonly Command[]): (Command & { cli: NonNullabl
   return commands.filter((c): c is Command & { cli: NonNullable<Command["cli"]> } => c.cli !== undefined);
 }
 
+/** Option types a value can be typed for: text, numbers, true or false (not users, channels or roles). */
+const TYPED_OPTIONS: ReadonlySet<number> = new Set([
+  OptionType.String,
+  OptionType.Integer,
+  OptionType.Number,
+  OptionType.Boolean,
+]);
+
 /** The options a slash command takes, as CLI flags, and their definitions by name. */
 function flagsOf(command: Command): { options: Options; definitions: Map<string, ValueOption> } {
   const options: Options = { json: { type: "boolean" } };
   const definitions = new Map<string, ValueOption>();
   const list = ("options" in command.data ? command.data.options : undefined) ?? [];
+  const offered = command.cli?.flags;
   for (const option of list) {
     if (option.type === OptionType.Subcommand || option.type === OptionType.SubcommandGroup) continue;
+    if (offered ? !offered.includes(option.name) : !TYPED_OPTIONS.has(option.type)) continue;
     definitions.set(option.name, option);
     // A boolean option is a flag; everything else is typed as text and checked by checkOption.
     options[option.name] = { type: option.type === OptionType.Boolean ? "boolean" : "string" };
@@ -360,6 +371,21 @@ async function runSlashCommand(
   return answer(options);
 }
 
+const LANG_HELP = `The reply's language: ${LOCALES.map((l) => l.code).join(", ")} (default: TALKS_BOT_LANG, else en)`;
+const JSON_HELP = "The reply as one JSON line (its fields are in the README)";
+
+function table(rows: readonly (readonly [string, string])[], indent = "  "): string {
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return rows.map(([left, right]) => `${indent}${left.padEnd(width)}${right}`.trimEnd()).join("\n");
+}
+
+/** The batch mode of a command with a positional option, as help describes it. */
+function batchHelp(name: string, positional: string): string {
+  return `Batch mode: with --json and no ${positional}, \`${name}\` reads one ${positional} per line of stdin and prints one JSON
+line for each, in order; a line it refuses gets the same fields with an "error" message, and the exit code is 1.
+  printf 'who is mediating?\\nhow many people fled to rafah?\\n' | talks-bot ${name} --json`;
+}
+
 /** The help text, from the operations and the slash commands' own definitions. */
 export function helpText(commands: readonly Command[]): string {
   const rows: [string, string][] = [
@@ -372,16 +398,101 @@ export function helpText(commands: readonly Command[]): string {
     ...Object.entries(OPERATIONS)
       .filter(([name]) => name !== "start" && name !== "console")
       .map(([, op]): [string, string] => [op.usage, op.summary]),
-    ["help | --help | --version", "This help, or the version"],
+    ["help [COMMAND] | COMMAND --help", "This help, or one command's"],
+    ["--version", "The version"],
   ];
-  const width = Math.max(...rows.map(([usage]) => usage.length)) + 2;
+  const batch = cliCommands(commands).find((c) => c.cli.positional !== undefined);
   return `talks-bot: answers about the Israel–Hamas ceasefire and hostage talks, from the coverage, with citations.
 
 Usage:
-${rows.map(([usage, summary]) => `  talks-bot ${usage.padEnd(width)}${summary}`).join("\n")}
+${table(rows.map(([usage, summary]) => [`talks-bot ${usage}`, summary]))}
 
-Settings come from the environment or a .env file: see .env.example.
+Options:
+${table([
+  ["--lang LANG", LANG_HELP],
+  [
+    "--json",
+    `${JSON_HELP}: ${cliCommands(commands)
+      .map((c) => c.data.name)
+      .join(", ")}`,
+  ],
+])}
+${batch?.cli.positional ? `\n${batchHelp(batch.data.name, batch.cli.positional)}\n` : ""}
+Settings come from the environment or a .env file: see .env.example (TALKS_BOT_LANG=he, DATABASE_PATH, …).
 `;
+}
+
+/** How an option's value is written on the command line: a flag, a number range, one of its choices, text. */
+function valueHint(option: ValueOption): string {
+  switch (option.type) {
+    case OptionType.Boolean:
+      return "";
+    case OptionType.Integer:
+    case OptionType.Number: {
+      const range =
+        option.min_value !== undefined && option.max_value !== undefined
+          ? `${option.min_value}..${option.max_value}`
+          : "N";
+      return ` ${range}`;
+    }
+    case OptionType.String:
+      return option.choices ? ` ${option.choices.map((c) => c.value).join("|")}` : " TEXT";
+    default:
+      return " TEXT";
+  }
+}
+
+/** One slash command's help: usage, description, each flag, and batch mode where it has one. */
+export function commandHelp(command: Command & { cli: NonNullable<Command["cli"]> }): string {
+  const { definitions } = flagsOf(command);
+  const aliases = Object.entries(command.cli.aliases ?? {});
+  const rows: [string, string][] = [...definitions.values()].map((option) => {
+    const names = [
+      option.name,
+      ...aliases.filter(([, name]) => name === option.name).map(([alias]) => alias),
+    ];
+    const flags = names.map((n) => `--${n}`).join(", ") + valueHint(option);
+    const limit =
+      option.type === OptionType.String && option.max_length !== undefined
+        ? ` (at most ${option.max_length} characters)`
+        : "";
+    const first = option.name === command.cli.positional ? "; or as the first argument" : "";
+    return [flags, `${option.description}${limit}${first}`];
+  });
+  rows.push(["--json", JSON_HELP], ["--lang LANG", LANG_HELP]);
+  const name = command.data.name;
+  const description = "description" in command.data ? command.data.description : "";
+  const positional = command.cli.positional;
+  return `Usage: talks-bot ${name} ${command.cli.usage}
+
+${description}
+
+Options:
+${table(rows)}
+${positional ? `\n${batchHelp(name, positional)}\n` : ""}`;
+}
+
+function operationHelp(operation: Operation): string {
+  return `Usage: talks-bot ${operation.usage}
+
+${operation.summary}
+`;
+}
+
+/** True when the arguments ask for help (`--help` or `-h` before any `--`). */
+function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
+}
+
+/** Help for `name`: an operation or a slash command the CLI offers; a UsageError for anything else. */
+async function helpFor(name: string): Promise<string> {
+  const operation = OPERATIONS[name];
+  if (operation) return operationHelp(operation);
+  const { loadCommands } = await import("./command.js");
+  const slash = cliCommands(await loadCommands()).find((c) => c.data.name === name);
+  if (!slash) throw new UsageError(`unknown command '${name}'. See talks-bot --help.`);
+  return commandHelp(slash);
 }
 
 /**
@@ -460,9 +571,19 @@ export async function main(argvIn: string[], io: Io = defaultIo): Promise<number
   };
   try {
     if (command === "help" || command === "--help" || command === "-h") {
-      noArgs(command, args);
+      const { positionals } = parse(command, args, {}, command === "help");
+      const [topic, ...extra] = positionals;
+      if (extra.length > 0) throw new UsageError("help takes one command, e.g. talks-bot help ask");
+      if (topic) {
+        io.stdout.write(await helpFor(topic));
+        return 0;
+      }
       const { loadCommands } = await import("./command.js");
       io.stdout.write(helpText(await loadCommands()));
+      return 0;
+    }
+    if (command !== "--version" && command !== "-v" && wantsHelp(args)) {
+      io.stdout.write(await helpFor(command));
       return 0;
     }
     if (command === "--version" || command === "-v") {

@@ -135,6 +135,11 @@ export interface ButtonResult {
 export interface CliSpec {
   /** The option given as the positional argument, e.g. the question of `ask`. */
   readonly positional?: string;
+  /**
+   * The options offered as flags (default: every option a value can be typed for); options that only make
+   * sense in Discord (`/ask hide`) are left out.
+   */
+  readonly flags?: readonly string[];
   /** Short flags for options, e.g. `{ tz: "timezone" }` for `--tz`. */
   readonly aliases?: Readonly<Record<string, string>>;
   /** The arguments shown in the help after the command's name. */

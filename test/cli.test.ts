@@ -386,6 +386,68 @@ describe.concurrent("talks-bot CLI", () => {
       }
     });
 
+    it("--help says how to choose the language and how batch mode reads stdin", async ({ expect }) => {
+      const { stdout } = await cli(["--help"]);
+      expect(stdout).toMatch(
+        /^ {2}--lang LANG +The reply's language: en, ar, he \(default: TALKS_BOT_LANG, else en\)$/m,
+      );
+      expect(stdout).toMatch(
+        /^Batch mode: with --json and no question, `ask` reads one question per line of stdin/m,
+      );
+      expect(stdout).toContain(
+        "printf 'who is mediating?\\nhow many people fled to rafah?\\n' | talks-bot ask --json",
+      );
+      expect(stdout).toMatch(
+        /^ {2}talks-bot help \[COMMAND\] \| COMMAND --help +This help, or one command's$/m,
+      );
+    });
+
+    it("`COMMAND --help`, `COMMAND -h` and `help COMMAND` describe one command, its flags and batch mode", async ({
+      expect,
+    }) => {
+      const results = await Promise.all([
+        cli(["ask", "--help"]),
+        cli(["ask", "how many fled", "-h"]),
+        cli(["help", "ask"]),
+        cli(["--lang", "he", "help", "ask"]),
+      ]);
+      for (const result of results) {
+        expect(result.stderr).toBe("");
+        expect(result.code).toBe(0);
+        expect(result.stdout).toBe(results[0]?.stdout);
+      }
+      const ask = results[0]?.stdout ?? "";
+      expect(ask).toMatch(/^Usage: talks-bot ask "question" \[--json\]\n/);
+      expect(ask).toMatch(
+        /^ {2}--question TEXT +Your question, .*\(at most 1000 characters\); or as the first argument$/m,
+      );
+      expect(ask).toMatch(/^ {2}--lang LANG +The reply's language/m);
+      expect(ask).toMatch(/^Batch mode: with --json and no question/m);
+      // Discord-only options are neither offered nor accepted.
+      expect(ask).not.toMatch(/--hide|--mention/);
+      const countdown = await cli(["countdown", "--help"]);
+      expect(countdown.stdout).toMatch(/^ {2}--timezone, --tz TEXT +Your time zone/m);
+      expect(countdown.stdout).not.toContain("Batch mode");
+      const backup = await cli(["help", "backup"]);
+      expect(backup.stdout).toBe(
+        "Usage: talks-bot backup FILE [--force]\n\nCopy the database (reminders, feedback) safely, even while the bot runs\n",
+      );
+      expect((await cli(["restore", "--help"])).stdout).toMatch(
+        /^Usage: talks-bot restore FILE \[--force\]\n/,
+      );
+    });
+
+    it("help for an unknown command, or a flag the command does not take, points to the right help", async ({
+      expect,
+    }) => {
+      const unknown = await cli(["help", "frobnicate"]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toBe("talks-bot: unknown command 'frobnicate'. See talks-bot --help.\n");
+      const hide = await cli(["ask", "x", "--hide"]);
+      expect(hide.code).toBe(1);
+      expect(hide.stderr).toBe("talks-bot: ask: Unknown option '--hide'. See talks-bot ask --help.\n");
+    });
+
     it("--version prints the package.json version", async ({ expect }) => {
       const result = await cli(["--version"]);
       expect(result.stderr).toBe("");
@@ -809,7 +871,7 @@ describe.concurrent("talks-bot CLI", () => {
     it("start --frob is refused", async ({ expect }) => {
       const result = await cli(["start", "--frob"]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe("talks-bot: start: Unknown option '--frob'. See talks-bot --help.\n");
+      expect(result.stderr).toBe("talks-bot: start: Unknown option '--frob'. See talks-bot start --help.\n");
     });
 
     it("validate-corpus --frob is refused", async ({ expect }) => {
