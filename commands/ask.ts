@@ -54,8 +54,9 @@ export const cli = {
 };
 
 /**
- * `--json`: `{question, answer, confidence, passages: [{article, paragraph, text, score}]}`; `answer` is null
- * only when `confidence` is "none", and then `passages` is empty.
+ * `--json` (README, "The `ask --json` contract"): `{question, answer, confidence, passages: [{article,
+ * paragraph, text, score}]}`; `answer` is null only when `confidence` is "none", and then `passages` is empty.
+ * Passages are best first by score: a two-part question's parts come interleaved from the engine.
  */
 export function answerJson(answer: Answer) {
   return {
@@ -64,6 +65,7 @@ export function answerJson(answer: Answer) {
     confidence: answer.confidence,
     passages: answer.passages
       .slice(0, 5)
+      .sort((a, b) => b.score - a.score)
       .map((p) => ({ article: p.articleId, paragraph: p.paragraph, text: p.text, score: p.score })),
   };
 }

@@ -158,6 +158,78 @@ describe.concurrent("talks-bot CLI", () => {
     });
   });
 
+  describe("the ask --json contract (README)", () => {
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const contract = /\*\*The `ask --json` contract\.\*\*([\s\S]*?)\n\n/.exec(readme)?.[1] ?? "";
+    const longLine = "why ".repeat(300);
+    const input = ["who is brokering the talks", "🙂🙂", longLine, "how many people fled to rafah", ""].join(
+      "\n",
+    );
+    let batch: Promise<CliResult> | undefined;
+
+    it("a refused line in batch mode gets the documented error object; the others are answered; exit 1", async ({
+      expect,
+    }) => {
+      batch ??= cli(["ask", "--json"], { input });
+      const result = await batch;
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(1);
+      const [mediators, emoji, long, rafah, ...rest] = jsonLines(result.stdout) as (AskJson & {
+        error?: string;
+      })[];
+      expect(rest).toEqual([]);
+      expect(mediators?.answer).toContain("Qatar, Egypt and the United States");
+      expect(rafah?.answer).toContain("1.5 million");
+      expect(emoji).toEqual({
+        question: "🙂🙂",
+        answer: null,
+        confidence: "none",
+        passages: [],
+        error: expect.stringMatching(/words/),
+      });
+      expect(long).toEqual({
+        question: longLine,
+        answer: null,
+        confidence: "none",
+        passages: [],
+        error: expect.stringMatching(/1,000 characters/),
+      });
+    });
+
+    it("lists every field ask --json writes, the batch error included", async ({ expect }) => {
+      batch ??= cli(["ask", "--json"], { input });
+      const objects = jsonLines((await batch).stdout) as Record<string, unknown>[];
+      const fields = new Set(objects.flatMap((o) => Object.keys(o)));
+      for (const passage of objects.flatMap((o) => o.passages as Record<string, unknown>[]))
+        for (const key of Object.keys(passage)) fields.add(key);
+      expect([...fields].sort()).toEqual([
+        "answer",
+        "article",
+        "confidence",
+        "error",
+        "paragraph",
+        "passages",
+        "question",
+        "score",
+        "text",
+      ]);
+      for (const field of fields) expect(contract).toContain(`"${field}"`);
+    });
+
+    it("passages are best first by score, also for a question in two parts", async ({ expect }) => {
+      const result = await cli([
+        "ask",
+        "who is brokering the talks and how many people fled to rafah",
+        "--json",
+      ]);
+      const [body] = jsonLines(result.stdout) as AskJson[];
+      const scores = body?.passages.map((p) => p.score) ?? [];
+      expect(scores.length).toBeGreaterThan(1);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      expect(body?.passages.map((p) => p.paragraph)).toEqual(expect.arrayContaining([2, 3]));
+    });
+  });
+
   describe("bad input: exit 1, one line on stderr, nothing on stdout", () => {
     const longQuestion = `${"why ".repeat(250)}x`; // 1001 characters
     const cases: [string, string[], RegExp][] = [
