@@ -959,6 +959,23 @@ describe.concurrent("talks-bot CLI", () => {
 });
 
 describe("the real binary, as a child process", () => {
+  // The same question again and again is answered from the engine's memory: far more output than a pipe holds.
+  const manyQuestions = "who is brokering the talks\n".repeat(400);
+
+  it.for([
+    ["ask --json", ["ask", "--json"], manyQuestions],
+    ["the console", ["console"], manyQuestions],
+  ] as const)(
+    "%s ends quietly when its reader closes the pipe, as `| head -1` does",
+    async ([, args, input], { expect }) => {
+      const result = await sandbox.spawn(args, { input, closeStdoutAfterLines: 1 });
+      expect(result.stdout).toMatch(/who is brokering the talks/);
+      expect(result.stderr).toBe("");
+      expect(result.signal).toBeNull();
+      expect(result.code).toBe(0);
+    },
+  );
+
   it("answers questions from stdin in --json, one line each, in order", async ({ expect }) => {
     const result = await sandbox.spawn(["ask", "--json"], {
       input: "how many people fled to rafah\nwho won the super bowl\n",

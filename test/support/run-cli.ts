@@ -45,6 +45,11 @@ export interface RunOptions {
   readonly input?: string;
   /** Working directory; the sandbox's own folder by default. */
   readonly cwd?: string;
+  /**
+   * `spawn` only: closes the reading end of the child's stdout once this many lines have arrived, as
+   * `| head -N` does; the child's later writes then fail with EPIPE.
+   */
+  readonly closeStdoutAfterLines?: number;
 }
 
 export interface CliSandbox {
@@ -110,8 +115,13 @@ export function createCliSandbox(): CliSandbox {
       live.add(child);
       let stdout = "";
       let stderr = "";
+      const lines = options.closeStdoutAfterLines;
       child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
         stdout += chunk;
+        if (lines !== undefined && stdout.split("\n").length > lines) {
+          stdout = stdout.split("\n").slice(0, lines).join("\n");
+          child.stdout.destroy();
+        }
       });
       child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
         stderr += chunk;
