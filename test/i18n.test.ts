@@ -303,7 +303,7 @@ function sourceFiles(roots: readonly string[]): string[] {
  */
 const NOT_REPLIES = [
   /^src\/(search|text|people|quotes|corpus|storage|tools)\//,
-  /^src\/(cli|config|logger|app|main|paths|quotes)\.ts$/,
+  /^src\/(bin|cli|config|logger|app|main|paths|quotes)\.ts$/,
   /^src\/discord\/(bot|deploy)\.ts$/,
   // Loading command modules: errors for the developer who wrote one.
   /^src\/command\.ts$/,
