@@ -360,7 +360,7 @@ async function runSlashCommand(
       } catch (error) {
         if (!(error instanceof UserFacingError)) throw error;
         failures++;
-        const message = error.textIn(run.lang);
+        const message = error.textIn(run.lang, textMarkupFor(run.lang).escape);
         run.io.stdout.write(
           `${JSON.stringify(command.cli.errorJson?.(line, message) ?? { error: message })}\n`,
         );
@@ -600,7 +600,9 @@ export async function main(argvIn: string[], io: Io = defaultIo): Promise<number
   } catch (error) {
     const secrets = secretsOf(env);
     if (error instanceof UserFacingError) {
-      io.stderr.write(`talks-bot: ${forTerminal(redactSecrets(error.textIn(lang ?? english()), secrets))}\n`);
+      io.stderr.write(
+        `talks-bot: ${forTerminal(redactSecrets(error.textIn(lang ?? english(), textMarkupFor(lang ?? english()).escape), secrets))}\n`,
+      );
       return 1;
     }
     if (

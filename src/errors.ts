@@ -14,9 +14,17 @@ export class UserFacingError extends Error {
     super(en(key, values));
   }
 
-  /** The message in a reader's language. */
-  textIn(lang: Lang): string {
-    return lang.t(this.key, this.values);
+  /**
+   * The message in a reader's language. `escapeValue` is the surface's escaping of text from outside
+   * (`markup.escape`): the values often echo what the person typed (“Mars/Olympus” is not a time zone…), and
+   * must not become a link, markdown or a bidi override in the reply.
+   */
+  textIn(lang: Lang, escapeValue?: (text: string) => string): string {
+    if (!escapeValue) return lang.t(this.key, this.values);
+    const escaped: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(this.values))
+      escaped[name] = typeof value === "string" ? escapeValue(value) : value;
+    return lang.t(this.key, escaped);
   }
 }
 

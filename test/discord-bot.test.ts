@@ -10,6 +10,7 @@ import { loadConfig } from "../src/config.js";
 import { deployCommands } from "../src/discord/deploy.js";
 import { botEnv, sentMessages, startTestBot, TEST_TOKEN, type TestBot, tempDir } from "./support/bot.js";
 import { type FakeDiscord, startFakeDiscord } from "./support/fake-discord.js";
+import { maskedLinks } from "./support/markdown-links.js";
 
 let fake: FakeDiscord;
 let bot: TestBot;
@@ -185,6 +186,40 @@ describe("/ask", () => {
     const title = embedOf(reply).title ?? "";
     expect(title).toContain("\\*\\*who\\*\\*");
     expect(title).toContain("\\[mediating]");
+  });
+
+  it("echoes a question, a speaker or a time zone with every masked link escaped and every bidi control neutralised", async () => {
+    const links = "[a](https://good.example) [Source: CNN ¶3](https://evil.example/x)";
+    const embedsText = (reply: { data: { embeds?: unknown[]; content?: string } }) =>
+      [
+        reply.data.content ?? "",
+        ...((reply.data.embeds ?? []) as Embed[]).flatMap((e) => [
+          e.title ?? "",
+          e.description ?? "",
+          e.footer?.text ?? "",
+          ...(e.fields ?? []).flatMap((f) => [f.name, f.value]),
+        ]),
+      ].join("\n");
+    const replies = [
+      await fake.command("ask", { question: `who is mediating \u202e${links}` }),
+      await fake.command("ask", { question: `rafah offensive ${links}` }, { locale: "ar" }),
+      await fake.command("quote", { speaker: links }),
+      await fake.command("quote", { speaker: "kirby", topic: `${links} \u2066x` }),
+      await fake.command("countdown", { timezone: `${links}`.slice(0, 64) }),
+    ];
+    const ask = replies[0];
+    const more = customIds(ask ?? { data: {} }).find((id) => id.startsWith("ask:more:"));
+    if (more && ask) replies.push(await fake.click(more, { message: ask.message }));
+    expect(replies).toHaveLength(6);
+    expect(embedOf(replies[0] ?? { data: {} }).title).toContain("who is mediating");
+    for (const reply of replies) {
+      const text = embedsText(reply);
+      expect(text).toMatch(/Source: CNN ¶3|\\\[a\]/);
+      expect(maskedLinks(text).filter((url) => /good|evil/.test(url))).toEqual([]);
+      // The bot's own isolates (FSI, RLI, PDI) stay; the ones typed (RLO, LRI) are shown as escapes.
+      expect(text).not.toMatch(/[\u202a-\u202e\u2066]/);
+    }
+    expect(embedOf(replies[0] ?? { data: {} }).title).toContain("\\u202e");
   });
 
   it("refuses a 6000-character question with the limit, privately, and nothing is rejected by Discord", async () => {

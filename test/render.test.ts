@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { discordMarkup } from "../src/discord/markup.js";
 import { fitEmbeds, toDiscordMessage } from "../src/discord/render.js";
-import { english } from "../src/i18n/index.js";
+import { english, langFor } from "../src/i18n/index.js";
 import type { Reply } from "../src/views/card.js";
 import { remainingLabel } from "../src/views/countdown.js";
 import { LIMITS, truncate } from "../src/views/limits.js";
-import { textMarkup } from "../src/views/markup.js";
+import { textMarkup, textMarkupFor } from "../src/views/markup.js";
+import { maskedLinks } from "./support/markdown-links.js";
 
 const long = (n: number) => "word ".repeat(Math.ceil(n / 5)).slice(0, n);
 
@@ -99,6 +100,40 @@ describe("markup", () => {
     expect(escaped).toContain("\\`code\\`");
     expect(escaped).toContain("\\[x]");
     expect(escaped).toContain("<https://example.org>");
+  });
+
+  it("escapes every masked link, not only the first on a line, and keeps bare URLs from previewing", () => {
+    const twoLinks = "[a](https://good.example) [Source: CNN ¶3](https://evil.example/x)";
+    expect(maskedLinks(twoLinks)).toEqual(["https://good.example", "https://evil.example/x"]);
+    for (const text of [
+      twoLinks,
+      `${twoLinks}\n${twoLinks}`,
+      "\\[x](https://evil.example) [[y]](https://evil.example) [z](<https://evil.example>)",
+      "see [the source](https://evil.example/a_(b)) and https://example.org/a[1]",
+    ]) {
+      const escaped = discordMarkup.escape(text);
+      expect(maskedLinks(escaped), escaped).toEqual([]);
+      expect(escaped).not.toMatch(/(?<!<)https?:\/\/[^\s>]*\s/);
+    }
+    // A real link of the bot's own is still a link.
+    expect(maskedLinks(discordMarkup.link("CNN", "https://www.cnn.com/x"))).toEqual([
+      "https://www.cnn.com/x",
+    ]);
+  });
+
+  it("escapes bidi embeddings, overrides and isolates in text from outside, and isolates a line with a mark", () => {
+    const text = "who \u202eis mediating\u202c \u2066x\u2069 \u202a\u202b\u202d \u2067\u2068";
+    for (const markup of [discordMarkup, textMarkup, textMarkupFor(langFor("ar"))]) {
+      const escaped = markup.escape(text);
+      expect(escaped).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+      expect(escaped).toContain("\\u202e");
+      for (const mark of ["\u200e", "\u200f", "\u061c"]) {
+        expect(markup.escape(`who is${mark} mediating\nsecond line`)).toBe(
+          `\u2068who is${mark} mediating\u2069\nsecond line`,
+        );
+      }
+    }
+    expect(textMarkup.escape("who is mediating? مرحبا")).toBe("who is mediating? مرحبا");
   });
 
   it("truncates at a word boundary without a dangling escape", () => {

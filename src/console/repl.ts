@@ -59,7 +59,9 @@ export async function runConsole(ctx: BotContext, io: ConsoleIo): Promise<number
         io.output.write(`${await runConsoleLine(trimmed, ctx, lang)}\n`);
       } catch (error) {
         if (error instanceof UserFacingError) {
-          io.error.write(`${forTerminal(lang.t("console.error", { message: error.textIn(lang) }))}\n`);
+          io.error.write(
+            `${forTerminal(lang.t("console.error", { message: error.textIn(lang, textMarkupFor(lang).escape) }))}\n`,
+          );
         } else {
           ctx.logger.error({ err: error, line: trimmed.slice(0, 200) }, "console command failed");
           io.error.write(`${lang.t("console.bug")}\n`);

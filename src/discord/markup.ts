@@ -1,3 +1,4 @@
+import { neutralizeBidi } from "../text/bidi.js";
 import type { Markup } from "../views/card.js";
 import { escapeMarkdown, TimestampStyles, time } from "./lib.js";
 
@@ -5,18 +6,31 @@ const ESCAPE_CACHE_SIZE = 2000;
 const escapeCache = new Map<string, string>();
 const BARE_URL = /(?<!<)\bhttps?:\/\/[^\s<>]+/gi;
 
+/**
+ * Escapes every `[` outside a bare URL, so no masked link `[label](url)` can start anywhere in the text.
+ * (discord.js's `maskedLink` escape matches greedily, once per line: the second link on a line survived.)
+ * Bare URLs are wrapped in `<…>`, which stops their preview and keeps their own brackets intact.
+ */
+function escapeLinks(text: string): string {
+  let out = "";
+  let last = 0;
+  for (const match of text.matchAll(BARE_URL)) {
+    out += text.slice(last, match.index).replaceAll("[", "\\[");
+    out += `<${match[0]}>`;
+    last = match.index + match[0].length;
+  }
+  return out + text.slice(last).replaceAll("[", "\\[");
+}
+
 /** Discord markdown: user and corpus text is escaped, links cannot unfurl, timestamps are live. */
 export const discordMarkup: Markup = {
   escape: (text) => {
     // Escaping runs a dozen regular expressions, and answers quote the same corpus text again and again.
     let escaped = escapeCache.get(text);
     if (escaped === undefined) {
-      escaped = escapeMarkdown(text, {
-        maskedLink: true,
-        heading: true,
-        bulletedList: true,
-        numberedList: true,
-      }).replace(BARE_URL, (url) => `<${url}>`);
+      escaped = escapeLinks(
+        escapeMarkdown(neutralizeBidi(text), { heading: true, bulletedList: true, numberedList: true }),
+      );
       if (escapeCache.size >= ESCAPE_CACHE_SIZE) escapeCache.clear();
       escapeCache.set(text, escaped);
     }

@@ -128,7 +128,9 @@ function commandKey(type: number | undefined, name: string): string {
 function errorMessage(error: unknown, interactionId: string, lang: Lang): DiscordMessage {
   const { dir } = lang;
   if (error instanceof UserFacingError)
-    return toDiscordMessage(notice(error.textIn(lang), { title: lang.t("error.title"), dir }));
+    return toDiscordMessage(
+      notice(error.textIn(lang, discordMarkup.escape), { title: lang.t("error.title"), dir }),
+    );
   if (error instanceof StorageBusyError) {
     return toDiscordMessage(notice(lang.t("error.busy"), { title: lang.t("error.busy.title"), dir }));
   }

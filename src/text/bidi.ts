@@ -9,6 +9,8 @@
  *   character (HTML's `dir="auto"`, `unicode-bidi: plaintext`) lay it out right to left.
  * - Lines with no right-to-left letter at all (a verbatim English quotation) are left alone and read left to
  *   right, as they should.
+ * - Text from outside (a question, a name as typed) never brings its own bidi controls into a message: see
+ *   {@link neutralizeBidi}.
  */
 
 export const FSI = "\u2068";
@@ -94,5 +96,25 @@ export function markRtlLines(text: string): string {
       const quote = /^(>+ )/.exec(line)?.[1] ?? "";
       return `${quote}${RLM}${line.slice(quote.length)}`;
     })
+    .join("\n");
+}
+
+/** Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder the text after them. */
+const BIDI_FORMATTING = /[\u202a-\u202e\u2066-\u2069]/g;
+/** Directional marks (LRM, RLM, ALM): invisible strong characters, which act only within an isolate. */
+const BIDI_MARK = /[\u200e\u200f\u061c]/;
+
+/**
+ * Text from outside (a question, a speaker or a time zone as typed) made safe to place in a message, in every
+ * language: embeddings, overrides and isolates become visible escapes (`\u202e`), so they can neither disguise
+ * the text nor close the message's own isolates; a line with a directional mark is isolated (FSI … PDI), so
+ * the mark acts only inside it. Text without them is returned as it is.
+ */
+export function neutralizeBidi(text: string): string {
+  const escaped = text.replace(BIDI_FORMATTING, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
+  if (!BIDI_MARK.test(escaped)) return escaped;
+  return escaped
+    .split("\n")
+    .map((line) => (BIDI_MARK.test(line) ? isolate(line) : line))
     .join("\n");
 }

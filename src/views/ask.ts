@@ -253,7 +253,7 @@ export function moreSourcesView(corpus: Corpus, answer: Answer, markup: Markup, 
     cards: [
       {
         title: truncate(
-          lang.t("ask.more.titleFor", { question: answer.question.replace(/\s+/g, " ") }),
+          lang.t("ask.more.titleFor", { question: markup.escape(answer.question.replace(/\s+/g, " ")) }),
           LIMITS.title,
         ),
         tone: "info",

@@ -1,14 +1,18 @@
 import { english, type Lang } from "../i18n/index.js";
+import { neutralizeBidi } from "../text/bidi.js";
 import type { Markup } from "./card.js";
 
 const textMarkups = new Map<string, Markup>();
 
-/** Plain terminal text in a language: nothing to escape, times written out in the requested zone. */
+/**
+ * Plain terminal text in a language: no markdown to escape, only the bidi controls of text from outside;
+ * times written out in the requested zone.
+ */
 export function textMarkupFor(lang: Lang): Markup {
   let markup = textMarkups.get(lang.locale);
   if (!markup) {
     markup = {
-      escape: (text) => text,
+      escape: neutralizeBidi,
       bold: (text) => text,
       italic: (text) => text,
       quote: (text) =>
