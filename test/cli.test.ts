@@ -290,6 +290,41 @@ describe.concurrent("talks-bot CLI", () => {
       expect(result.stdout).toContain("¶3");
     });
 
+    it("lists only quotations as quotations: a quoted word is shown in the coverage's sentence", async ({
+      expect,
+    }) => {
+      const result = await cli(["quote", "--topic", "un vote"]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("│ “And if we just voted and approved this resolution");
+      expect(result.stdout).not.toMatch(/│ “(temporary )?ceasefire/);
+      expect(result.stdout).toContain(
+        "the US, as the coverage reports it:\n  This was the first time the US used the word “ceasefire” at the United Nations.\n",
+      );
+    });
+
+    it("asks “did you mean John Kirby?” above Kirby's quotes for kriby", async ({ expect }) => {
+      const text = await cli(["quote", "--speaker", "kriby"]);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain(
+        "Nobody called “kriby” is quoted in the coverage. Did you mean John Kirby? Their quotes are below.\n",
+      );
+      const json = await cli(["quote", "--speaker", "kriby", "--json"]);
+      expect(jsonLines(json.stdout)[0]).toMatchObject({
+        status: "found",
+        didYouMean: ["John Kirby, White House spokesman"],
+      });
+    });
+
+    it("names everyone the coverage quotes when nobody is close to the name", async ({ expect }) => {
+      for (const name of ["blinken", "Sinwar"]) {
+        const result = await cli(["quote", "--speaker", name]);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toBe(
+          `talks-bot: Nobody called “${name}” is quoted in the coverage. It quotes a diplomat familiar with negotiations between Israel and Hamas, John Kirby, American officials, Benny Gantz, Gal Hirsch and Majed Al-Ansari.\n`,
+        );
+      }
+    });
+
     // One run, shared by the two tests below.
     let unknownSpeaker: Promise<CliResult> | undefined;
     const runUnknownSpeaker = () => {

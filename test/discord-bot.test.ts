@@ -287,6 +287,20 @@ describe("the other commands", () => {
     expect(embedOf(reply).title).toBe("Speaker not found");
     const close = await fake.command("quote", { speaker: "gants" });
     expect(JSON.stringify(close.data.embeds)).toMatch(/Gantz/);
+    const far = await fake.command("quote", { speaker: "Blinken" });
+    expect(embedOf(far).description).toMatch(
+      /^Nobody called “Blinken” is quoted in the coverage\. It quotes .*\*\*John Kirby\*\*/,
+    );
+  });
+
+  it("/quote with a misspelt speaker asks “did you mean” above the quotes it shows", async () => {
+    const reply = await fake.command("quote", { speaker: "kriby" });
+    expect(reply.ephemeral).toBe(false);
+    const embed = embedOf(reply);
+    expect(embed.description).toBe(
+      "Nobody called “kriby” is quoted in the coverage. Did you mean **John Kirby**? Their quotes are below.",
+    );
+    expect(embed.fields?.every((f) => f.name.startsWith("John Kirby"))).toBe(true);
   });
 
   it("/quote speaker autocomplete lists speakers", async () => {

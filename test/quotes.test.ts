@@ -241,9 +241,47 @@ describe("QuoteBook speaker lookups", () => {
     expect(match.didYouMean.map((s) => s.label)).toEqual([KIRBY]);
   });
 
-  it("suggests nothing rather than someone unrelated", () => {
-    const match = book.find({ speaker: "Zelensky" });
-    expect(match).toEqual({ status: "unknown-speaker", input: "Zelensky", didYouMean: [] });
+  it("suggests nothing rather than someone unrelated, and offers everyone quoted in full instead", () => {
+    for (const name of ["Zelensky", "Blinken", "Sinwar"]) {
+      const match = book.find({ speaker: name });
+      expect(match).toMatchObject({ status: "unknown-speaker", input: name, didYouMean: [] });
+      if (match.status !== "unknown-speaker") return;
+      // Quoted with a full statement, most quoted first; never someone quoted only in a word ("delusions.").
+      expect(match.quoted.map((s) => s.label)).toEqual([
+        DIPLOMAT,
+        KIRBY,
+        AMERICAN_OFFICIALS,
+        GANTZ,
+        HIRSCH,
+        AL_ANSARI,
+      ]);
+    }
+  });
+
+  it("says when a speaker was found only by a close spelling: kriby → did you mean John Kirby?", () => {
+    const typo = book.find({ speaker: "kriby" });
+    expect(typo).toMatchObject({ status: "found", didYouMean: [{ label: KIRBY }] });
+    expect(labels(typo)).toEqual([KIRBY]);
+    for (const typed of ["Kirby", "john kirby", "spokesman", "alansari", "bibi"]) {
+      const match = book.find({ speaker: typed });
+      expect(match.status, typed).toBe("found");
+      expect(match.status === "found" && match.didYouMean, typed).toBeFalsy();
+    }
+  });
+
+  it("gives a phrase the coverage's own sentence around it", () => {
+    const [delusions] = found(book.find({ speaker: "netanyahu" }));
+    expect(delusions).toMatchObject({
+      kind: "phrase",
+      text: "delusions.",
+      sentence:
+        "Hamas leaders were also in Cairo this week, meeting with Egyptian officials to try to advance the deal after Netanyahu dismissed the latest series of Hamas proposals as “delusions.”",
+    });
+    for (const quote of book.all()) {
+      if (quote.kind === "statement") expect(quote.sentence).toBeUndefined();
+      else expect(paragraphText(article, quote.paragraph)).toContain(quote.sentence);
+      if (quote.kind === "phrase") expect(quote.sentence).toContain(`“${quote.text}`);
+    }
   });
 
   it("tells apart a person the coverage names but never quotes", () => {

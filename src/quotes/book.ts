@@ -4,6 +4,7 @@ import { UserFacingError } from "../errors.js";
 import { POSTMODIFIERS } from "../people/lexicon.js";
 import { processTerm, tokenize } from "../text/normalize.js";
 import { compact, words } from "../text/prose.js";
+import { splitSentences } from "../text/sentences.js";
 import { truncate } from "../text/truncate.js";
 import { readArticle } from "./extract.js";
 import type { Quote, QuoteMatch, QuoteQuery, Speaker, SpeakerChoice } from "./types.js";
@@ -294,6 +295,12 @@ function truncateChoice(text: string): string {
   return truncate(text, MAX_CHOICE_LENGTH);
 }
 
+/** The sentence of `paragraph` that quotes `phrase` (“phrase”), verbatim; the paragraph when none does. */
+function sentenceQuoting(paragraph: string, phrase: string): string {
+  const quoted = `\u201c${phrase}`;
+  return splitSentences(paragraph).find((s) => s.text.includes(quoted))?.text ?? paragraph;
+}
+
 /** Every quote in the corpus, searchable by speaker and topic. */
 export class QuoteBook {
   private readonly entries: readonly QuoteEntry[];
@@ -342,8 +349,22 @@ export class QuoteBook {
     const sameAs = surnameLinks([...speakers.values()]);
     for (const key of sameAs.keys()) speakers.delete(key);
     const final = (key: string) => speakers.get(sameAs.get(key) ?? key);
+    const paragraphs = new Map(
+      corpus.articles.flatMap((a) => a.paragraphs.map((p) => [`${a.id}#${p.number}`, p.text] as const)),
+    );
     const entries: QuoteEntry[] = raw.map(({ quote, fields }, order) => ({
-      quote: { ...quote, speaker: final(quote.speaker.key) ?? quote.speaker },
+      quote: {
+        ...quote,
+        speaker: final(quote.speaker.key) ?? quote.speaker,
+        ...(quote.kind === "phrase"
+          ? {
+              sentence: sentenceQuoting(
+                paragraphs.get(`${quote.articleId}#${quote.paragraph}`) ?? "",
+                quote.text,
+              ),
+            }
+          : {}),
+      },
       order,
       fields,
     }));
@@ -387,11 +408,19 @@ export class QuoteBook {
 
     let scored: { entry: QuoteEntry; score: number }[] = this.entries.map((entry) => ({ entry, score: 1 }));
     let matched: Speaker[] = [];
+    let corrected = false;
     if (speakerInput.length > 0) {
       const found = this.matchSpeakers(speakerInput);
       if (found.length === 0) {
-        return { status: "unknown-speaker", input: speakerInput, didYouMean: this.didYouMean(speakerInput) };
+        return {
+          status: "unknown-speaker",
+          input: speakerInput,
+          didYouMean: this.didYouMean(speakerInput),
+          quoted: this.quotedInFull().map((p) => p.speaker),
+        };
       }
+      // Matched only by a close spelling, not by a name, role or description as typed.
+      corrected = found.every((f) => f.score < SCORE.within);
       matched = found.map((f) => f.entry.speaker);
       const quoted = found.filter((f) => f.entry.quotes.length > 0);
       if (quoted.length === 0)
@@ -418,7 +447,17 @@ export class QuoteBook {
         b.score - a.score ||
         a.entry.order - b.entry.order,
     );
-    return { status: "found", quotes: scored.map((s) => s.entry.quote), speakers: matched };
+    return {
+      status: "found",
+      quotes: scored.map((s) => s.entry.quote),
+      speakers: matched,
+      ...(corrected ? { didYouMean: matched } : {}),
+    };
+  }
+
+  /** Speakers quoted with at least one full statement, most quoted first. */
+  private quotedInFull(): SpeakerEntry[] {
+    return this.people.filter((p) => p.quotes.some((q) => q.kind === "statement"));
   }
 
   /**

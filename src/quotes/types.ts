@@ -15,6 +15,11 @@ export interface Quote {
   /** `statement`: a spoken or written sentence; `phrase`: a word or fragment quoted inside the reporter's sentence. */
   readonly kind: "statement" | "phrase";
   readonly speaker: Speaker;
+  /**
+   * For a phrase, the coverage's own sentence that quotes it, verbatim: a word quoted inside the reporter's
+   * sentence ("dismissed … as “delusions.”") is shown in that sentence, never as a statement of its own.
+   */
+  readonly sentence?: string | undefined;
 }
 
 /** A speaker's or topic's lookup result. */
@@ -25,12 +30,19 @@ export type QuoteMatch =
       readonly quotes: readonly Quote[];
       /** The speakers the query matched (empty for topic-only queries). */
       readonly speakers: readonly Speaker[];
+      /**
+       * Set when the typed speaker matched no one as written, only by a close spelling ("kriby"): the reply
+       * asks "did you mean John Kirby?" above their quotes.
+       */
+      readonly didYouMean?: readonly Speaker[] | undefined;
     }
   | {
       readonly status: "unknown-speaker";
       readonly input: string;
       /** Quoted speakers whose name, surname or role is close to the input; may be empty. */
       readonly didYouMean: readonly Speaker[];
+      /** Everyone the coverage quotes in full, most quoted first: what to offer when nothing is close. */
+      readonly quoted: readonly Speaker[];
     }
   | {
       readonly status: "no-quotes";

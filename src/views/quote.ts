@@ -1,6 +1,6 @@
 import type { Corpus } from "../corpus/types.js";
 import type { Lang } from "../i18n/index.js";
-import type { Quote, QuoteMatch } from "../quotes.js";
+import type { Quote, QuoteMatch, Speaker } from "../quotes.js";
 import type { Card, Markup, Reply } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
 import { citation, findArticle } from "./source.js";
@@ -12,6 +12,14 @@ function quoteField(corpus: Corpus, quote: Quote, markup: Markup, lang: Lang) {
   const source = article
     ? citation(article, [quote.paragraph], markup, lang)
     : lang.t("source.paragraph", { n: quote.paragraph });
+  if (quote.kind === "phrase" && quote.sentence !== undefined) {
+    // A word quoted inside the reporter's sentence is not a statement: it is shown in that sentence, as
+    // the coverage reports it, and not as a quotation.
+    return {
+      name: truncate(lang.t("quote.reported", { speaker: quote.speaker.label }), LIMITS.fieldName),
+      value: truncate(`${lang.isolate(markup.escape(quote.sentence))}\n${source}`, LIMITS.fieldValue),
+    };
+  }
   // The quotation is the English original: English quotation marks, its own direction.
   const text = lang.isolate(`“${markup.escape(quote.text)}”`);
   return {
@@ -20,19 +28,52 @@ function quoteField(corpus: Corpus, quote: Quote, markup: Markup, lang: Lang) {
   };
 }
 
-/** "Nobody called “X” is quoted in the coverage. Did you mean …?" */
+/** People by name where the coverage gives one ("John Kirby"), else by how it describes them. */
+function speakerNames(
+  speakers: readonly Speaker[],
+  markup: Markup,
+  lang: Lang,
+  type: "disjunction" | "conjunction",
+): string {
+  return lang.list(
+    speakers.map((s) => markup.bold(markup.escape(s.name ?? s.label))),
+    type,
+  );
+}
+
+/** The quotes to show: a sentence of the coverage that quotes two phrases ("excessive", "indiscriminate") once. */
+function distinctFields(quotes: readonly Quote[]): Quote[] {
+  const seen = new Set<string>();
+  return quotes.filter((q) => {
+    if (q.sentence === undefined) return true;
+    const key = `${q.speaker.key}#${q.articleId}#${q.paragraph}#${q.sentence}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * "Nobody called “X” is quoted in the coverage. Did you mean …?", or, when no one is close, whom the coverage
+ * does quote.
+ */
 export function unknownSpeakerText(
   match: Extract<QuoteMatch, { status: "unknown-speaker" }>,
   markup: Markup,
   lang: Lang,
 ): string {
   const name = markup.escape(match.input);
-  if (match.didYouMean.length === 0) return lang.t("quote.notFound.text", { name });
-  const names = lang.list(
-    match.didYouMean.map((s) => markup.bold(markup.escape(s.label))),
-    "disjunction",
-  );
-  return lang.t("quote.notFound.didYouMean", { name, names });
+  if (match.didYouMean.length > 0)
+    return lang.t("quote.notFound.didYouMean", {
+      name,
+      names: speakerNames(match.didYouMean, markup, lang, "disjunction"),
+    });
+  if (match.quoted.length > 0)
+    return lang.t("quote.notFound.quoted", {
+      name,
+      names: speakerNames(match.quoted, markup, lang, "conjunction"),
+    });
+  return lang.t("quote.notFound.text", { name });
 }
 
 /** Quotes found for a speaker and/or topic, or a helpful miss ("did you mean"). */
@@ -75,13 +116,22 @@ export function quoteView(
       ],
     };
   }
-  const shown = match.quotes.slice(0, SHOWN);
-  const more = match.quotes.length - shown.length;
+  const distinct = distinctFields(match.quotes);
+  const shown = distinct.slice(0, SHOWN);
+  const more = distinct.length - shown.length;
   const verbatim = lang.t("quote.footer.verbatim");
+  const corrected =
+    match.didYouMean && match.didYouMean.length > 0 && query.speaker
+      ? lang.t("quote.didYouMean.shown", {
+          name: markup.escape(query.speaker),
+          names: speakerNames(match.didYouMean, markup, lang, "disjunction"),
+        })
+      : undefined;
+  const verbatimNote = lang.locale === "en" ? undefined : markup.italic(lang.t("common.verbatim"));
   const card: Card = {
     title: truncate(asked ? lang.t("quote.title", { asked }) : lang.t("quote.titleAll"), LIMITS.title),
     tone: "answer",
-    description: lang.locale === "en" ? undefined : markup.italic(lang.t("common.verbatim")),
+    description: [corrected, verbatimNote].filter(Boolean).join("\n") || undefined,
     fields: shown.map((q) => quoteField(corpus, q, markup, lang)),
     footer: more > 0 ? lang.t("quote.footer.more", { count: more }) : verbatim,
   };
@@ -89,20 +139,30 @@ export function quoteView(
 }
 
 /**
- * `--json`: `{status, didYouMean?, quotes: [{speaker, role, label, text, kind, article, paragraph}]}`;
- * `didYouMean` (speaker labels) only for an unknown speaker.
+ * `--json`: `{status, didYouMean?, quoted?, quotes: [{speaker, role, label, text, kind, sentence?, article,
+ * paragraph}]}`. `didYouMean` (speaker labels): for an unknown speaker, the close ones; for a speaker found
+ * only by a close spelling, the ones shown. `quoted`: for an unknown speaker, everyone quoted in full.
+ * `kind` "phrase" is a word or phrase quoted inside the coverage's own sentence, given as `sentence`.
  */
 export function quoteJson(match: QuoteMatch) {
   const quotes = match.status === "found" ? match.quotes : [];
+  const didYouMean =
+    match.status === "unknown-speaker"
+      ? match.didYouMean
+      : match.status === "found"
+        ? match.didYouMean
+        : undefined;
   return {
     status: match.status,
-    ...(match.status === "unknown-speaker" ? { didYouMean: match.didYouMean.map((s) => s.label) } : {}),
+    ...(didYouMean ? { didYouMean: didYouMean.map((s) => s.label) } : {}),
+    ...(match.status === "unknown-speaker" ? { quoted: match.quoted.map((s) => s.label) } : {}),
     quotes: quotes.map((q) => ({
       speaker: q.speaker.name,
       role: q.speaker.role,
       label: q.speaker.label,
       text: q.text,
       kind: q.kind,
+      ...(q.sentence !== undefined ? { sentence: q.sentence } : {}),
       article: q.articleId,
       paragraph: q.paragraph,
     })),
