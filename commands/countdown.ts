@@ -36,7 +36,9 @@ export const cli = { usage: "[--tz Zone] [--city City] [--json]", aliases: { tz:
 
 /**
  * `--json`: the countdown (phase, days, hours, minutes, dates, source, the place and method of its sunset and
- * prayer times, and during Ramadan the next fast's Fajr and Maghrib) and the time zone it is for.
+ * prayer times, and during Ramadan the next fast's Fajr and Maghrib) and the time zone it is for. Where an
+ * evening has no sunset, `sun.fallback` says why (`no-place`, `polar-night`, `midnight-sun`), `start`, `end`
+ * and `evening` say what stands in (`by`), and a null `fast` comes with `noFastReason`.
  */
 export async function run(invocation: Invocation, ctx: BotContext): Promise<Reply> {
   const typed = optionString(invocation, "timezone")?.trim();

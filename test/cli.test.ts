@@ -399,6 +399,54 @@ describe.concurrent("talks-bot CLI", () => {
     });
   });
 
+  it("countdown --city Longyearbyen says its polar night plainly, in text and in --json", async ({
+    expect,
+  }) => {
+    const json = await cli(["countdown", "--city", "Longyearbyen", "--json"]);
+    expect(json.stderr).toBe("");
+    expect(json.code).toBe(0);
+    const body = JSON.parse(json.stdout) as {
+      phase: string;
+      start: { date: string; by: string; fallback: string | null; latitude?: number };
+      sun: { fallback: string | null; suggestion: { name: string; timeZone: string } | null };
+      fast?: unknown;
+      noFastReason?: string | null;
+    };
+    // Every Ramadan until 2036 begins in Longyearbyen's polar night (late October to mid-February).
+    expect(body.start).toMatchObject({ fallback: "polar-night", by: "AqrabBalad" });
+    expect(body.start.latitude).toBeLessThan(78);
+    if (body.phase === "before") {
+      expect(body.sun.fallback).toBe("polar-night");
+      expect(body.sun.suggestion?.timeZone).toBe("Europe/Oslo");
+    } else if (body.fast === null) {
+      expect(body.noFastReason).not.toBeNull();
+    }
+    const shown = await cli(["countdown", "--city", "Longyearbyen"]);
+    expect(shown.code).toBe(0);
+    if (shown.stdout.includes("until Ramadan")) {
+      expect(shown.stdout).not.toMatch(/begins at sunset/);
+      expect(shown.stdout).toContain("begins on the evening of");
+      expect(shown.stdout).toContain("No sunset in Longyearbyen");
+      expect(shown.stdout).toMatch(/the sun does not rise, or only grazes the horizon \(polar night\)/);
+      expect(shown.stdout).toMatch(/give a city such as [^\n]+ \(Europe\/Oslo\)/);
+    }
+  });
+
+  it("countdown --json gives the reason for every stand-in, and a null fast never comes alone", async ({
+    expect,
+  }) => {
+    const result = await cli(["countdown", "--tz", "UTC", "--json"]);
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(body.start).toMatchObject({ by: "fixed", fallback: "no-place" });
+    expect(body.end).toMatchObject({ by: "fixed", fallback: "no-place" });
+    expect(body.sun).toMatchObject({ place: null, fallback: "no-place" });
+    if (body.phase === "during") {
+      expect(body.fast).toBeNull();
+      expect(body.noFastReason).toBe("no-place");
+    }
+  });
+
   it("countdown --tz Asia/Jerusalem --json has the zone, the phase and the Hijri year", async ({
     expect,
   }) => {

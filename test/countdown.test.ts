@@ -197,7 +197,8 @@ describe("ramadanCountdown", () => {
     const r = asBefore(ramadanCountdown(ARTICLE_DAY, { timeZone: "Asia/Jerusalem", dayOffset: 1 }));
     expect(r).toMatchObject({ firstFast: "2024-03-12", lastFast: "2024-04-10", source: "offset", days: 18 });
     expect(viewText(r)).toContain("== 18 days and 4 hours until Ramadan 1445 AH ==");
-    expect(viewText(r)).toContain("begins at sunset on Monday, 11 March 2024 at 18:00 (Asia/Jerusalem)");
+    expect(viewText(r)).toContain("begins on the evening of Monday, 11 March 2024 at 18:00 (Asia/Jerusalem)");
+    expect(viewText(r)).not.toContain("sunset on");
     expect(viewText(r)).toContain("Umm al-Qura dates shifted by +1 day for this community's moon sighting");
     expect(ramadanCountdown(ARTICLE_DAY, { timeZone: "UTC", dayOffset: -2 })).toMatchObject({
       firstFast: "2024-03-09",

@@ -67,6 +67,11 @@ function zones(): ReadonlyMap<string, Place> {
   return table;
 }
 
+/** Every zone the bundled tables give a principal location, as they name it. */
+export function zonesWithPlaces(): string[] {
+  return [...zones().keys()];
+}
+
 /** The principal location of an IANA zone; null for zones with no place (UTC, Etc/GMT+3). */
 export function zonePlace(timeZone: string): Place | null {
   return zones().get(timeZone) ?? null;
@@ -80,7 +85,7 @@ interface CityRecord {
   readonly pop: number;
   readonly iso2: string;
   readonly province: string;
-  readonly timezone: string;
+  readonly timezone: string | null;
 }
 
 interface IndexedCity {
@@ -100,6 +105,19 @@ function fold(text: string): string {
     .trim();
 }
 
+const EARTH_RADIUS_KM = 6371;
+
+/** Great-circle distance in kilometres. */
+function distanceKm(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }) {
+  const rad = Math.PI / 180;
+  const dLat = (b.latitude - a.latitude) * rad;
+  const dLon = (b.longitude - a.longitude) * rad;
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
 function cities(): readonly IndexedCity[] {
   if (cityIndex) return cityIndex;
   const require = createRequire(import.meta.url);
@@ -110,8 +128,10 @@ function cities(): readonly IndexedCity[] {
     const key = [r.city, r.province && r.province !== r.city ? r.province : "", r.iso2]
       .filter(Boolean)
       .join(", ");
-    if (seen.has(key) || !Number.isFinite(r.lat) || !Number.isFinite(r.lng)) continue;
+    // A city with no zone (the Antarctic stations) cannot be placed on anyone's clock.
+    if (seen.has(key) || !Number.isFinite(r.lat) || !Number.isFinite(r.lng) || !r.timezone) continue;
     seen.add(key);
+    const names = [...new Set([fold(r.city), fold(r.city_ascii)])];
     list.push({
       city: {
         name: r.city,
@@ -123,11 +143,21 @@ function cities(): readonly IndexedCity[] {
         population: r.pop,
         key,
       },
-      names: [...new Set([fold(r.city), fold(r.city_ascii)])],
+      names,
     });
   }
   cityIndex = list;
   return list;
+}
+
+/** The `limit` cities nearest a point, nearest first. */
+export function nearestCities(latitude: number, longitude: number, limit: number): City[] {
+  const at = { latitude, longitude };
+  return cities()
+    .map((c) => ({ city: c.city, km: distanceKm(at, c.city) }))
+    .sort((a, b) => a.km - b.km)
+    .slice(0, limit)
+    .map((c) => c.city);
 }
 
 /**

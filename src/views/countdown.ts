@@ -1,5 +1,5 @@
 import type { Corpus } from "../corpus/types.js";
-import { type CountdownResult, ummAlQuraFirstFast } from "../countdown.js";
+import { type CountdownResult, EVENING_START_TIME, type Evening, ummAlQuraFirstFast } from "../countdown.js";
 import type { Lang } from "../i18n/index.js";
 import type { Card, CardField, Markup, Reply } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
@@ -53,17 +53,59 @@ export function calendarNote(result: CountdownResult, lang: Lang): string {
 
 /** Where sunset and the prayer times were computed, or that 18:00 stands in for sunset. */
 export function sunNote(result: CountdownResult, lang: Lang): string {
-  return result.sun
-    ? lang.t("countdown.sun.place", {
-        place: result.sun.place.name,
-        method: lang.t(`method.${result.sun.method}`),
-      })
+  const { place, method } = result.sun;
+  return place && method
+    ? lang.t("countdown.sun.place", { place: place.name, method: lang.t(`method.${method}`) })
     : lang.t("countdown.sun.fallback", { zone: result.timeZone });
+}
+
+/** "66.5°N": a latitude as the stand-in notes name it. */
+function latitudeLabel(latitude: number, lang: Lang): string {
+  return lang.t("countdown.latitude", {
+    degrees: lang.number(Math.round(Math.abs(latitude) * 10) / 10),
+    hemisphere: latitude >= 0 ? "north" : "south",
+  });
+}
+
+/** What stands in for a missing sunset, and under which convention. */
+function standInNote(evening: Evening, lang: Lang): string {
+  switch (evening.by) {
+    case "AqrabBalad":
+      return lang.t("countdown.standIn.AqrabBalad", { latitude: latitudeLabel(evening.latitude, lang) });
+    case "AqrabYaum":
+      return lang.t("countdown.standIn.AqrabYaum", { date: lang.date(evening.fromDate) });
+    default:
+      return lang.t("countdown.standIn.fixed", { time: EVENING_START_TIME });
+  }
+}
+
+/**
+ * Why there is no sunset on the evenings the card shows, what stands in for each, and a city where the sun
+ * sets; undefined when every evening shown is a sunset at the place (or there is no place: the footer says so).
+ */
+export function noSunsetNote(result: CountdownResult, lang: Lang): string | undefined {
+  const place = result.sun.place;
+  if (!place) return undefined;
+  const shown = result.phase === "before" ? [result.start] : [result.evening, result.end];
+  const lines: string[] = [];
+  for (const evening of shown) {
+    if (evening.fallback === null || evening.fallback === "no-place") continue;
+    const line = `${lang.t(`countdown.polar.${evening.fallback}`, {
+      place: place.name,
+      date: lang.date(evening.date),
+    })} ${standInNote(evening, lang)}`;
+    if (!lines.includes(line)) lines.push(line);
+  }
+  if (lines.length === 0) return undefined;
+  if (result.phase === "during" && !result.fast) lines.push(lang.t("countdown.noFast.unresolved"));
+  const city = result.sun.suggestion;
+  if (city) lines.push(lang.t("countdown.suggestCity", { city: city.name, zone: city.timeZone }));
+  return lines.join("\n");
 }
 
 /**
  * The countdown card; during Ramadan it says which day it is and, where the place is known, when the next
- * fast begins (Fajr: suhoor ends) and ends (Maghrib: iftar).
+ * fast begins (Fajr: suhoor ends) and ends (Maghrib: iftar). A time is called sunset only where it is one.
  */
 export function countdownView(corpus: Corpus, result: CountdownResult, markup: Markup, lang: Lang): Reply {
   const { timeZone } = result;
@@ -78,33 +120,46 @@ export function countdownView(corpus: Corpus, result: CountdownResult, markup: M
       remaining: remainingLabel(result.days, result.hours, result.minutes, lang),
       ramadan,
     });
-    description = lang.t("countdown.before.description", {
-      ramadan,
-      when: whenLabel(markup, result.startsAt, timeZone),
-      firstFast: lang.date(result.firstFast),
-      hijri: lang.hijriDate(oneRamadan),
-    });
+    description = lang.t(
+      result.start.by === "place" ? "countdown.before.description" : "countdown.before.descriptionEvening",
+      {
+        ramadan,
+        when: whenLabel(markup, result.start.at, timeZone),
+        firstFast: lang.date(result.firstFast),
+        hijri: lang.hijriDate(oneRamadan),
+      },
+    );
   } else {
     title = lang.t("countdown.during.title", { day: result.day, ramadan });
     const left =
       result.daysLeft === 0
         ? lang.t("countdown.during.lastDay")
         : lang.t("countdown.during.daysLeft", { count: result.daysLeft });
-    description = lang.t("countdown.during.description", {
-      left,
-      when: whenLabel(markup, result.endsAt, timeZone),
-    });
-    if (result.fast && result.sun) {
+    description = lang.t(
+      result.end.by === "place" ? "countdown.during.description" : "countdown.during.descriptionEvening",
+      { left, when: whenLabel(markup, result.end.at, timeZone) },
+    );
+    const place = result.sun.place;
+    if (result.fast && place) {
+      const times = lang.t("countdown.fastTimes", {
+        fajr: lang.time(result.fast.fajr, timeZone),
+        maghrib: lang.time(result.fast.maghrib, timeZone),
+      });
       fields.push({
         name: lang.t(result.fast.today ? "countdown.field.today" : "countdown.field.tomorrow", {
-          place: result.sun.place.name,
+          place: place.name,
         }),
-        value: lang.t("countdown.fastTimes", {
-          fajr: lang.time(result.fast.fajr, timeZone),
-          maghrib: lang.time(result.fast.maghrib, timeZone),
-        }),
+        value:
+          result.fast.by === "place" ? times : `${times}\n${lang.t(`countdown.fastBy.${result.fast.by}`)}`,
       });
     }
+  }
+  const noSunset = noSunsetNote(result, lang);
+  if (noSunset && result.sun.place) {
+    fields.push({
+      name: lang.t("countdown.field.noSunset", { place: result.sun.place.name }),
+      value: truncate(noSunset, LIMITS.fieldValue),
+    });
   }
   const context = deadlineContext(corpus, markup, lang);
   if (context)
