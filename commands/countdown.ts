@@ -58,6 +58,7 @@ export async function run(invocation: Invocation, ctx: BotContext): Promise<Repl
     startOverride: reminder?.startOverride,
     place: city ?? (sameZone ? reminder.place : null),
     method: reminder?.method,
+    polarConvention: reminder?.polarConvention,
   };
   const result = countdownFor(ctx, ctx.now(), timeZone, settings);
   return {

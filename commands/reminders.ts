@@ -14,7 +14,14 @@ import { optionName } from "../src/i18n/commands.js";
 import { en, LOCALES, langFor, SOURCE_LOCALE, supportedLocale } from "../src/i18n/index.js";
 import { cityChoices, resolveCity } from "../src/places/choices.js";
 import { zonePlace } from "../src/places/places.js";
-import { isMethod, METHODS, type Method } from "../src/places/prayer.js";
+import {
+  isMethod,
+  isPolarConvention,
+  METHODS,
+  type Method,
+  POLAR_CONVENTIONS,
+  type PolarConvention,
+} from "../src/places/prayer.js";
 import { PostError } from "../src/posting.js";
 import { firstSlotFrom, parseDailyTime } from "../src/reminders/due.js";
 import { reminderPost } from "../src/reminders/post.js";
@@ -87,6 +94,12 @@ export const data = {
           name: "method",
           description: en("command.reminders.set.option.method.description"),
           choices: METHODS.map((m) => ({ name: en(`method.${m}`), value: m })),
+        },
+        {
+          type: OptionType.String,
+          name: "polar_days",
+          description: en("command.reminders.set.option.polar_days.description"),
+          choices: POLAR_CONVENTIONS.map((c) => ({ name: en(`polar_days.${c}`), value: c })),
         },
         {
           type: OptionType.Role,
@@ -185,6 +198,18 @@ function chosenMethod(invocation: Invocation): Method | null {
   return chosen;
 }
 
+function chosenPolarConvention(invocation: Invocation): PolarConvention | null {
+  const chosen = optionString(invocation, "polar_days");
+  if (chosen === undefined) return null;
+  if (!isPolarConvention(chosen)) {
+    throw new UserFacingError("reminders.error.unknownPolarDays", {
+      value: chosen.slice(0, 40),
+      choices: POLAR_CONVENTIONS.join(", "),
+    });
+  }
+  return chosen;
+}
+
 async function set(
   invocation: Invocation,
   ctx: BotContext,
@@ -214,6 +239,7 @@ async function set(
   const typedCity = optionString(invocation, "city")?.trim();
   const city = typedCity ? resolveCity(typedCity, timeZone) : null;
   const method = chosenMethod(invocation);
+  const polarConvention = chosenPolarConvention(invocation);
   const channelId = snowflake(optionString(invocation, "channel"), "channel");
   if (!channelId) throw new UserFacingError("reminders.error.pickChannel");
   const roleId = snowflake(optionString(invocation, "role"), "role") ?? null;
@@ -246,6 +272,7 @@ async function set(
     language,
     place,
     method,
+    polarConvention,
     by: invocation.userId,
     nextDueAt: slot.at.getTime(),
   });
@@ -259,7 +286,17 @@ async function set(
   return reminderSavedView(
     invocation.markup,
     lang,
-    { channelId, time: time.text, timeZone, roleId, nextAt: slot.at, language, place, method },
+    {
+      channelId,
+      time: time.text,
+      timeZone,
+      roleId,
+      nextAt: slot.at,
+      language,
+      place,
+      method,
+      polarConvention,
+    },
     notes,
   );
 }

@@ -137,6 +137,7 @@ describe("the catalogs", () => {
       /^method\./,
       /^permission\./,
       /^reminders\.pause\./,
+      /^polar_days\./,
       /^countdown\.(polar|fastBy)\./,
     ];
     const unused = KEYS.filter((key) => !families.some((f) => f.test(key)) && !code.includes(`"${key}"`));

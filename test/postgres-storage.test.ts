@@ -31,6 +31,7 @@ const reminder = (guildId = GUILD) => ({
   language: "en",
   place: null,
   method: null,
+  polarConvention: null,
   by: MOD,
   nextDueAt: T0,
 });
@@ -106,7 +107,7 @@ describe("migrations", () => {
       ];
       await expect(
         PostgresStorage.connect(PG_URL, { schema: fresh.name, migrations: broken }),
-      ).rejects.toThrow(/migration 4 \("broken"\) failed and was rolled back/);
+      ).rejects.toThrow(`migration ${pgMigrations.length + 1} ("broken") failed and was rolled back`);
       const tables = await fresh.query(
         "SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'half'",
         [fresh.name],

@@ -458,6 +458,56 @@ describe("the server's language", () => {
     expect(body).toContain("Sunset and prayer times for Haifa (Muslim World League method)");
   });
 
+  it("posts a polar night plainly, with the fast by the convention a moderator chose", async () => {
+    // Day 3 of Ramadan 1448 in Longyearbyen, still in its polar night.
+    const { fake, bot, clock, general } = await setup("2027-02-10T04:00:00Z");
+    const set = await fake.command(
+      "reminders set",
+      { channel: general.id, time: "08:00", timezone: "Arctic/Longyearbyen", polar_days: "AqrabYaum" },
+      MOD,
+    );
+    expect(text(set)).toContain("Days without sunset: Nearest day on which the sun sets (aqrab al-ayyam)");
+    const shown = await fake.command("reminders show", {}, MOD);
+    expect(text(shown)).toContain("Days without sunset: Nearest day on which the sun sets (aqrab al-ayyam)");
+    clock.set("2027-02-10T07:00:30Z"); // 08:00 in Longyearbyen
+    expect((await bot.scheduler.tick()).posted).toHaveLength(1);
+    const body = JSON.stringify(fake.messagesIn(general.id)[0]?.embeds);
+    expect(body).toContain("No sunset in Longyearbyen");
+    expect(body).toContain("There is no sunset in Longyearbyen on 10 February 2027");
+    expect(body).toContain("(polar night)");
+    expect(body).toContain("the nearest day on which the sun sets there (the nearest-day convention");
+    expect(body).toContain("By the nearest-day convention");
+    expect(body).toMatch(/give a city such as \w+/);
+
+    const none = await fake.command(
+      "reminders set",
+      { channel: general.id, time: "08:00", timezone: "Arctic/Longyearbyen", polar_days: "Unresolved" },
+      MOD,
+    );
+    expect(text(none)).toContain("Days without sunset: None: 18:00 stands in for sunset, no fast times");
+    const preview = await fake.command("reminders preview", {}, MOD);
+    expect(text(preview)).toContain("18:00 local time stands in for sunset.");
+    expect(text(preview)).toContain("No fast times are given");
+    expect(text(preview)).not.toContain("Suhoor ends");
+  });
+
+  it("refuses a polar-days convention it does not know, and saves nothing", async () => {
+    const { fake, general, databasePath } = await setup("2027-02-10T04:00:00Z");
+    const reply = await fake.command(
+      "reminders set",
+      { channel: general.id, time: "08:00", timezone: "Arctic/Longyearbyen", polar_days: "Midway" },
+      MOD,
+    );
+    expect(reply.ephemeral).toBe(true);
+    expect(text(reply)).toContain("“Midway” is not a convention for days without sunset I know");
+    const storage = SqliteStorage.open(databasePath);
+    try {
+      expect(await storage.getReminder(fake.guild().id)).toBeNull();
+    } finally {
+      await storage.close();
+    }
+  });
+
   it("refuses a city in another time zone, and a language it does not speak, saving nothing", async () => {
     const { fake, bot, general } = await setup("2026-03-01T04:00:00Z");
     const city = await fake.command(

@@ -126,6 +126,7 @@ function settings(guildId: string, overrides: Partial<ReminderUpsert> = {}): Rem
     language: "en",
     place: null,
     method: null,
+    polarConvention: null,
     startOverride: null,
     by: MOD_1,
     nextDueAt: T0,
@@ -171,6 +172,7 @@ describe.each([
           language: "ar",
           place,
           method: "UmmAlQura",
+          polarConvention: "AqrabYaum",
         }),
       );
       expect(stored).toEqual({
@@ -184,6 +186,7 @@ describe.each([
         language: "ar",
         place,
         method: "UmmAlQura",
+        polarConvention: "AqrabYaum",
         enabled: true,
         pausedReason: null,
         pausedAt: null,
@@ -206,6 +209,7 @@ describe.each([
         language: "en",
         place: null,
         method: null,
+        polarConvention: null,
       });
     });
 

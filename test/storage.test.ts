@@ -72,6 +72,7 @@ function settings(guildId: string, overrides: Partial<ReminderUpsert> = {}): Rem
     language: "en",
     place: null,
     method: null,
+    polarConvention: null,
     startOverride: null,
     by: MOD_1,
     nextDueAt: T0,
@@ -147,6 +148,7 @@ describe("reminder rows", () => {
       latitude: 21.4,
       longitude: 39.8,
       method: "UmmAlQura",
+      polar_convention: "AqrabYaum",
     };
     const values = REMINDER_COLUMNS.map((column) => row[column]) as unknown as ReminderValues;
     expect(toReminder(values)).toEqual({
@@ -160,6 +162,7 @@ describe("reminder rows", () => {
       language: "ar",
       place: { name: "Mecca", country: "SA", latitude: 21.4, longitude: 39.8 },
       method: "UmmAlQura",
+      polarConvention: "AqrabYaum",
       enabled: true,
       pausedReason: "pr",
       pausedAt: 2,
@@ -258,6 +261,7 @@ describe("migrations", () => {
       language: "en",
       place: null,
       method: null,
+      polarConvention: null,
     });
     expect(await storage.dueReminders(T0, { id: 0, count: 1 })).toHaveLength(1);
   });

@@ -126,8 +126,23 @@ const rateSlots: Migration = {
   },
 };
 
+/**
+ * Version 4: how a server's fast is timed on days with no sunset (polar night, midnight sun): adhan's
+ * `PolarCircleResolution` name; null means the default, the nearest latitude where the sun sets.
+ */
+const polarConvention: Migration = {
+  version: 4,
+  name: "polar-day convention",
+  up(db) {
+    db.exec(`
+      ALTER TABLE reminders ADD COLUMN polar_convention TEXT
+        CHECK (polar_convention IS NULL OR length(polar_convention) BETWEEN 1 AND 32);
+    `);
+  },
+};
+
 /** The bot's migrations, in order. */
-export const migrations: readonly Migration[] = [initialSchema, languageAndPlace, rateSlots];
+export const migrations: readonly Migration[] = [initialSchema, languageAndPlace, rateSlots, polarConvention];
 
 /** Schema version this build writes. */
 export const latestVersion = migrations.length;

@@ -101,6 +101,14 @@ export const pgMigrations: readonly PgMigration[] = [
         next_at DOUBLE PRECISION NOT NULL
       );`,
   },
+  {
+    version: 4,
+    name: "polar-day convention",
+    sql: `
+      ALTER TABLE reminders
+        ADD COLUMN polar_convention TEXT
+          CHECK (polar_convention IS NULL OR length(polar_convention) BETWEEN 1 AND 32);`,
+  },
 ];
 
 /** The database was migrated by a newer talks-bot than this one: nothing is changed. */

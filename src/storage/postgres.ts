@@ -205,14 +205,15 @@ export class PostgresStorage implements Storage {
       const now = this.#now();
       const result = await queryValues<ReminderValues>(client, {
         text: `INSERT INTO reminders (guild_id, channel_id, time, time_zone, role_id, day_offset, start_override,
-           language, place_name, place_country, latitude, longitude, method, enabled,
+           language, place_name, place_country, latitude, longitude, method, polar_convention, enabled,
            next_due_at, created_by, created_at, updated_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, TRUE, $14, $15, $16, $15, $16)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, TRUE, $15, $16, $17, $16, $17)
          ON CONFLICT (guild_id) DO UPDATE SET
            channel_id = excluded.channel_id, time = excluded.time, time_zone = excluded.time_zone,
            role_id = excluded.role_id, day_offset = excluded.day_offset, start_override = excluded.start_override,
            language = excluded.language, place_name = excluded.place_name, place_country = excluded.place_country,
            latitude = excluded.latitude, longitude = excluded.longitude, method = excluded.method,
+           polar_convention = excluded.polar_convention,
            enabled = TRUE, paused_reason = NULL, paused_at = NULL, last_error = NULL, last_error_at = NULL,
            next_due_at = excluded.next_due_at, revision = reminders.revision + 1,
            updated_by = excluded.updated_by, updated_at = excluded.updated_at
@@ -231,6 +232,7 @@ export class PostgresStorage implements Storage {
           input.place?.latitude ?? null,
           input.place?.longitude ?? null,
           input.method,
+          input.polarConvention,
           input.nextDueAt,
           input.by,
           now,

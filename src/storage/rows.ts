@@ -34,6 +34,7 @@ export interface ReminderRow {
   latitude: number | null;
   longitude: number | null;
   method: string | null;
+  polar_convention: string | null;
 }
 
 export interface PostRow {
@@ -82,6 +83,7 @@ export const REMINDER_COLUMNS = [
   "latitude",
   "longitude",
   "method",
+  "polar_convention",
 ] as const satisfies readonly (keyof ReminderRow)[];
 
 /** {@link REMINDER_COLUMNS} as a select list. */
@@ -115,6 +117,7 @@ export function toReminder(v: ReminderValues): Reminder {
         ? { name: placeName, country: v[23], latitude, longitude }
         : null,
     method: v[26],
+    polarConvention: v[27],
     enabled: v[7] === 1 || v[7] === true,
     pausedReason: v[8],
     pausedAt: v[9],

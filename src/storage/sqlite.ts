@@ -218,6 +218,7 @@ export class SqliteStorage implements Storage {
         latitude: input.place?.latitude ?? null,
         longitude: input.place?.longitude ?? null,
         method: input.method,
+        polarConvention: input.polarConvention,
         nextDueAt: input.nextDueAt,
         by: input.by,
         now: this.now(),
@@ -497,6 +498,7 @@ function prepareStatements(db: Database.Database) {
         latitude: number | null;
         longitude: number | null;
         method: string | null;
+        polarConvention: string | null;
         nextDueAt: number | null;
         by: string;
         now: number;
@@ -504,16 +506,17 @@ function prepareStatements(db: Database.Database) {
       ReminderRow
     >(`
       INSERT INTO reminders (guild_id, channel_id, time, time_zone, role_id, day_offset, start_override,
-        language, place_name, place_country, latitude, longitude, method, enabled,
+        language, place_name, place_country, latitude, longitude, method, polar_convention, enabled,
         next_due_at, created_by, created_at, updated_by, updated_at)
       VALUES (@guildId, @channelId, @time, @timeZone, @roleId, @dayOffset, @startOverride,
-        @language, @placeName, @placeCountry, @latitude, @longitude, @method, 1,
+        @language, @placeName, @placeCountry, @latitude, @longitude, @method, @polarConvention, 1,
         @nextDueAt, @by, @now, @by, @now)
       ON CONFLICT (guild_id) DO UPDATE SET
         channel_id = excluded.channel_id, time = excluded.time, time_zone = excluded.time_zone,
         role_id = excluded.role_id, day_offset = excluded.day_offset, start_override = excluded.start_override,
         language = excluded.language, place_name = excluded.place_name, place_country = excluded.place_country,
         latitude = excluded.latitude, longitude = excluded.longitude, method = excluded.method,
+        polar_convention = excluded.polar_convention,
         enabled = 1, paused_reason = NULL, paused_at = NULL, last_error = NULL, last_error_at = NULL,
         next_due_at = excluded.next_due_at, revision = revision + 1,
         updated_by = excluded.updated_by, updated_at = excluded.updated_at`),

@@ -27,6 +27,11 @@ export interface ReminderSettings {
   readonly place: ReminderPlace | null;
   /** A prayer-time calculation method picked by a moderator (adhan's name); null for the region's usual one. */
   readonly method: string | null;
+  /**
+   * How days with no sunset are timed, picked by a moderator (adhan's `PolarCircleResolution` name); null for
+   * the default (the nearest latitude where the sun sets).
+   */
+  readonly polarConvention: string | null;
 }
 
 /** Where a server's sunset and prayer times are computed. */

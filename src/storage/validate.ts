@@ -66,6 +66,11 @@ export function checkUpsert(input: ReminderUpsert): void {
   ) {
     throw new RangeError(`storage: place must have a name and coordinates, got ${JSON.stringify(place)}`);
   }
+  if (input.polarConvention !== null && !/^[A-Za-z]{1,32}$/.test(input.polarConvention)) {
+    throw new RangeError(
+      `storage: polarConvention must be a convention's name, got ${JSON.stringify(input.polarConvention)}`,
+    );
+  }
   if (input.nextDueAt !== null) checkEpoch("nextDueAt", input.nextDueAt);
 }
 

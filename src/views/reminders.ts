@@ -1,6 +1,6 @@
 import { catalogs, type Lang } from "../i18n/index.js";
 import { zonePlace } from "../places/places.js";
-import { defaultMethod, isMethod } from "../places/prayer.js";
+import { DEFAULT_POLAR_CONVENTION, defaultMethod, isMethod, isPolarConvention } from "../places/prayer.js";
 import { isPauseReason } from "../posting.js";
 import type { PostRecord, Reminder, ReminderPlace } from "../storage/types.js";
 import type { Markup, Reply } from "./card.js";
@@ -17,17 +17,28 @@ function languageName(code: string): string {
   return catalogs().locales.find((l) => l.code === code)?.name ?? code;
 }
 
-/** "London (Moonsighting Committee Worldwide)": where sunset is computed, and by which method. */
+/** Beyond this latitude the sun can stay up or down all day in some season. */
+const POLAR_LATITUDE = 60;
+
+/**
+ * "London (Moonsighting Committee Worldwide)": where sunset is computed, and by which method; and how days
+ * without sunset are timed, where a moderator chose it or the place can have such days.
+ */
 function sunLabel(
   lang: Lang,
   timeZone: string,
   place: ReminderPlace | null,
   method: string | null,
+  polarConvention: string | null,
 ): string | undefined {
   const where = place ?? zonePlace(timeZone);
   if (!where) return undefined;
   const used = method && isMethod(method) ? method : defaultMethod(where.country);
-  return `${lang.isolate(where.name)} (${lang.t(`method.${used}`)})`;
+  const label = `${lang.isolate(where.name)} (${lang.t(`method.${used}`)})`;
+  const chosen = polarConvention && isPolarConvention(polarConvention) ? polarConvention : null;
+  if (!chosen && Math.abs(where.latitude) < POLAR_LATITUDE) return label;
+  const convention = lang.t(`polar_days.${chosen ?? DEFAULT_POLAR_CONVENTION}`);
+  return `${label}\n${lang.t("reminders.show.polarDays", { convention })}`;
 }
 
 export interface SavedReminder {
@@ -39,6 +50,7 @@ export interface SavedReminder {
   readonly language: string;
   readonly place: ReminderPlace | null;
   readonly method: string | null;
+  readonly polarConvention: string | null;
 }
 
 export function reminderSavedView(
@@ -54,7 +66,7 @@ export function reminderSavedView(
     language: languageName(saved.language),
     next: whenLabel(markup, saved.nextAt, saved.timeZone),
   };
-  const sun = sunLabel(lang, saved.timeZone, saved.place, saved.method);
+  const sun = sunLabel(lang, saved.timeZone, saved.place, saved.method, saved.polarConvention);
   return {
     dir: lang.dir,
     ephemeral: true,
@@ -129,7 +141,7 @@ export function reminderShowView(
     time: reminder.time,
     zone: reminder.timeZone,
   };
-  const sun = sunLabel(lang, reminder.timeZone, reminder.place, reminder.method);
+  const sun = sunLabel(lang, reminder.timeZone, reminder.place, reminder.method, reminder.polarConvention);
   const fields = [
     { name: lang.t("reminders.show.status"), value: state },
     {

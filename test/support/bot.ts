@@ -146,6 +146,7 @@ export function sampleReminder(overrides: Partial<ReminderUpsert> = {}): Reminde
     language: "en",
     place: null,
     method: null,
+    polarConvention: null,
     by: "1",
     nextDueAt: null,
     ...overrides,

@@ -36,6 +36,7 @@ for (let round = Number(firstArg); ; round++) {
     language: "en",
     place: null,
     method: null,
+    polarConvention: null,
     startOverride: null,
     by: "290926798626357250",
     nextDueAt: 1_771_387_200_000 + round,
