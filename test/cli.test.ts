@@ -447,6 +447,18 @@ describe.concurrent("talks-bot CLI", () => {
     }
   });
 
+  it("gives one sunset for a zone and its principal city", async ({ expect }) => {
+    const zone = JSON.parse((await cli(["countdown", "--tz", "Asia/Jerusalem", "--json"])).stdout);
+    const city = JSON.parse((await cli(["countdown", "--city", "Jerusalem", "--json"])).stdout);
+    expect(city.timeZone).toBe("Asia/Jerusalem");
+    expect(city.sun.place).toMatchObject({
+      latitude: zone.sun.place.latitude,
+      longitude: zone.sun.place.longitude,
+    });
+    expect(city.startsAt).toBe(zone.startsAt);
+    expect(city.endsAt).toBe(zone.endsAt);
+  });
+
   it("countdown --tz Asia/Jerusalem --json has the zone, the phase and the Hijri year", async ({
     expect,
   }) => {

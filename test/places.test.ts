@@ -87,6 +87,24 @@ describe("cities", () => {
     expect(cityChoices("x", "not a zone", english()).length).toBeLessThanOrEqual(25);
   });
 
+  it("gives a zone's principal city the zone's coordinates, so both give one sunset", () => {
+    for (const [city, zone] of [
+      ["Jerusalem", "Asia/Jerusalem"],
+      ["Kuwait", "Asia/Kuwait"],
+      ["Ho Chi Minh City", "Asia/Ho_Chi_Minh"],
+      ["London", "Europe/London"],
+      ["Jakarta", "Asia/Jakarta"],
+    ] as const) {
+      const principal = zonePlace(zone);
+      expect(findCity(city, zone), city).toMatchObject({
+        latitude: principal?.latitude,
+        longitude: principal?.longitude,
+      });
+    }
+    // Another city of the zone keeps its own.
+    expect(findCity("Haifa", "Asia/Jerusalem")?.latitude).toBeCloseTo(32.8, 1);
+  });
+
   it("refuses a city it does not know, or one in another zone, saying which", () => {
     expect(() => resolveCity("Atlantis", "Europe/London")).toThrow(UserFacingError);
     expect(() => resolveCity("Jeddah", "Europe/London")).toThrow(/Jeddah.*Asia\/Riyadh.*Europe\/London/);

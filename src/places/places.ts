@@ -7,12 +7,14 @@
  *   and its countries. `zone.tab` is read first because it keeps a row for zones that `zone1970.tab` folds
  *   into another (Asia/Kuwait has Kuwait City there, not Riyadh).
  * - Cities: the list of the npm package `city-timezones` (7,300 cities with coordinates, country and zone),
- *   read on first use.
+ *   read on first use. A zone's principal city takes the zone's coordinates, so a zone and its principal city
+ *   give one sunset.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../paths.js";
+import { validateTimeZone } from "../timezones.js";
 
 export interface Place {
   /** "London", "Jakarta": the zone's principal city, or the city picked. */
@@ -118,6 +120,31 @@ function distanceKm(a: { latitude: number; longitude: number }, b: { latitude: n
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
+/** How far a city may lie from its zone's principal location and still be taken for it. */
+const PRINCIPAL_CITY_KM = 50;
+
+/**
+ * The zone's principal location when `names` name it ("Kuwait" is "Kuwait City") and it is near, else null:
+ * its coordinates replace the city list's, so `--tz Asia/Jerusalem` and `--city Jerusalem` agree.
+ */
+function principalOf(
+  names: readonly string[],
+  timeZone: string,
+  at: { latitude: number; longitude: number },
+): Place | null {
+  let zone: string;
+  try {
+    zone = validateTimeZone(timeZone); // the city list spells some zones by older names (Asia/Calcutta)
+  } catch {
+    return null;
+  }
+  const principal = zonePlace(zone);
+  if (!principal) return null;
+  const own = fold(principal.name);
+  const same = names.some((n) => n === own || n.startsWith(`${own} `) || own.startsWith(`${n} `));
+  return same && distanceKm(principal, at) <= PRINCIPAL_CITY_KM ? principal : null;
+}
+
 function cities(): readonly IndexedCity[] {
   if (cityIndex) return cityIndex;
   const require = createRequire(import.meta.url);
@@ -132,13 +159,14 @@ function cities(): readonly IndexedCity[] {
     if (seen.has(key) || !Number.isFinite(r.lat) || !Number.isFinite(r.lng) || !r.timezone) continue;
     seen.add(key);
     const names = [...new Set([fold(r.city), fold(r.city_ascii)])];
+    const principal = principalOf(names, r.timezone, { latitude: r.lat, longitude: r.lng });
     list.push({
       city: {
         name: r.city,
         country: r.iso2,
         province: r.province,
-        latitude: r.lat,
-        longitude: r.lng,
+        latitude: principal?.latitude ?? r.lat,
+        longitude: principal?.longitude ?? r.lng,
         timeZone: r.timezone,
         population: r.pop,
         key,
