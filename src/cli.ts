@@ -24,6 +24,7 @@ import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from "./paths.js";
 import type { CopyReport } from "./storage/backup.js";
 import { databaseSecret, describePostgresUrl } from "./storage/url.js";
 import { forTerminal } from "./text/terminal.js";
+import { machineTimeZone } from "./timezones.js";
 import { textMarkupFor } from "./views/markup.js";
 
 /** Where the CLI reads and writes, and the environment it reads settings from (tests pass their own). */
@@ -557,7 +558,8 @@ export async function main(argvIn: string[], io: Io = defaultIo): Promise<number
     io,
     lang,
     config: () => {
-      config ??= loadConfig(env, { cwd: io.cwd });
+      // The console and the CLI run on the person's machine: its zone is theirs, unless DEFAULT_TIMEZONE says.
+      config ??= loadConfig(env, { cwd: io.cwd, timeZoneFallback: machineTimeZone(env) });
       return config;
     },
     logger: () => {

@@ -111,6 +111,11 @@ export interface LoadConfigOptions {
   readonly requireDiscord?: boolean;
   /** Where relative paths (DATABASE_PATH, CORPUS_DIR, CACHE_DIR) start from. Default: the working directory. */
   readonly cwd?: string | undefined;
+  /**
+   * The zone used when DEFAULT_TIMEZONE is unset. Default UTC, for the bot: a server's clock says nothing of
+   * its members'. The console and the CLI pass the machine's zone, which is the person's.
+   */
+  readonly timeZoneFallback?: string | undefined;
 }
 
 /**
@@ -133,7 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       problems.push("DISCORD_CLIENT_ID is required to connect to Discord (the application id)");
   }
   // The same checks people's input gets, so a value accepted here cannot fail later on every command.
-  let defaultTimeZone = "UTC";
+  let defaultTimeZone = options.timeZoneFallback ?? "UTC";
   const zone = env.DEFAULT_TIMEZONE?.trim();
   if (zone) {
     try {

@@ -156,6 +156,23 @@ export function validateTimeZone(input: string): string {
 }
 
 /**
+ * The zone this machine's clock is set to: `TZ` when it names an IANA zone, else the system's own, else UTC
+ * (a POSIX rule such as `EST5EDT`, or no zone at all).
+ */
+export function machineTimeZone(env: NodeJS.ProcessEnv = process.env): string {
+  const candidates = [env.TZ?.trim().replace(/^:/, ""), new Intl.DateTimeFormat().resolvedOptions().timeZone];
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    try {
+      return validateTimeZone(candidate);
+    } catch {
+      // Not an IANA zone: try the next source.
+    }
+  }
+  return "UTC";
+}
+
+/**
  * A caveat worth showing after a moderator picks `zone`, or undefined when there is none.
  * `Etc/GMT+3` is UTC−3: POSIX-style names invert the sign, which surprises nearly everyone.
  */

@@ -459,6 +459,26 @@ describe.concurrent("talks-bot CLI", () => {
     expect(city.endsAt).toBe(zone.endsAt);
   });
 
+  it("counts down in the machine's time zone when none is configured, and in DEFAULT_TIMEZONE when it is", async ({
+    expect,
+  }) => {
+    const machine = await cli(["countdown", "--json"], { env: { TZ: "Asia/Jerusalem" } });
+    expect(machine.code).toBe(0);
+    expect(JSON.parse(machine.stdout)).toMatchObject({
+      timeZone: "Asia/Jerusalem",
+      sun: { place: { name: "Jerusalem" } },
+    });
+    const configured = await cli(["countdown", "--json"], {
+      env: { TZ: "Asia/Jerusalem", DEFAULT_TIMEZONE: "Asia/Riyadh" },
+    });
+    expect(JSON.parse(configured.stdout)).toMatchObject({ timeZone: "Asia/Riyadh" });
+    // A POSIX rule is no IANA zone: UTC, as before.
+    const posix = await cli(["countdown", "--json"], { env: { TZ: "EST5EDT" } });
+    expect(JSON.parse(posix.stdout)).toMatchObject({ timeZone: "UTC" });
+    const console = await cli(["console"], { input: "/countdown\n", env: { TZ: "Europe/London" } });
+    expect(console.stdout).toContain("time zone Europe/London");
+  });
+
   it("countdown --tz Asia/Jerusalem --json has the zone, the phase and the Hijri year", async ({
     expect,
   }) => {

@@ -67,14 +67,17 @@ export interface CliSandbox {
   cleanup(): void;
 }
 
-/** A copy of process.env without any DISCORD_* key or other talks-bot setting. */
+/**
+ * A copy of process.env without any DISCORD_* key or other talks-bot setting, on UTC: the console and the CLI
+ * default to the machine's zone, which must not change what a test sees.
+ */
 export function cleanEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (key.startsWith("DISCORD_") || CONFIG_KEYS.has(key)) continue;
     env[key] = value;
   }
-  return { ...env, ...extra };
+  return { ...env, TZ: "UTC", ...extra };
 }
 
 export function createCliSandbox(): CliSandbox {
