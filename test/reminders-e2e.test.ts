@@ -491,6 +491,50 @@ describe("the server's language", () => {
     expect(text(preview)).not.toContain("Suhoor ends");
   });
 
+  it("builds each server's post with its own convention, even in one zone on one tick", async () => {
+    const guilds = [guildIdForShard(0, 1), `${BigInt(guildIdForShard(0, 1)) + (1n << 22n)}`];
+    const clock = new TestClock(Date.parse("2027-02-10T06:00:00Z"));
+    fake = await startFakeDiscord({
+      token: TEST_TOKEN,
+      heartbeatIntervalMs: 500,
+      guilds: guilds.map((id) => ({ id })),
+    });
+    const dir = tempDir();
+    dirs.push(dir);
+    const databasePath = join(dir.path, "bot.db");
+    const storage = SqliteStorage.open(databasePath);
+    const at = Date.parse("2027-02-10T07:00:00Z"); // 08:00 in Longyearbyen, day 3 of Ramadan 1448
+    for (const [guildId, polarConvention] of [
+      [guilds[0] ?? "", "AqrabBalad"],
+      [guilds[1] ?? "", "Unresolved"],
+    ] as const) {
+      const channel = fake.guild(guildId).channels.find((c) => c.type === 0);
+      await storage.upsertReminder(
+        sampleReminder({
+          guildId,
+          channelId: channel?.id ?? "",
+          time: "08:00",
+          timeZone: "Arctic/Longyearbyen",
+          polarConvention,
+          nextDueAt: at,
+        }),
+      );
+    }
+    await storage.close();
+    const bot = await startTestBot(fake, { clock, databasePath });
+    bots.push(bot);
+    clock.set("2027-02-10T07:00:30Z");
+    expect((await bot.scheduler.tick()).posted).toHaveLength(2);
+    const [nearest, none] = guilds.map((guildId) => {
+      const channel = fake?.guild(guildId).channels.find((c) => c.type === 0);
+      return JSON.stringify(fake?.messagesIn(channel?.id ?? "")[0]?.embeds);
+    });
+    expect(nearest).toContain("By the nearest-place convention");
+    expect(nearest).not.toContain("No fast times are given");
+    expect(none).toContain("No fast times are given");
+    expect(none).not.toContain("Suhoor ends");
+  });
+
   it("refuses a polar-days convention it does not know, and saves nothing", async () => {
     const { fake, general, databasePath } = await setup("2027-02-10T04:00:00Z");
     const reply = await fake.command(

@@ -227,6 +227,7 @@ export class ReminderScheduler {
       reminder.language,
       reminder.place ? `${reminder.place.latitude},${reminder.place.longitude},${reminder.place.name}` : "",
       reminder.method,
+      reminder.polarConvention,
     ].join("|");
     let message = posts.get(postKey);
     if (!message) {
