@@ -141,8 +141,16 @@ describe("Longyearbyen's polar night", () => {
 
   it("says it in Arabic and Hebrew too", () => {
     const result = countdownFor({ config }, BEFORE_1448, zone, { place: longyearbyen });
-    expect(text(result, langFor("ar"))).toContain("الليل القطبي");
-    expect(text(result, langFor("he"))).toContain("לילה קוטבי");
+    const arabic = text(result, langFor("ar"));
+    expect(arabic).toContain("الليل القطبي");
+    expect(arabic).toContain("° شمالًا");
+    expect(arabic).not.toContain("جنوبًا");
+    const hebrew = text(result, langFor("he"));
+    expect(hebrew).toContain("לילה קוטבי");
+    expect(hebrew).toContain("° צפון");
+    expect(hebrew).not.toContain("דרום");
+    const mcmurdo = countdownFor({ config }, BEFORE_1448, "Antarctica/McMurdo", null);
+    expect(text(mcmurdo, langFor("ar"))).toContain("° جنوبًا");
   });
 });
 

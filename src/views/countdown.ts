@@ -61,10 +61,8 @@ export function sunNote(result: CountdownResult, lang: Lang): string {
 
 /** "66.5°N": a latitude as the stand-in notes name it. */
 function latitudeLabel(latitude: number, lang: Lang): string {
-  return lang.t("countdown.latitude", {
-    degrees: lang.number(Math.round(Math.abs(latitude) * 10) / 10),
-    hemisphere: latitude >= 0 ? "north" : "south",
-  });
+  const degrees = lang.number(Math.round(Math.abs(latitude) * 10) / 10);
+  return lang.t(latitude >= 0 ? "countdown.latitude.north" : "countdown.latitude.south", { degrees });
 }
 
 /** What stands in for a missing sunset, and under which convention. */
