@@ -49,7 +49,7 @@ module.exports = {
       comment:
         "Search, quotes, people, text, storage, reminders and views know nothing of commands or surfaces.",
       severity: "error",
-      from: { path: "^src/(search|quotes|people|text|storage|reminders|views|corpus|i18n|places)/" },
+      from: { path: "^src/(search|quotes|people|text|storage|reminders|views|corpus|i18n|places|ingest)/" },
       to: { path: "^src/(console|discord|tools)/|^src/(cli|app|command)\\.ts$" },
     },
     {
@@ -59,6 +59,29 @@ module.exports = {
       severity: "error",
       from: { path: "^src/i18n/" },
       to: { path: "^src/", pathNot: "^src/(i18n/|text/|paths\\.ts$)" },
+    },
+    {
+      name: "ingest-only-from-the-cli",
+      comment:
+        "src/ingest (talks-bot add) is an operator's tool the CLI loads on demand: the bot, the console and the one-shot ask never import it, so they never load its page parsers.",
+      severity: "error",
+      from: { pathNot: "^(src/ingest/|src/cli\\.ts$|test/|bench/)" },
+      to: { path: "^src/ingest/" },
+    },
+    {
+      name: "ingest-reads-the-corpus-only",
+      comment:
+        "Adding a report reads and writes corpus files: it uses the corpus loader and plain helpers, never search, storage, views or Discord.",
+      severity: "error",
+      from: { path: "^src/ingest/" },
+      to: { path: "^src/", pathNot: "^src/(ingest/|corpus/|text/|errors\\.ts$|time\\.ts$|paths\\.ts$)" },
+    },
+    {
+      name: "page-parsers-only-in-ingest",
+      comment: "The HTML and Markdown parsers (linkedom, Readability, marked) are for adding reports only.",
+      severity: "error",
+      from: { pathNot: "^(src/ingest|test|bench)/" },
+      to: { path: "^node_modules/(linkedom|@mozilla/readability|marked)/" },
     },
     {
       name: "tools-are-leaves",

@@ -17,7 +17,7 @@ import { OptionType } from "./command-codes.js";
 import { type Config, loadConfig } from "./config.js";
 import { renderText } from "./console/render.js";
 import { runConsole } from "./console/repl.js";
-import { ConfigError, CorpusError, UsageError, UserFacingError } from "./errors.js";
+import { ConfigError, CorpusError, RefusedError, UsageError, UserFacingError } from "./errors.js";
 import { english, type Lang, LOCALES, langFor, supportedLocale } from "./i18n/index.js";
 import { createLogger, type Logger, redactSecrets } from "./logger.js";
 import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from "./paths.js";
@@ -158,6 +158,28 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
         unwritable: "not written (the folder cannot be written): the bot reads the files at every start",
       };
       run.io.stdout.write(`corpus cache: ${cache.path}: ${said[cache.state]}\n`);
+      return 0;
+    },
+  },
+  add: {
+    usage: "add FILE|URL [--published DATE] [--source NAME] [--title TEXT] [--corpus DIR] [--dry-run]",
+    summary:
+      "Add a news report (a web page, or an .html, .md or .txt file) to the corpus; add --help for more",
+    async run(run) {
+      // The page parsers load here, never for the other commands.
+      const { ADD_OPTIONS, addRequestFrom } = await import("./ingest/request.js");
+      if (run.args.includes("--help")) {
+        run.io.stdout.write((await import("./ingest/help.js")).ADD_HELP);
+        return 0;
+      }
+      const request = addRequestFrom(
+        parse("add", run.args, ADD_OPTIONS, true),
+        run.io.cwd ?? process.cwd(),
+        () => run.config().corpusDir ?? DEFAULT_CORPUS_DIR,
+      );
+      const { addReport } = await import("./ingest/add.js");
+      const { describeAddition } = await import("./ingest/report.js");
+      run.io.stdout.write(forTerminal(describeAddition(await addReport(request))));
       return 0;
     },
   },
@@ -610,6 +632,7 @@ export async function main(argvIn: string[], io: Io = defaultIo): Promise<number
     if (
       error instanceof UsageError ||
       error instanceof CorpusError ||
+      error instanceof RefusedError ||
       error instanceof ConfigError ||
       (error instanceof Error && error.name === "AlreadyRunningError")
     ) {

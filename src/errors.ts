@@ -48,3 +48,11 @@ export class ConfigError extends Error {
     super(`config: ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
 }
+
+/**
+ * A request the operator's tools will not carry out, with the reason and the thing it is about (a file, a
+ * URL): `talks-bot add` refusing a duplicate, a PDF or an article dated in the future. Nothing was changed.
+ */
+export class RefusedError extends Error {
+  override readonly name = "RefusedError";
+}

@@ -36,6 +36,7 @@ const articleMeta = z.strictObject({
   byline: z.array(nonEmpty).default([]),
   contributors: z.array(nonEmpty).default([]),
   dateline: nonEmpty.optional(),
+  added: isoDate.optional(),
 });
 
 const citation = z.strictObject({
@@ -148,6 +149,7 @@ export function parseArticle(file: string, source: string): Article {
     publishedInferred: meta.data.published_inferred,
     publishedNote: meta.data.published_note,
     url: meta.data.url,
+    added: meta.data.added,
     byline,
     contributors,
     file,

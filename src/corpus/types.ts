@@ -15,6 +15,8 @@ export interface Article {
   readonly publishedInferred: boolean;
   readonly publishedNote?: string | undefined;
   readonly url?: string | undefined;
+  /** ISO date the report was added to the corpus (`talks-bot add` writes it). */
+  readonly added?: string | undefined;
   readonly byline: readonly string[];
   readonly contributors: readonly string[];
   /** Path relative to the corpus folder, for error messages. */
