@@ -1102,7 +1102,7 @@ describe("the real binary, as a child process", () => {
     expect(superBowl).toMatchObject({ answer: null, confidence: "none" });
   });
 
-  it("answers a one-shot question without loading discord.js, a database driver, the logger or the YAML parser", async ({
+  it("answers a one-shot question without loading discord.js, a database driver, the logger, the YAML parser or the page reader", async ({
     expect,
   }) => {
     const list = join(sandbox.mkdir(), "loaded.txt");
@@ -1127,6 +1127,7 @@ describe("the real binary, as a child process", () => {
       "pino",
       "yaml",
       "gray-matter",
+      "@mozilla/readability",
     ])
       expect(loaded).not.toContain(heavy);
   });

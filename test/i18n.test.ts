@@ -306,10 +306,11 @@ function sourceFiles(roots: readonly string[]): string[] {
 
 /**
  * Code whose strings are not replies: reading the English coverage (word lists, patterns), and what only the
- * person running the bot sees, in English like the logs (configuration, storage, the operator's CLI tools).
+ * person running the bot sees, in English like the logs (configuration, storage, the operator's CLI tools,
+ * among them `talks-bot add` in src/ingest).
  */
 const NOT_REPLIES = [
-  /^src\/(search|text|people|quotes|corpus|storage|tools)\//,
+  /^src\/(search|text|people|quotes|corpus|storage|tools|ingest)\//,
   /^src\/(bin|cli|config|logger|app|main|paths|quotes)\.ts$/,
   /^src\/discord\/(bot|deploy)\.ts$/,
   // Loading command modules: errors for the developer who wrote one.
@@ -326,6 +327,7 @@ const NON_USER_ERRORS = new Set([
   "CorpusError",
   "ConfigError",
   "UsageError",
+  "RefusedError",
   "PostError",
 ]);
 

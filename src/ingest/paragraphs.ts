@@ -57,15 +57,18 @@ function letters(text: string): number {
 
 /**
  * True for a block that is navigation rather than prose: all link, or, when short (12 words or fewer), at
- * least half link ("Our standards: The Trust Principles.", "Next: High school band heads to finals").
+ * least half link and not a sentence of its own ("Our standards: The Trust Principles.", "Next: High school band
+ * heads to finals"). A short sentence with linked names ("Qatar and Egypt said so.") ends outside its links.
  */
 function isLinkBlock(marked: string): boolean {
   const all = letters(marked);
   if (all === 0) return false;
   let linked = 0;
   for (const match of marked.matchAll(/\ue000([^\ue001]*)\ue001/g)) linked += letters(match[1] ?? "");
+  if (linked >= all * 0.9) return true;
   const words = marked.replace(MARKS, "").split(/\s+/).filter(Boolean).length;
-  return linked >= all * 0.9 || (words <= 12 && linked * 2 >= all);
+  const sentence = /[.!?]["”’)]?$/.test(marked.trimEnd());
+  return words <= 12 && linked * 2 >= all && !sentence;
 }
 
 function inlineText(node: DomNode): string {

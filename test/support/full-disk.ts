@@ -15,6 +15,8 @@ export interface SmallDisk {
   fill(): void;
   /** Frees what `fill` took. */
   free(): void;
+  /** Remounts it read-only: every write fails with EROFS, for root too. */
+  readOnly(): void;
   unmount(): void;
 }
 
@@ -42,6 +44,9 @@ export function mountSmallDisk(kib = 1024): SmallDisk | null {
     },
     free() {
       rmSync(filler, { force: true });
+    },
+    readOnly() {
+      execFileSync("mount", ["-o", "remount,ro", dir], { stdio: "ignore" });
     },
     unmount() {
       execFileSync("umount", [dir], { stdio: "ignore" });
