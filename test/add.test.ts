@@ -268,6 +268,27 @@ describe.concurrent("talks-bot add, from a file", () => {
     expect(result.stdout).toContain("a very short text: 5 paragraph(s)");
   });
 
+  it("reads a saved fragment of a page (no <html>, no <body>)", async ({ expect }) => {
+    const expected = expectedFor("meridian-times-jsonld");
+    const file = join(sandbox.mkdir(), "fragment.html");
+    writeFileSync(file, `<article>${expected.paragraphs.map((p) => `<p>${p}</p>`).join("\n")}</article>`);
+    const dir = corpus();
+    const result = await cli([
+      "add",
+      file,
+      "--corpus",
+      dir,
+      "--title",
+      expected.title,
+      "--source",
+      "The Meridian Times",
+      "--published",
+      "2025-03-04",
+    ]);
+    expect(result.stderr).toBe("");
+    expect(readAdded(dir, expect).article.paragraphs.map((p) => p.text)).toEqual(expected.paragraphs);
+  });
+
   it("reports repeated and very short paragraphs", async ({ expect }) => {
     const file = join(sandbox.mkdir(), "repeats.txt");
     const long =
@@ -542,6 +563,17 @@ describe.concurrent("talks-bot add refuses, leaving the corpus unchanged", () =>
     }
   });
 
+  it("any report while the corpus itself does not load", async ({ expect }) => {
+    const dir = corpus();
+    writeFileSync(join(dir, "articles", "broken.md"), "---\nid: broken\n---\nText.\n");
+    await expectRefusal(
+      expect,
+      [page("lakeside-courier-og.html"), "--corpus", dir],
+      "corpus: articles/broken.md",
+      /'title' is required \(the corpus must load before a report is added: see talks-bot validate-corpus\)/,
+    );
+  });
+
   it("bad flags, as usage errors", async ({ expect }) => {
     const file = page("lakeside-courier-og.html");
     await expectRefusal(
@@ -692,7 +724,7 @@ describe.concurrent("talks-bot add, from an address", () => {
   it.for<[string, RegExp]>([
     ["/loop/a", /redirect loop \(.*\/loop\/a → .*\/loop\/b → .*\/loop\/a\)/],
     ["/chain/0", /more than 5 redirects \(last to .*\/chain\/6\)/],
-    ["/huge", /the page is over 5\.0 MB, over the 5\.0 MB limit/],
+    ["/huge", /the page is larger than the 5\.0 MB limit for one report/],
     ["/huge-declared", /the page is 50\.0 MB, over the 5\.0 MB limit/],
     ["/report.pdf", /it is a PDF, not a web page/],
     ["/photo", /it is an image \(image\/jpeg\)/],

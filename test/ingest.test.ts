@@ -7,7 +7,7 @@ import {
   namesBoilerplate,
   removePageChrome,
 } from "../src/ingest/boilerplate.js";
-import { parseDocument } from "../src/ingest/dom.js";
+import { parseDocument, textOf } from "../src/ingest/dom.js";
 import { cleanUrl, duplicateOf, overlap, shingles, urlKey } from "../src/ingest/duplicates.js";
 import { readMetadata } from "../src/ingest/metadata.js";
 import { paragraphsOf } from "../src/ingest/paragraphs.js";
@@ -172,6 +172,16 @@ describe("paragraphs", () => {
   });
 });
 
+describe("pages that are not whole documents", () => {
+  it("reads a fragment, and a page with no <body> tag, as a browser would", () => {
+    expect(textOf(parseDocument("<p>A saved snippet.</p>").body)).toBe("A saved snippet.");
+    expect(textOf(parseDocument("just words").body)).toBe("just words");
+    const noBody = parseDocument("<html><head><title>T</title></head><p>No body tag.</p></html>");
+    expect(textOf(noBody.body)).toBe("No body tag.");
+    expect(textOf(noBody.querySelector("title"))).toBe("T");
+  });
+});
+
 describe("metadata, in the documented order", () => {
   const jsonLd = (value: unknown) => `<script type="application/ld+json">${JSON.stringify(value)}</script>`;
 
@@ -295,6 +305,12 @@ describe("Markdown and plain text", () => {
     expect(extracted.notes).toEqual([
       "front matter field 'section' was not used (talks-bot reads title, source, published, url, author, authors, byline)",
     ]);
+  });
+
+  it("refuses a front matter url that is not an http(s) address", () => {
+    expect(() => extractMarkdown("---\nurl: see the paper\n---\nText.", "r.md")).toThrow(
+      "add: r.md: front matter 'url' must be an http(s) address, not 'see the paper'",
+    );
   });
 
   it("takes a Markdown title from the first # heading when the front matter has none", () => {

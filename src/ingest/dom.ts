@@ -36,9 +36,22 @@ export function isElement(node: DomNode): node is DomElement {
   return node.nodeType === ELEMENT_NODE;
 }
 
-/** Parses a whole HTML page. */
+/**
+ * A page as a whole document: linkedom, unlike a browser, builds no `<html>` or `<body>` around a fragment (a
+ * saved snippet, a page without a body tag), and Readability reads only what is in the body.
+ */
+function wholeDocument(html: string): string {
+  if (!/<html[\s>]/i.test(html)) return `<!doctype html><html><head></head><body>${html}</body></html>`;
+  if (/<body[\s>]/i.test(html)) return html;
+  const start = /<\/head\s*>/i.exec(html) ?? /<html[^>]*>/i.exec(html);
+  const afterStart = start ? start.index + start[0].length : 0;
+  const end = /<\/html\s*>/i.exec(html)?.index ?? html.length;
+  return `${html.slice(0, afterStart)}<body>${html.slice(afterStart, Math.max(afterStart, end))}</body>${html.slice(Math.max(afterStart, end))}`;
+}
+
+/** Parses an HTML page, or a fragment of one, as a whole document. */
 export function parseDocument(html: string): DomDocument {
-  return (parseHTML(html) as unknown as { document: DomDocument }).document;
+  return (parseHTML(wholeDocument(html)) as unknown as { document: DomDocument }).document;
 }
 
 /** Text with every run of white space (newlines, no-break spaces, tabs) made one space, trimmed. */

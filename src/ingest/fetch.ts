@@ -32,9 +32,11 @@ function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-function tooLarge(where: string, size: string, maxBytes: number): RefusedError {
+/** `declared`: the size the server announced, when it did. */
+function tooLarge(where: string, maxBytes: number, declared?: number): RefusedError {
+  const size = declared === undefined ? "larger than" : `${megabytes(declared)}, over`;
   return new RefusedError(
-    `add: ${where}: the page is ${size}, over the ${megabytes(maxBytes)} limit for one report: save the article's text as a .txt or .md file and add that`,
+    `add: ${where}: the page is ${size} the ${megabytes(maxBytes)} limit for one report: save the article's text as a .txt or .md file and add that`,
   );
 }
 
@@ -70,7 +72,7 @@ async function readLimited(response: Response, where: string, maxBytes: number):
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel();
-    throw tooLarge(where, megabytes(declared), maxBytes);
+    throw tooLarge(where, maxBytes, declared);
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -82,7 +84,7 @@ async function readLimited(response: Response, where: string, maxBytes: number):
       total += value.byteLength;
       if (total > maxBytes) {
         await reader.cancel();
-        throw tooLarge(where, `over ${megabytes(maxBytes)}`, maxBytes);
+        throw tooLarge(where, maxBytes);
       }
       chunks.push(value);
     }

@@ -58,13 +58,16 @@ export function extractMarkdown(source: string, where: string): Extracted {
     `<!doctype html><html><body>${marked.parse(parsed.content, { async: false })}</body></html>`,
   );
   const heading = textOf(document.querySelector("h1"));
+  const url = field(data, "url", where);
+  if (url !== undefined && !/^https?:\/\/[^\s/]+/i.test(url))
+    throw new RefusedError(`add: ${where}: front matter 'url' must be an http(s) address, not '${url}'`);
   const published = field(data, "published", where);
   const day = published ? isoDatePart(published) : undefined;
   const metadata: PageMetadata = {
     title: found(field(data, "title", where), "front matter title") ?? found(heading, "# heading"),
     source: found(field(data, "source", where), "front matter source"),
     published: found(day, "front matter published"),
-    url: found(field(data, "url", where), "front matter url"),
+    url: found(url, "front matter url"),
     authors: [...names(data.author), ...names(data.authors), ...names(data.byline)],
     dates: day ? [{ value: day, from: "front matter published" }] : [],
     unreadableDates: published && !day ? [{ value: published, from: "front matter published" }] : [],
