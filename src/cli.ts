@@ -162,9 +162,8 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
     },
   },
   add: {
-    usage: "add FILE|URL [--published DATE] [--source NAME] [--title TEXT] [--corpus DIR] [--dry-run]",
-    summary:
-      "Add a news report (a web page, or an .html, .md or .txt file) to the corpus; add --help for more",
+    usage: "add FILE|URL [--published DATE] [--dry-run]",
+    summary: "Add a news report (a web page, .html, .md or .txt) to the corpus; add --help for every option",
     async run(run) {
       // The page parsers load here, never for the other commands.
       const { ADD_OPTIONS, addRequestFrom } = await import("./ingest/request.js");

@@ -171,7 +171,8 @@ function writeAtomically(path: string, text: string, validate: (written: string)
     }
     // What lands is what the loader reads back from the disk, not only what was meant to be written.
     validate(readFileSync(temporary, "utf8"));
-    if (existsSync(path)) throw new RefusedError(`${path} appeared while it was being written`);
+    if (existsSync(path))
+      throw new RefusedError(`add: ${path} appeared while this report was being written: nothing was added`);
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });

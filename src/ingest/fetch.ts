@@ -1,5 +1,4 @@
 import { RefusedError } from "../errors.js";
-import { ADD_LIMITS } from "./limits.js";
 import { type Bytes, refuseBinary } from "./sniff.js";
 
 /** What a fetch brought back: the page's bytes, where they came from in the end, and what the server said they are. */
@@ -169,10 +168,3 @@ export async function fetchPage(address: string, options: FetchOptions): Promise
     throw new RefusedError(`add: ${address}: ${networkReason(error)}`);
   }
 }
-
-/** The defaults of {@link fetchPage}. */
-export const DEFAULT_FETCH: FetchOptions = {
-  timeoutMs: ADD_LIMITS.timeoutMs,
-  maxBytes: ADD_LIMITS.maxPageBytes,
-  maxRedirects: ADD_LIMITS.maxRedirects,
-};
