@@ -73,6 +73,8 @@ interface Run {
 interface Operation {
   readonly usage: string;
   readonly summary: string;
+  /** The whole `talks-bot NAME --help`, when the usage line and the summary are not enough. */
+  help?(): Promise<string>;
   run(run: Run): Promise<number>;
 }
 
@@ -164,13 +166,10 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   add: {
     usage: "add FILE|URL [--published DATE] [--dry-run]",
     summary: "Add a news report (a web page, .html, .md or .txt) to the corpus; add --help for every option",
+    help: async () => (await import("./ingest/help.js")).ADD_HELP,
     async run(run) {
       // The page parsers load here, never for the other commands.
       const { ADD_OPTIONS, addRequestFrom } = await import("./ingest/request.js");
-      if (run.args.includes("--help")) {
-        run.io.stdout.write((await import("./ingest/help.js")).ADD_HELP);
-        return 0;
-      }
       const request = addRequestFrom(
         parse("add", run.args, ADD_OPTIONS, true),
         run.io.cwd ?? process.cwd(),
@@ -510,7 +509,7 @@ function wantsHelp(args: readonly string[]): boolean {
 /** Help for `name`: an operation or a slash command the CLI offers; a UsageError for anything else. */
 async function helpFor(name: string): Promise<string> {
   const operation = OPERATIONS[name];
-  if (operation) return operationHelp(operation);
+  if (operation) return operation.help ? operation.help() : operationHelp(operation);
   const { loadCommands } = await import("./command.js");
   const slash = cliCommands(await loadCommands()).find((c) => c.data.name === name);
   if (!slash) throw new UsageError(`unknown command '${name}'. See talks-bot --help.`);

@@ -165,7 +165,7 @@ describe.concurrent("talks-bot add, from a file", () => {
       expect(reportValue("first ¶1")).toBe(expected.paragraphs[0]);
       expect(reportValue(`last ¶${count}`)).toBe(expected.paragraphs[count - 1]);
       // The loader the bot uses reads the whole corpus, with the new report.
-      const check = await cli(["validate-corpus"], { env: { CORPUS_DIR: dir } });
+      const check = await cli(["validate-corpus"], { env: { CORPUS_DIR: dir, CACHE_DIR: sandbox.mkdir() } });
       expect(check.stdout).toContain("corpus: ok: 2 article(s)");
     },
   );

@@ -1,5 +1,5 @@
 /** `talks-bot add --help`. Kept apart from the add command's code, so printing it loads no parser. */
-export const ADD_HELP = `talks-bot add <file.html | file.md | file.txt | https://…> [options]
+export const ADD_HELP = `Usage: talks-bot add <file.html | file.md | file.txt | https://…> [options]
 
 Adds one news report to the corpus, as articles/<published>-<source>-<slug>.md, and prints what it added:
 the id, the paragraph count, the first and last paragraph, and anything that looks wrong.
