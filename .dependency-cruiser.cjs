@@ -53,6 +53,14 @@ module.exports = {
       to: { path: "^src/(console|discord|tools)/|^src/(cli|app|command)\\.ts$" },
     },
     {
+      name: "lease-knows-only-storage",
+      comment:
+        "The shard lease (src/lease: acquire, check, renew) works on the storage contract alone: it knows nothing of Discord, reminders, commands or any other part, which take it as a port.",
+      severity: "error",
+      from: { path: "^src/lease/" },
+      to: { path: "^src/", pathNot: "^src/(lease/|storage/types\\.ts$|logger\\.ts$)" },
+    },
+    {
       name: "i18n-below-everything",
       comment:
         "The catalogs and their formatting sit under every module that speaks: they import only text and paths.",

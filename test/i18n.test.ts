@@ -310,7 +310,7 @@ function sourceFiles(roots: readonly string[]): string[] {
  * among them `talks-bot add` in src/ingest).
  */
 const NOT_REPLIES = [
-  /^src\/(search|text|people|quotes|corpus|storage|tools|ingest)\//,
+  /^src\/(search|text|people|quotes|corpus|storage|lease|tools|ingest)\//,
   /^src\/(bin|cli|config|logger|app|main|paths|quotes)\.ts$/,
   /^src\/discord\/(bot|deploy)\.ts$/,
   // Loading command modules: errors for the developer who wrote one.

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Client as DiscordClient, RESTOptions } from "discord.js";
 import { createContext } from "../app.js";
 import type { BotContext } from "../command.js";
 import type { Config } from "../config.js";
+import { acquireShardLease, leaseNameOf } from "../lease/acquire.js";
+import { renewPeriodically } from "../lease/renew.js";
 import type { Logger } from "../logger.js";
 import { ReminderScheduler } from "../reminders/scheduler.js";
 import { openStorage } from "../storage/open.js";
@@ -14,12 +15,6 @@ import { Client, Events, GatewayIntentBits } from "./lib.js";
 import { discordMarkup } from "./markup.js";
 import { postReply } from "./post.js";
 import { createRouter, type RouterOptions } from "./router.js";
-
-/**
- * How often a lease is renewed, as a share of its lifetime (SHARD_LEASE_SECONDS, 30 s by default): three
- * heartbeats per lifetime, so one slow round trip never loses it.
- */
-const RENEWALS_PER_LEASE = 3;
 
 export interface StartBotOptions {
   readonly config: Config;
@@ -40,21 +35,11 @@ export interface StartBotOptions {
   readonly onLeaseLost?: () => void;
 }
 
-/** The lease a process holds for its shard: `bot` for a single process, `bot:shard:1/3` for a shard. */
-function leaseNameOf(shardId: number, shardCount: number): string {
-  return shardCount > 1 ? `bot:shard:${shardId}/${shardCount}` : "bot";
-}
-
 export interface RunningBot {
   readonly client: DiscordClient;
   readonly ctx: BotContext;
   readonly scheduler: ReminderScheduler;
   stop(): Promise<void>;
-}
-
-/** Thrown when another process already runs the bot on this database: two would answer every command twice. */
-export class AlreadyRunningError extends Error {
-  override readonly name = "AlreadyRunningError";
 }
 
 /** Builds everything, logs in with the `Guilds` intent only, and routes interactions. */
@@ -75,7 +60,15 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   // One process per shard: a second process for the same shard would answer every interaction twice.
   const leaseName = leaseNameOf(shardId, shardCount);
   try {
-    await takeLease(storage, { config, logger, host, leaseOwner, leaseName, shardId, shardCount });
+    await acquireShardLease(storage, {
+      logger,
+      host,
+      leaseOwner,
+      leaseName,
+      ttlMs: config.shardLeaseMs,
+      shardId,
+      shardCount,
+    });
   } catch (error) {
     if (ownsStorage) await storage.close();
     throw error;
@@ -95,72 +88,6 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     await storage.releaseLease(leaseOwner, leaseName).catch(() => false);
     if (ownsStorage) await storage.close();
     throw error;
-  }
-}
-
-/**
- * Takes this process's lease for its shard. A lease held by a process that died on this host is taken at
- * once; one held by another host's process is waited for until it expires (that process stopped renewing:
- * it died, or lost its database); a holder that keeps renewing, or lives on this host, means another copy
- * runs, and this one refuses to start, naming it.
- */
-async function takeLease(
-  storage: Storage,
-  options: {
-    config: Config;
-    logger: Logger;
-    host: string;
-    leaseOwner: string;
-    leaseName: string;
-    shardId: number;
-    shardCount: number;
-  },
-): Promise<void> {
-  const { config, logger, host, leaseOwner, leaseName, shardId, shardCount } = options;
-  const ttl = config.shardLeaseMs;
-  const what = shardCount > 1 ? `shard ${shardId}/${shardCount}` : "the bot";
-  let lease = await storage.acquireLease(leaseOwner, ttl, Date.now(), leaseName);
-  let waited = false;
-  while (!lease.acquired) {
-    const holderHost = lease.holder.split(":")[0];
-    if (holderHost === host && holderIsDeadHere(lease.holder, host)) {
-      // The holder crashed on this machine (a kill -9, a restart by a supervisor): no need to wait out its lock.
-      logger.warn(
-        { holder: lease.holder },
-        "taking over the lock of a talks-bot process that is no longer running",
-      );
-      await storage.releaseLease(lease.holder, leaseName);
-    } else if (holderHost === host || waited) {
-      throw new AlreadyRunningError(
-        `another talks-bot process (${lease.holder}) is running on ${storage.location} for ${what}; stop it first (its lock expires ${new Date(lease.expiresAt).toISOString()} if it crashed)`,
-      );
-    } else {
-      // Another host's process: if it died, its lease runs out within one lifetime.
-      const wait = Math.max(0, Math.min(lease.expiresAt - Date.now(), ttl)) + 250;
-      logger.warn(
-        {
-          holder: lease.holder,
-          until: new Date(lease.expiresAt).toISOString(),
-          shard: [shardId, shardCount],
-        },
-        `${what} is held by another process; waiting for its lock to expire`,
-      );
-      await sleep(wait);
-      waited = true;
-    }
-    lease = await storage.acquireLease(leaseOwner, ttl, Date.now(), leaseName);
-  }
-}
-
-/** True when `holder` (`host:pid:nonce`) names a process on this host that no longer exists. */
-function holderIsDeadHere(holder: string, here: string): boolean {
-  const [host, pid] = holder.split(":");
-  if (host !== here || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
 
@@ -223,23 +150,18 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
   );
   client.on(Events.ShardResume, (id, replayed) => logger.info({ shardId: id, replayed }, "gateway resumed"));
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  const renew = setInterval(() => {
-    storage.renewLease(leaseOwner, config.shardLeaseMs, Date.now(), leaseName).then(
-      (ok) => {
-        if (ok) return;
-        // Another process took over: two bots would answer every interaction twice, so this one stops.
-        logger.error("lost the single-instance lock to another process; stopping");
-        options.onLeaseLost?.();
-      },
-      (error: unknown) => logger.warn({ err: error }, "could not renew the single-instance lock"),
-    );
-  }, config.shardLeaseMs / RENEWALS_PER_LEASE);
-  renew.unref();
+  const stopRenewing = renewPeriodically(storage, {
+    logger,
+    leaseOwner,
+    leaseName,
+    ttlMs: config.shardLeaseMs,
+    onLost: () => options.onLeaseLost?.(),
+  });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    clearInterval(renew);
+    stopRenewing();
     await scheduler.stop();
     await client.destroy();
     await storage.releaseLease(leaseOwner, leaseName).catch(() => false);
