@@ -358,6 +358,12 @@ async function runDueQuery(options: RemindersBenchOptions, dir: string): Promise
       now: () => new Date(MEASURED_AT),
       shard: () => shard,
       send: () => Promise.reject(new Error("bench: the due-finding pass tried to send")),
+      // Claims are answered "inactive" above: the lease is only asked for the fence to stamp them with.
+      lease: {
+        fence: () => ({ name: "bot", epoch: 1, now: Date.now() }),
+        claims: () => new AbortController().signal,
+        confirm: () => Promise.reject(new Error("bench: the due-finding pass tried to send")),
+      },
       markup: textMarkup,
     });
     const tickTimes = await timeRuns(options.queryRuns, 10, async () => {

@@ -923,13 +923,18 @@ describe.concurrent("talks-bot CLI", () => {
         const sqlite = SqliteStorage.open(databasePath);
         await sqlite.upsertReminder(sampleReminder());
         await sqlite.upsertReminder(sampleReminder({ guildId: "81384788765712384", language: "ar" }));
-        await sqlite.claimPost("175928847299117063", "2026-03-01", "n-0301");
+        const lease = await sqlite.acquireLease("host:1:x", 60_000, Date.now());
+        if (!lease.acquired) throw new Error("the lease is free");
+        const fence = { name: "bot", epoch: lease.epoch, now: Date.now() };
+        await sqlite.claimPost("175928847299117063", "2026-03-01", "n-0301", fence);
         await sqlite.markPosted(
           "175928847299117063",
           "2026-03-01",
           "1226184411359772735",
           "175928847299117064",
+          fence,
         );
+        await sqlite.releaseLease("host:1:x");
         await sqlite.recordFeedback({
           questionKey: "q",
           articleId: "a",

@@ -329,6 +329,7 @@ const NON_USER_ERRORS = new Set([
   "UsageError",
   "RefusedError",
   "PostError",
+  "LeaseLostError",
 ]);
 
 /** Two words in a row; syntax shown to people as typed (`/ask question:`, `[--tz Zone]`) is not prose. */

@@ -324,9 +324,13 @@ describe("hosts whose clocks disagree", () => {
     const { onTime, ahead } = await hosts();
     const guildId = "175928847299117999";
     await onTime.upsertReminder(reminder(guildId));
-    const claimed = await ahead.claimPost(guildId, "2026-02-18", "skewed-claim-nonce");
+    // One lease, presented by each host on its own clock.
+    const lease = await onTime.acquireLease("host-a:1", 60_000, Date.now(), "claim-lease");
+    if (!lease.acquired) throw new Error("the lease is free");
+    const fence = (skew: number) => ({ name: "claim-lease", epoch: lease.epoch, now: Date.now() + skew });
+    const claimed = await ahead.claimPost(guildId, "2026-02-18", "skewed-claim-nonce", fence(SKEW));
     expect(claimed.status).toBe("claimed");
-    const seen = await onTime.claimPost(guildId, "2026-02-18", "skewed-claim-nonce");
+    const seen = await onTime.claimPost(guildId, "2026-02-18", "skewed-claim-nonce", fence(0));
     if (seen.status !== "pending") throw new Error(`expected the claim pending, got ${seen.status}`);
     // Claimed a moment ago: on the reading host's clock that is now, not 5 s in the future.
     expect(Math.abs(seen.claimedAt - Date.now())).toBeLessThan(SKEW / 2);
@@ -349,7 +353,12 @@ describe("the ledger across processes", () => {
   it("lets exactly one of many concurrent claimers claim a post; the others see it pending", async () => {
     const storages = await Promise.all([1, 2, 3, 4, 5].map(() => connect()));
     await storages[0]?.upsertReminder(reminder());
-    const results = await Promise.all(storages.map((s, i) => s.claimPost(GUILD, "2026-02-18", `nonce-${i}`)));
+    const lease = await storages[0]?.acquireLease("host-a:1", 60_000, Date.now(), "ledger-lease");
+    if (!lease?.acquired) throw new Error("the lease is free");
+    const fence = { name: "ledger-lease", epoch: lease.epoch, now: Date.now() };
+    const results = await Promise.all(
+      storages.map((s, i) => s.claimPost(GUILD, "2026-02-18", `nonce-${i}`, fence)),
+    );
     const claimed = results.filter((r) => r.status === "claimed");
     expect(claimed).toHaveLength(1);
     const nonce = claimed[0]?.status === "claimed" ? claimed[0].nonce : "";

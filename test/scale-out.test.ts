@@ -19,6 +19,7 @@ import { textMarkup } from "../src/views/markup.js";
 import { botEnv, sampleReminder, TEST_TOKEN, tempDir } from "./support/bot.js";
 import { startBotProcess } from "./support/bot-process.js";
 import { type FakeDiscord, guildIdForShard, startFakeDiscord } from "./support/fake-discord.js";
+import { holdLease } from "./support/lease.js";
 import { createTestSchema, PG_URL, type TestSchema } from "./support/postgres.js";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
@@ -192,8 +193,12 @@ describe("two processes that claim the same shard", () => {
       await new Promise((resolve) => setImmediate(resolve));
       return { id: String(1226184411359772735n + BigInt(sent.length)) };
     };
+    // Each under its own lease, as two processes with different shard settings would be.
+    const leases = await Promise.all(
+      storages.map((storage, i) => holdLease(storage, { name: `bot:shard:0/${i + 1}` })),
+    );
     const [first, second] = storages.map(
-      (storage) =>
+      (storage, i) =>
         new ReminderScheduler({
           storage,
           corpus,
@@ -203,6 +208,7 @@ describe("two processes that claim the same shard", () => {
           // Both think they own the whole bot: a misconfiguration the lease would refuse; here, only the ledger.
           shard: () => ({ id: 0, count: 1 }),
           send,
+          lease: leases[i] as (typeof leases)[number],
           markup: textMarkup,
           postsPerSecond: 1000,
         }),
@@ -214,6 +220,7 @@ describe("two processes that claim the same shard", () => {
     expect(new Set(sent.map((s) => s.channelId)).size).toBe(guilds.length);
     expect((await first.tick()).posted).toEqual([]);
     expect((await second.tick()).posted).toEqual([]);
+    for (const lease of leases) await lease.stop();
     for (const storage of storages) await storage.close();
   });
 });

@@ -13,6 +13,7 @@ import { ReminderScheduler, type SendPost } from "../src/reminders/scheduler.js"
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import { textMarkup } from "../src/views/markup.js";
 import { sampleReminder, TestClock, tempDir } from "./support/bot.js";
+import { holdLease } from "./support/lease.js";
 
 const corpus = loadCorpus();
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -26,6 +27,8 @@ async function setup(send: SendPost, paceClock?: PaceClock) {
   const storage = SqliteStorage.open(join(dir.path, "s.db"), { clock: () => clock.now().getTime() });
   cleanups.push(dir.cleanup, () => storage.close());
   await storage.upsertReminder(sampleReminder({ nextDueAt: Date.parse("2026-12-01T07:00:00Z") }));
+  const lease = await holdLease(storage);
+  cleanups.push(() => lease.stop());
   const scheduler = new ReminderScheduler({
     storage,
     corpus,
@@ -34,11 +37,12 @@ async function setup(send: SendPost, paceClock?: PaceClock) {
     now: clock.now,
     shard: () => ({ id: 0, count: 1 }),
     send,
+    lease,
     markup: textMarkup,
     postsPerSecond: 1000,
     ...(paceClock ? { paceClock } : {}),
   });
-  return { storage, clock, scheduler };
+  return { storage, clock, scheduler, lease };
 }
 
 const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" });
@@ -81,7 +85,7 @@ describe("scheduler failures at the network edge", () => {
     expect(reminder?.nextDueAt).toBe(Date.parse("2026-12-02T07:00:00Z"));
   });
 
-  it("leaves a claim made moments ago (another process's, perhaps) to its sender, and re-sends it later with its nonce", async () => {
+  it("leaves a claim made under another process's live lease to its sender, and re-sends it with its nonce once that lease is gone", async () => {
     const nonces: string[] = [];
     const { clock, scheduler, storage } = await setup(async (_channel, _message, nonce) => {
       nonces.push(nonce);
@@ -89,13 +93,23 @@ describe("scheduler failures at the network edge", () => {
     });
     clock.set("2026-12-01T07:00:00Z");
     const guildId = "175928847299117063";
-    const elsewhere = await storage.claimPost(guildId, "2026-12-01", reminderNonce(guildId, "2026-12-01"));
+    // Another process (another shard layout) claimed it under its own lease, and may be sending it now.
+    const other = await holdLease(storage, { name: "bot:shard:0/2", owner: "other-host:4242:x" });
+    cleanups.push(() => other.stop());
+    const elsewhere = await storage.claimPost(
+      guildId,
+      "2026-12-01",
+      reminderNonce(guildId, "2026-12-01"),
+      other.fence(),
+    );
     expect(elsewhere.status).toBe("claimed");
     const first = await scheduler.tick();
     expect(first.inFlight).toEqual([guildId]);
     expect(nonces).toEqual([]);
-    // Still unconfirmed 15 s on: its sender died or lost the answer, and the nonce still guards a re-send.
-    clock.set("2026-12-01T07:00:15Z");
+    // Its sender stopped (or lost its lease) without confirming: taken over at once, the nonce guarding a re-send.
+    await other.stop();
+    await storage.releaseLease("other-host:4242:x", "bot:shard:0/2");
+    clock.set("2026-12-01T07:00:05Z");
     expect((await scheduler.tick()).posted).toEqual([guildId]);
     expect(nonces).toEqual([reminderNonce(guildId, "2026-12-01")]);
   });
@@ -131,7 +145,7 @@ describe("scheduler failures at the network edge", () => {
   });
 
   it("a post that cannot be built leaves no claim behind", async () => {
-    const { clock, storage } = await setup(async () => ({ id: "1" }));
+    const { clock, storage, lease } = await setup(async () => ({ id: "1" }));
     const broken = new ReminderScheduler({
       storage,
       corpus: { ...corpus, statusCards: [] },
@@ -140,11 +154,12 @@ describe("scheduler failures at the network edge", () => {
       now: clock.now,
       shard: () => ({ id: 0, count: 1 }),
       send: async () => ({ id: "1" }),
+      lease,
       markup: textMarkup,
     });
     clock.set("2026-12-01T07:00:00Z");
     expect((await broken.tick()).failed).toHaveLength(1);
-    const claim = await storage.claimPost("175928847299117063", "2026-12-01", "fresh-nonce");
+    const claim = await storage.claimPost("175928847299117063", "2026-12-01", "fresh-nonce", lease.fence());
     expect(claim.status).toBe("claimed");
   });
 });

@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PostgresStorage } from "../src/storage/postgres.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
-import type { ReminderUpsert, Storage } from "../src/storage/types.js";
+import { type LeaseFence, LeaseLostError, type ReminderUpsert, type Storage } from "../src/storage/types.js";
 import { createTestSchema, PG_URL, type TestSchema } from "./support/postgres.js";
 
 // Real snowflakes (guilds, channels, users from Discord's and discord.js's docs), plus the largest allowed id.
@@ -32,6 +32,16 @@ const T0 = Date.UTC(2026, 1, 18, 4, 0); // 2026-02-18 07:00 in Asia/Riyadh
 
 let clock = T0;
 let opened: Storage[] = [];
+
+/** The epoch of the lease the ledger's tests post under ("bot", a day long on the test's clock). */
+let leaseEpoch = 0;
+async function takeLease(storage: Storage, owner = "host-a:1"): Promise<void> {
+  const lease = await storage.acquireLease(owner, 86_400_000, clock);
+  if (!lease.acquired) throw new Error(`the test's lease is held by ${lease.holder}`);
+  leaseEpoch = lease.epoch;
+}
+/** The test's lease, presented now. */
+const fence = (): LeaseFence => ({ name: "bot", epoch: leaseEpoch, now: clock });
 
 /** One backend: new connections to one database, and raw counts for assertions. */
 interface Backend {
@@ -310,8 +320,9 @@ describe.each([
       const storage = await open();
       await storage.upsertReminder(settings(GUILD_A));
       await storage.upsertReminder(settings(GUILD_B));
-      await storage.claimPost(GUILD_A, "2026-02-18", "nonce-a");
-      await storage.markPosted(GUILD_A, "2026-02-18", MESSAGE_1, CHANNEL_1);
+      await takeLease(storage);
+      await storage.claimPost(GUILD_A, "2026-02-18", "nonce-a", fence());
+      await storage.markPosted(GUILD_A, "2026-02-18", MESSAGE_1, CHANNEL_1, fence());
 
       expect(await storage.deleteGuild(GUILD_A)).toBe(true);
       expect(await storage.getReminder(GUILD_A)).toBeNull();
@@ -339,7 +350,12 @@ describe.each([
       await expect(storage.upsertReminder(settings(GUILD_A, { dayOffset: 3 }))).rejects.toThrow(/dayOffset/);
       await expect(storage.upsertReminder(settings("abc"))).rejects.toThrow(/guildId/);
       await expect(storage.upsertReminder(settings("9223372036854775808"))).rejects.toThrow(/2\^63/);
-      await expect(storage.claimPost(GUILD_A, "2026-02-18", "x".repeat(26))).rejects.toThrow(/nonce/);
+      await expect(storage.claimPost(GUILD_A, "2026-02-18", "x".repeat(26), fence())).rejects.toThrow(
+        /nonce/,
+      );
+      await expect(
+        storage.claimPost(GUILD_A, "2026-02-18", "n", { name: "bot", epoch: 0, now: clock }),
+      ).rejects.toThrow(/epoch/);
       await expect(storage.dueReminders(T0, { id: 2, count: 2 })).rejects.toThrow(/shard/);
       expect(await storage.getReminder(GUILD_A)).toBeNull();
     });
@@ -408,9 +424,10 @@ describe.each([
   describe("posting ledger", () => {
     it("claims once, hands a pending claim back with its nonce, and marks it sent idempotently", async () => {
       const storage = await open();
+      await takeLease(storage);
       await storage.upsertReminder(settings(GUILD_A));
 
-      expect(await storage.claimPost(GUILD_A, "2026-02-18", "a-0218")).toEqual({
+      expect(await storage.claimPost(GUILD_A, "2026-02-18", "a-0218", fence())).toEqual({
         status: "claimed",
         nonce: "a-0218",
         attempts: 1,
@@ -418,22 +435,22 @@ describe.each([
       });
       clock += 60_000;
       // A crash between send and mark: the restart's claim gets the stored nonce and first claim time.
-      expect(await storage.claimPost(GUILD_A, "2026-02-18", "other")).toEqual({
+      expect(await storage.claimPost(GUILD_A, "2026-02-18", "other", fence())).toEqual({
         status: "pending",
         nonce: "a-0218",
         attempts: 2,
         claimedAt: T0,
       });
       clock += 2000;
-      expect(await storage.markPosted(GUILD_A, "2026-02-18", MESSAGE_1, CHANNEL_1)).toBe(true);
-      expect(await storage.markPosted(GUILD_A, "2026-02-18", MESSAGE_1, CHANNEL_1)).toBe(true);
-      expect(await storage.markPosted(GUILD_A, "2026-02-18", MESSAGE_2, CHANNEL_1)).toBe(false);
-      expect(await storage.claimPost(GUILD_A, "2026-02-18", "again")).toEqual({
+      expect(await storage.markPosted(GUILD_A, "2026-02-18", MESSAGE_1, CHANNEL_1, fence())).toBe(true);
+      expect(await storage.markPosted(GUILD_A, "2026-02-18", MESSAGE_1, CHANNEL_1, fence())).toBe(true);
+      expect(await storage.markPosted(GUILD_A, "2026-02-18", MESSAGE_2, CHANNEL_1, fence())).toBe(false);
+      expect(await storage.claimPost(GUILD_A, "2026-02-18", "again", fence())).toEqual({
         status: "already-sent",
         nonce: "a-0218",
         messageId: MESSAGE_1,
       });
-      expect(await storage.releaseClaim(GUILD_A, "2026-02-18")).toBe(false);
+      expect(await storage.releaseClaim(GUILD_A, "2026-02-18", fence())).toBe(false);
 
       expect(await storage.lastPost(GUILD_A)).toEqual({
         guildId: GUILD_A,
@@ -455,36 +472,39 @@ describe.each([
 
     it("releases a claim whose send never reached Discord, so the next tick can claim it afresh", async () => {
       const storage = await open();
+      await takeLease(storage);
       await storage.upsertReminder(settings(GUILD_A));
-      await storage.claimPost(GUILD_A, "2026-02-18", "first");
-      expect(await storage.releaseClaim(GUILD_A, "2026-02-18")).toBe(true);
-      expect(await storage.claimPost(GUILD_A, "2026-02-18", "second")).toMatchObject({
+      await storage.claimPost(GUILD_A, "2026-02-18", "first", fence());
+      expect(await storage.releaseClaim(GUILD_A, "2026-02-18", fence())).toBe(true);
+      expect(await storage.claimPost(GUILD_A, "2026-02-18", "second", fence())).toMatchObject({
         status: "claimed",
         nonce: "second",
       });
-      expect(await storage.markPosted(GUILD_A, "2026-02-19", MESSAGE_1, CHANNEL_1)).toBe(false);
+      expect(await storage.markPosted(GUILD_A, "2026-02-19", MESSAGE_1, CHANNEL_1, fence())).toBe(false);
     });
 
     it("refuses to claim for a guild that was removed, turned off or paused since it was found due", async () => {
       const storage = await open();
-      expect(await storage.claimPost(GUILD_A, "2026-02-18", "n")).toEqual({ status: "inactive" });
+      await takeLease(storage);
+      expect(await storage.claimPost(GUILD_A, "2026-02-18", "n", fence())).toEqual({ status: "inactive" });
       await storage.upsertReminder(settings(GUILD_A));
       await storage.upsertReminder(settings(GUILD_B));
       await storage.disableReminder(GUILD_A, MOD_1);
       await storage.pauseReminder(GUILD_B, "Missing Access");
-      expect(await storage.claimPost(GUILD_A, "2026-02-18", "n")).toEqual({ status: "inactive" });
-      expect(await storage.claimPost(GUILD_B, "2026-02-18", "n")).toEqual({ status: "inactive" });
+      expect(await storage.claimPost(GUILD_A, "2026-02-18", "n", fence())).toEqual({ status: "inactive" });
+      expect(await storage.claimPost(GUILD_B, "2026-02-18", "n", fence())).toEqual({ status: "inactive" });
       expect(await backend.count("posts")).toBe(0);
     });
 
     it("keeps the newest post on the reminder when an older day is marked late, and clears the last error", async () => {
       const storage = await open();
+      await takeLease(storage);
       await storage.upsertReminder(settings(GUILD_A));
-      await storage.claimPost(GUILD_A, "2026-02-18", "d18");
-      await storage.claimPost(GUILD_A, "2026-02-19", "d19");
+      await storage.claimPost(GUILD_A, "2026-02-18", "d18", fence());
+      await storage.claimPost(GUILD_A, "2026-02-19", "d19", fence());
       await storage.recordError(GUILD_A, "500");
-      await storage.markPosted(GUILD_A, "2026-02-19", MESSAGE_2, CHANNEL_1);
-      await storage.markPosted(GUILD_A, "2026-02-18", MESSAGE_1, CHANNEL_1);
+      await storage.markPosted(GUILD_A, "2026-02-19", MESSAGE_2, CHANNEL_1, fence());
+      await storage.markPosted(GUILD_A, "2026-02-18", MESSAGE_1, CHANNEL_1, fence());
       expect(await storage.getReminder(GUILD_A)).toMatchObject({
         lastPostedLocalDate: "2026-02-19",
         lastMessageId: MESSAGE_2,
@@ -523,28 +543,156 @@ describe.each([
       const second = await open();
       const ttl = 30_000;
 
-      expect(await first.acquireLease("host-a:1", ttl, T0)).toEqual({ acquired: true, expiresAt: T0 + ttl });
+      expect(await first.acquireLease("host-a:1", ttl, T0)).toEqual({
+        acquired: true,
+        expiresAt: T0 + ttl,
+        epoch: 1,
+      });
       expect(await second.acquireLease("host-b:2", ttl, T0 + 1000)).toEqual({
         acquired: false,
         holder: "host-a:1",
         expiresAt: T0 + ttl,
       });
-      expect(await first.acquireLease("host-a:1", ttl, T0 + 10_000)).toMatchObject({ acquired: true });
+      // Taking it again while it is live is a renewal: the same tenure, the same epoch.
+      expect(await first.acquireLease("host-a:1", ttl, T0 + 10_000)).toMatchObject({
+        acquired: true,
+        epoch: 1,
+      });
       expect(await first.renewLease("host-a:1", ttl, T0 + 20_000)).toBe(true);
       expect(await second.renewLease("host-b:2", ttl, T0 + 20_000)).toBe(false);
       expect(await second.acquireLease("host-b:2", ttl, T0 + 20_000 + ttl - 1)).toMatchObject({
         acquired: false,
       });
 
-      // The first owner stopped renewing (crashed): at expiry the lease is free for the taking.
+      // The first owner stopped renewing (crashed): at expiry the lease is free for the taking, as a new tenure.
       expect(await second.acquireLease("host-b:2", ttl, T0 + 20_000 + ttl)).toEqual({
         acquired: true,
         expiresAt: T0 + 20_000 + 2 * ttl,
+        epoch: 2,
       });
       expect(await first.renewLease("host-a:1", ttl, T0 + 60_000)).toBe(false);
       expect(await first.releaseLease("host-a:1")).toBe(false);
       expect(await second.releaseLease("host-b:2")).toBe(true);
-      expect(await first.acquireLease("host-a:1", ttl, T0 + 60_000)).toMatchObject({ acquired: true });
+      expect(await second.releaseLease("host-b:2")).toBe(false);
+      // A released lease keeps its epoch: the next holder's is newer still.
+      expect(await first.acquireLease("host-a:1", ttl, T0 + 60_000)).toMatchObject({
+        acquired: true,
+        epoch: 3,
+      });
+    });
+
+    it("never renews an expired lease, even its owner's: it must be taken again, under a new epoch", async () => {
+      const storage = await open();
+      const ttl = 10_000;
+      expect(await storage.acquireLease("host-a:1", ttl, T0)).toMatchObject({ epoch: 1 });
+      expect(await storage.renewLease("host-a:1", ttl, T0 + ttl)).toBe(false);
+      expect(await storage.acquireLease("host-a:1", ttl, T0 + ttl)).toMatchObject({
+        acquired: true,
+        epoch: 2,
+      });
+      expect(await storage.checkLease({ name: "bot", epoch: 1, now: T0 + ttl })).toEqual({
+        held: false,
+        holder: "host-a:1",
+      });
+      expect(await storage.checkLease({ name: "bot", epoch: 2, now: T0 + ttl + 4000 })).toEqual({
+        held: true,
+        remainingMs: 6000,
+      });
+      expect(await storage.checkLease({ name: "bot", epoch: 2, now: T0 + 2 * ttl })).toEqual({
+        held: false,
+        holder: null,
+      });
+      expect(await storage.checkLease({ name: "other", epoch: 1, now: T0 })).toEqual({
+        held: false,
+        holder: null,
+      });
+    });
+  });
+
+  describe("fencing", () => {
+    it("refuses a claim, a send slot and a mark under a lease that changed hands; the new holder takes the claim over", async () => {
+      const paused = await open();
+      const successor = await open();
+      await paused.upsertReminder(settings(GUILD_A));
+      const ttl = 3000;
+      const old = await paused.acquireLease("host-a:1", ttl, T0);
+      if (!old.acquired) throw new Error("the lease is free");
+      const oldFence = (now: number): LeaseFence => ({ name: "bot", epoch: old.epoch, now });
+      const claim = { guildId: GUILD_A, localDate: "2026-02-18" };
+      expect(await paused.claimPost(GUILD_A, "2026-02-18", "a-0218", oldFence(T0))).toMatchObject({
+        status: "claimed",
+      });
+      expect(await paused.reserveSlot("discord", 20, T0, { ...claim, fence: oldFence(T0) })).toBe(T0);
+
+      // Frozen past its lease: another process takes the lease over, a newer epoch.
+      const taken = await successor.acquireLease("host-b:2", ttl, T0 + ttl);
+      if (!taken.acquired) throw new Error("the lease expired");
+      expect(taken.epoch).toBeGreaterThan(old.epoch);
+      const newFence = (now: number): LeaseFence => ({ name: "bot", epoch: taken.epoch, now });
+
+      // The woken process, with its old fence, can do nothing that leads to a send.
+      const later = T0 + ttl + 100;
+      await expect(paused.claimPost(GUILD_B, "2026-02-18", "b", oldFence(later))).rejects.toBeInstanceOf(
+        LeaseLostError,
+      );
+      await expect(
+        paused.reserveSlot("discord", 20, later, { ...claim, fence: oldFence(later) }),
+      ).rejects.toBeInstanceOf(LeaseLostError);
+      // Its refused reservation took no slot: the next one starts from now.
+      expect(await successor.reserveSlot("discord", 20, later)).toBe(later);
+      expect(await paused.checkLease(oldFence(later))).toEqual({ held: false, holder: "host-b:2" });
+
+      // The successor takes the unconfirmed claim over at once (its maker can no longer send): the same nonce
+      // and first claim time, to re-send while Discord still dedupes it.
+      expect(await successor.claimPost(GUILD_A, "2026-02-18", "other", newFence(later))).toEqual({
+        status: "pending",
+        nonce: "a-0218",
+        attempts: 2,
+        claimedAt: T0,
+      });
+      // Now the claim is the successor's: the old fence can neither reserve, nor release it, nor mark it.
+      await expect(
+        paused.reserveSlot("discord", 20, later, { ...claim, fence: oldFence(later) }),
+      ).rejects.toBeInstanceOf(LeaseLostError);
+      expect(await paused.releaseClaim(GUILD_A, "2026-02-18", oldFence(later))).toBe(false);
+      expect(await paused.markPosted(GUILD_A, "2026-02-18", MESSAGE_2, CHANNEL_1, oldFence(later))).toBe(
+        false,
+      );
+      expect(await successor.reserveSlot("discord", 20, later, { ...claim, fence: newFence(later) })).toBe(
+        later + 20,
+      );
+      expect(await successor.markPosted(GUILD_A, "2026-02-18", MESSAGE_1, CHANNEL_1, newFence(later))).toBe(
+        true,
+      );
+      expect((await successor.lastPost(GUILD_A))?.messageId).toBe(MESSAGE_1);
+    });
+
+    it("leaves a claim made under another live lease to its maker, and takes it over once that lease is gone", async () => {
+      const storage = await open();
+      await storage.upsertReminder(settings(GUILD_A));
+      const ttl = 60_000;
+      const mine = await storage.acquireLease("host-a:1", ttl, T0, "bot:shard:0/2");
+      const theirs = await storage.acquireLease("host-b:2", ttl, T0, "bot");
+      if (!mine.acquired || !theirs.acquired) throw new Error("both leases are free");
+      const myFence: LeaseFence = { name: "bot:shard:0/2", epoch: mine.epoch, now: T0 + 1000 };
+      await storage.claimPost(GUILD_A, "2026-02-18", "theirs", { name: "bot", epoch: theirs.epoch, now: T0 });
+      expect(await storage.claimPost(GUILD_A, "2026-02-18", "mine", myFence)).toEqual({
+        status: "held",
+        claimedAt: T0,
+      });
+      await expect(
+        storage.reserveSlot("discord", 20, T0 + 1000, {
+          guildId: GUILD_A,
+          localDate: "2026-02-18",
+          fence: myFence,
+        }),
+      ).rejects.toBeInstanceOf(LeaseLostError);
+      // Its maker stopped (a clean shutdown releases the lease): the claim is taken over, nonce and all.
+      expect(await storage.releaseLease("host-b:2", "bot")).toBe(true);
+      expect(await storage.claimPost(GUILD_A, "2026-02-18", "mine", myFence)).toMatchObject({
+        status: "pending",
+        nonce: "theirs",
+      });
     });
   });
 
@@ -569,12 +717,13 @@ describe.each([
   describe("durability", () => {
     it("keeps everything across a close and reopen", async () => {
       const before = await open();
+      await takeLease(before);
       await before.upsertReminder(settings(GUILD_A, { roleId: ROLE, dayOffset: 2 }));
       await before.upsertReminder(settings(GUILD_B));
       await before.pauseReminder(GUILD_B, "Unknown Channel");
-      await before.claimPost(GUILD_A, "2026-02-18", "a-0218");
-      await before.markPosted(GUILD_A, "2026-02-18", MESSAGE_1, CHANNEL_1);
-      await before.claimPost(GUILD_A, "2026-02-19", "a-0219");
+      await before.claimPost(GUILD_A, "2026-02-18", "a-0218", fence());
+      await before.markPosted(GUILD_A, "2026-02-18", MESSAGE_1, CHANNEL_1, fence());
+      await before.claimPost(GUILD_A, "2026-02-19", "a-0219", fence());
       await before.recordFeedback({
         questionKey: "q",
         articleId: "x",
@@ -582,7 +731,6 @@ describe.each([
         helpful: true,
         userId: MOD_1,
       });
-      await before.acquireLease("host-a:1", 60_000, T0);
       const snapshot = {
         a: await before.getReminder(GUILD_A),
         b: await before.getReminder(GUILD_B),
@@ -598,7 +746,7 @@ describe.each([
         post: await after.lastPost(GUILD_A),
         totals: await after.feedbackTotals(),
       }).toEqual(snapshot);
-      expect(await after.claimPost(GUILD_A, "2026-02-19", "other")).toMatchObject({
+      expect(await after.claimPost(GUILD_A, "2026-02-19", "other", fence())).toMatchObject({
         status: "pending",
         nonce: "a-0219",
       });

@@ -14,7 +14,13 @@ import {
 } from "../src/storage/migrations.js";
 import { REMINDER_COLUMNS, type ReminderValues, toReminder } from "../src/storage/rows.js";
 import { DUE_REMINDERS_SQL, SqliteStorage, type SqliteStorageOptions } from "../src/storage/sqlite.js";
-import { type ReminderUpsert, StorageBusyError, StorageError } from "../src/storage/types.js";
+import {
+  type LeaseFence,
+  type ReminderUpsert,
+  type Storage,
+  StorageBusyError,
+  StorageError,
+} from "../src/storage/types.js";
 import { mountSmallDisk } from "./support/full-disk.js";
 
 const REPO_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -32,6 +38,13 @@ const T0 = Date.UTC(2026, 1, 18, 4, 0); // 2026-02-18 07:00 in Asia/Riyadh
 
 let dir: string;
 let clock: number;
+
+/** Takes the lease for the rest of the test (a day on its clock) and returns its fence, presented now. */
+async function leaseOn(storage: Storage): Promise<() => LeaseFence> {
+  const lease = await storage.acquireLease("test:1:lease", 86_400_000, clock);
+  if (!lease.acquired) throw new Error("the test's lease is held elsewhere");
+  return () => ({ name: "bot", epoch: lease.epoch, now: clock });
+}
 let opened: Array<{ close(): unknown }>;
 
 beforeEach(() => {
@@ -312,6 +325,7 @@ describe("durability", () => {
     const path = dbPath();
     const storage = open(path, { busyTimeoutMs: 20 });
     await storage.upsertReminder(settings(GUILD_A));
+    const fence = await leaseOn(storage);
     const holder = raw(path);
     holder.exec("BEGIN IMMEDIATE");
     holder.prepare("UPDATE reminders SET time = '09:00'").run();
@@ -319,12 +333,14 @@ describe("durability", () => {
     const write = storage.upsertReminder(settings(GUILD_B));
     await expect(write).rejects.toBeInstanceOf(StorageBusyError);
     await expect(write).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
-    await expect(storage.claimPost(GUILD_A, "2026-02-18", "n")).rejects.toBeInstanceOf(StorageBusyError);
+    await expect(storage.claimPost(GUILD_A, "2026-02-18", "n", fence())).rejects.toBeInstanceOf(
+      StorageBusyError,
+    );
     // WAL readers are not blocked by the writer; they see the last committed state.
     expect((await storage.getReminder(GUILD_A))?.time).toBe("07:00");
 
     holder.exec("ROLLBACK");
-    expect(await storage.claimPost(GUILD_A, "2026-02-18", "n")).toMatchObject({ status: "claimed" });
+    expect(await storage.claimPost(GUILD_A, "2026-02-18", "n", fence())).toMatchObject({ status: "claimed" });
     expect(await storage.upsertReminder(settings(GUILD_B))).toMatchObject({ guildId: GUILD_B });
   });
 
@@ -332,14 +348,15 @@ describe("durability", () => {
     const path = dbPath();
     const writable = open(path);
     await writable.upsertReminder(settings(GUILD_A));
+    const fence = await leaseOn(writable);
     const readonly = open(path, { readonly: true });
 
     expect(await readonly.getReminder(GUILD_A)).toMatchObject({ guildId: GUILD_A });
-    const claim = readonly.claimPost(GUILD_A, "2026-02-18", "n");
+    const claim = readonly.claimPost(GUILD_A, "2026-02-18", "n", fence());
     await expect(claim).rejects.toBeInstanceOf(StorageError);
     await expect(claim).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_READONLY/) });
     await expect(claim).rejects.not.toBeInstanceOf(StorageBusyError);
-    await expect(readonly.markPosted(GUILD_A, "2026-02-18", MESSAGE_1, CHANNEL_1)).rejects.toThrow(
+    await expect(readonly.markPosted(GUILD_A, "2026-02-18", MESSAGE_1, CHANNEL_1, fence())).rejects.toThrow(
       /SQLITE_READONLY/,
     );
     expect(await writable.lastPost(GUILD_A)).toBeNull();
@@ -359,6 +376,7 @@ describe("durability", () => {
       const storage = new SqliteStorage(db, { clock: () => clock });
       opened.push(storage);
       await storage.upsertReminder(settings(GUILD_A));
+      const fence = await leaseOn(storage);
       if (disk) disk.fill();
       // Without a mountable file system, SQLite's page limit stands in for the disk.
       else db.pragma(`max_page_count = ${Number(db.pragma("page_count", { simple: true }))}`);
@@ -378,7 +396,7 @@ describe("durability", () => {
               userId: MOD_1,
             }),
         ],
-        ["claim", () => storage.claimPost(GUILD_A, "2026-02-18", "n1")],
+        ["claim", () => storage.claimPost(GUILD_A, "2026-02-18", "n1", fence())],
       ];
       for (const [name, write] of writes) {
         if (!disk) {
@@ -419,7 +437,9 @@ describe("durability", () => {
 
       disk.free();
       expect(await storage.upsertReminder(settings(GUILD_B))).toMatchObject({ guildId: GUILD_B });
-      expect(await storage.claimPost(GUILD_A, "2026-02-18", "n1")).toMatchObject({ status: "claimed" });
+      expect(await storage.claimPost(GUILD_A, "2026-02-18", "n1", fence())).toMatchObject({
+        status: "claimed",
+      });
     } finally {
       for (const handle of opened.splice(0).reverse()) await handle.close();
       disk?.unmount();

@@ -5,15 +5,15 @@ import { createContext } from "../app.js";
 import type { BotContext } from "../command.js";
 import type { Config } from "../config.js";
 import { acquireShardLease, leaseNameOf } from "../lease/acquire.js";
-import { renewPeriodically } from "../lease/renew.js";
+import { LeaseKeeper } from "../lease/renew.js";
 import type { Logger } from "../logger.js";
 import { ReminderScheduler } from "../reminders/scheduler.js";
 import { openStorage } from "../storage/open.js";
 import type { ShardFilter, Storage } from "../storage/types.js";
 import { cacheOptions } from "./cache.js";
-import { Client, Events, GatewayIntentBits } from "./lib.js";
+import { Client, DefaultRestOptions, Events, GatewayIntentBits } from "./lib.js";
 import { discordMarkup } from "./markup.js";
-import { postReply } from "./post.js";
+import { guardChannelPosts, postReply } from "./post.js";
 import { createRouter, type RouterOptions } from "./router.js";
 
 export interface StartBotOptions {
@@ -59,8 +59,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const leaseOwner = `${host}:${process.pid}:${randomBytes(4).toString("hex")}`;
   // One process per shard: a second process for the same shard would answer every interaction twice.
   const leaseName = leaseNameOf(shardId, shardCount);
+  let keeper: LeaseKeeper;
   try {
-    await acquireShardLease(storage, {
+    const held = await acquireShardLease(storage, {
       logger,
       host,
       leaseOwner,
@@ -69,6 +70,17 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       shardId,
       shardCount,
     });
+    // Renewed from now on, through the start-up that follows (the corpus, the login), not only once connected.
+    keeper = new LeaseKeeper(storage, {
+      logger,
+      leaseOwner,
+      leaseName,
+      ttlMs: config.shardLeaseMs,
+      epoch: held.epoch,
+      acquiredAt: held.acquiredAt,
+      onLost: () => options.onLeaseLost?.(),
+    });
+    keeper.start();
   } catch (error) {
     if (ownsStorage) await storage.close();
     throw error;
@@ -81,10 +93,12 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       ownsStorage,
       leaseOwner,
       leaseName,
+      keeper,
       shardId,
       shardCount,
     });
   } catch (error) {
+    await keeper.stop();
     await storage.releaseLease(leaseOwner, leaseName).catch(() => false);
     if (ownsStorage) await storage.close();
     throw error;
@@ -97,12 +111,14 @@ interface ConnectOptions extends StartBotOptions {
   readonly ownsStorage: boolean;
   readonly leaseOwner: string;
   readonly leaseName: string;
+  readonly keeper: LeaseKeeper;
   readonly shardId: number;
   readonly shardCount: number;
 }
 
 async function connect(options: ConnectOptions): Promise<RunningBot> {
-  const { config, logger, now, storage, ownsStorage, leaseOwner, leaseName, shardId, shardCount } = options;
+  const { config, logger, now, storage, ownsStorage, leaseOwner, leaseName, keeper, shardId, shardCount } =
+    options;
   // Everything that can fail on a bad deployment (the corpus, the word vectors, the commands) fails here,
   // before any login: a broken deployment must not spend Discord's daily session starts in a restart loop.
   const base = await createContext({ config, logger, now, storage });
@@ -113,7 +129,15 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     ...cacheOptions(),
     shards: shardId,
     shardCount,
-    rest: { ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}), ...options.rest },
+    rest: {
+      ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}),
+      ...options.rest,
+      // The last check before a channel post leaves, after discord.js's queue: no pause since the lease was
+      // confirmed. A wait in the queue (a rate limit) counts like any other.
+      makeRequest: guardChannelPosts(options.rest?.makeRequest ?? DefaultRestOptions.makeRequest, () =>
+        keeper.mayWrite(),
+      ),
+    },
   });
   const shard: ShardFilter = { id: shardId, count: shardCount };
   const scheduler = new ReminderScheduler({
@@ -124,6 +148,7 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     now,
     shard: () => shard,
     send: (channelId, post, nonce) => postReply(client.rest, channelId, post, { nonce, enforce_nonce: true }),
+    lease: keeper,
     markup: discordMarkup,
   });
   const route = createRouter(ctx, options.router);
@@ -150,18 +175,11 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
   );
   client.on(Events.ShardResume, (id, replayed) => logger.info({ shardId: id, replayed }, "gateway resumed"));
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  const stopRenewing = renewPeriodically(storage, {
-    logger,
-    leaseOwner,
-    leaseName,
-    ttlMs: config.shardLeaseMs,
-    onLost: () => options.onLeaseLost?.(),
-  });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    stopRenewing();
+    await keeper.stop();
     await scheduler.stop();
     await client.destroy();
     await storage.releaseLease(leaseOwner, leaseName).catch(() => false);

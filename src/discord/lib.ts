@@ -14,6 +14,7 @@ export const {
   Client,
   Collection,
   ComponentType,
+  DefaultRestOptions,
   DiscordAPIError,
   Events,
   escapeMarkdown,

@@ -1,5 +1,6 @@
-import type { APIChannel, REST } from "discord.js";
+import type { APIChannel, REST, RESTOptions } from "discord.js";
 import { type PauseReason, PostError } from "../posting.js";
+import { LeaseLostError } from "../storage/types.js";
 import type { Reply } from "../views/card.js";
 import { ChannelType, DiscordAPIError, HTTPError, Routes } from "./lib.js";
 import { postToChannel, toDiscordMessage } from "./render.js";
@@ -51,8 +52,33 @@ export async function postReply(
   try {
     return await postToChannel(rest, channelId, toDiscordMessage(reply, { withComponents: false }), extra);
   } catch (error) {
+    // Refused before it left (see guardChannelPosts): nothing was sent, and it is not Discord's answer.
+    if (error instanceof LeaseLostError) throw error;
     throw toPostError(error);
   }
+}
+
+const CHANNEL_MESSAGES = /\/channels\/\d+\/messages$/;
+
+/**
+ * Wraps discord.js's request function so that a message to a channel (the daily posts) is refused, the moment
+ * before it would leave, when `mayWrite` says no: this process can no longer prove its lease is its own (it
+ * was paused past it, or lost it). Runs for every attempt, retries included. Interaction replies pass.
+ */
+export function guardChannelPosts(
+  makeRequest: RESTOptions["makeRequest"],
+  mayWrite: () => boolean,
+): RESTOptions["makeRequest"] {
+  return (url, init) => {
+    if (init.method === "POST" && CHANNEL_MESSAGES.test(new URL(url).pathname) && !mayWrite()) {
+      return Promise.reject(
+        new LeaseLostError(
+          "discord: a channel post was held back: the lease is not confirmed; nothing was sent",
+        ),
+      );
+    }
+    return makeRequest(url, init);
+  };
 }
 
 /** A channel as Discord reports it now (GET /channels/:id), or null when it does not exist or is hidden. */

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../logger.js";
 import type { Storage } from "../storage/types.js";
 import { holderIsDeadHere } from "./check.js";
+import { type LeaseInstant, leaseInstant } from "./renew.js";
 
 /** Thrown when another process already runs the bot on this database: two would answer every command twice. */
 export class AlreadyRunningError extends Error {
@@ -35,12 +36,17 @@ export interface AcquireOptions {
  * it died, or lost its database); a holder that keeps renewing, or lives on this host, means another copy
  * runs, and this one refuses to start, naming it.
  *
+ * @returns the lease's epoch (its fencing token) and when the acquisition that won it started.
  * @throws AlreadyRunningError when another live process holds the lease.
  */
-export async function acquireShardLease(storage: Storage, options: AcquireOptions): Promise<void> {
+export async function acquireShardLease(
+  storage: Storage,
+  options: AcquireOptions,
+): Promise<{ readonly epoch: number; readonly acquiredAt: LeaseInstant }> {
   const { logger, host, leaseOwner, leaseName, ttlMs: ttl, shardId, shardCount } = options;
   const what = shardCount > 1 ? `shard ${shardId}/${shardCount}` : "the bot";
-  let lease = await storage.acquireLease(leaseOwner, ttl, Date.now(), leaseName);
+  let acquiredAt = leaseInstant();
+  let lease = await storage.acquireLease(leaseOwner, ttl, acquiredAt.wall, leaseName);
   let waited = false;
   while (!lease.acquired) {
     const holderHost = lease.holder.split(":")[0];
@@ -69,6 +75,8 @@ export async function acquireShardLease(storage: Storage, options: AcquireOption
       await sleep(wait);
       waited = true;
     }
-    lease = await storage.acquireLease(leaseOwner, ttl, Date.now(), leaseName);
+    acquiredAt = leaseInstant();
+    lease = await storage.acquireLease(leaseOwner, ttl, acquiredAt.wall, leaseName);
   }
+  return { epoch: lease.epoch, acquiredAt };
 }

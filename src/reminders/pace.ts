@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { PostError } from "../posting.js";
-import type { Storage } from "../storage/types.js";
+import { type FencedClaim, LeaseLostError, type Storage } from "../storage/types.js";
 
 /** How late a process may be for its reserved send slot (a one-slot span) before it reserves again. */
 export const LATE_SLOT_MS = 50;
@@ -12,10 +12,22 @@ const MAX_ATTEMPTS = 12;
 /** Real time: the budget's slots are shared with other processes and waited for here. */
 export interface PaceClock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Waits `ms`; rejects at once when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-const REAL_TIME: PaceClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
+const REAL_TIME: PaceClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
+};
+
+/** A claimed post waiting for its slot: the claim the slot is reserved for, and when to drop it. */
+export interface SlotClaim {
+  /** The claim with a fence presented now (it throws LeaseLostError when the lease is not confirmed). */
+  readonly claim: () => FencedClaim;
+  /** Aborted when the claim must be dropped (a pause noticed, the lease lost). */
+  readonly signal: AbortSignal;
+}
 
 /**
  * Waits for this process's turn to send in a budget shared by every process on the database: one send per
@@ -27,26 +39,47 @@ const REAL_TIME: PaceClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) }
  * most 50 ms past its end. Spans never overlap, so however late processes wake, any second holds at most the
  * budget's sends plus the few that 50 ms of tolerated lateness lets in. After 12 reservations it gives its
  * turn up with a `rejected` PostError: nothing was sent, and the post is retried at the next pass.
+ *
+ * With `claimed`, each reservation is made only while the claim still carries this process's live fence
+ * (see {@link Storage.reserveSlot}), and the wait ends at once when the claim is dropped: both reject with
+ * LeaseLostError, and nothing may be sent.
  */
 export async function awaitSendSlot(
   storage: Pick<Storage, "reserveSlot">,
   budget: string,
   spacingMs: number,
   clock: PaceClock = REAL_TIME,
+  claimed?: SlotClaim,
 ): Promise<void> {
   let slots = 1;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const width = spacingMs * slots;
     let start: number;
     try {
-      start = await storage.reserveSlot(budget, width, clock.now());
+      if (claimed?.signal.aborted) throw dropped();
+      start = await storage.reserveSlot(budget, width, clock.now(), claimed?.claim());
     } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
       throw new PostError("could not reserve a send slot", "rejected", { cause: error });
     }
     const wait = start - clock.now();
-    if (wait > 0) await clock.sleep(wait);
+    if (wait > 0) {
+      try {
+        await clock.sleep(wait, claimed?.signal);
+      } catch (error) {
+        if (claimed?.signal.aborted) throw dropped();
+        throw error;
+      }
+    }
+    if (claimed?.signal.aborted) throw dropped();
     if (clock.now() - start <= width - spacingMs + LATE_SLOT_MS) return;
     slots = Math.min(slots * 2, MAX_SPAN_SLOTS);
   }
   throw new PostError(`woke up too late for ${MAX_ATTEMPTS} send slots in a row`, "rejected");
+}
+
+function dropped(): LeaseLostError {
+  return new LeaseLostError(
+    "reminders: the claim was dropped while it waited for its send slot; nothing was sent",
+  );
 }

@@ -5,22 +5,21 @@ import type { Corpus } from "../corpus/types.js";
 import { langFor } from "../i18n/index.js";
 import type { Logger } from "../logger.js";
 import { PostError } from "../posting.js";
-import type { Reminder, ShardFilter, Storage } from "../storage/types.js";
+import {
+  type LeaseFence,
+  LeaseLostError,
+  type Reminder,
+  type ShardFilter,
+  type Storage,
+} from "../storage/types.js";
 import { localParts } from "../time.js";
 import type { Markup, Reply } from "../views/card.js";
 import { evaluateDue, slotAfterLocalDate } from "./due.js";
-import { awaitSendSlot, type PaceClock } from "./pace.js";
+import { awaitSendSlot, type PaceClock, type SlotClaim } from "./pace.js";
 import { reminderNonce, reminderPost } from "./post.js";
 
 /** A re-send of an unconfirmed post is safe only inside Discord's nonce window ("a few minutes"). */
 const NONCE_WINDOW_MS = 4 * 60_000;
-/**
- * A claim younger than this may still be in flight: another process's (one that shares the shard by mistake,
- * or that had the shard until a moment ago) or this process's own earlier pass. It is left alone, and a pass
- * soon after re-sends it with its nonce if it is still unconfirmed. Longer than a claimed post's wait for its
- * send slot (at most about 10 s, see pace.ts) and its send; one re-sent sooner is still caught by its nonce.
- */
-const IN_FLIGHT_MS = 15_000;
 /** How many posts are in flight at once; discord.js's queue paces them to the global rate limit. */
 const CONCURRENCY = 16;
 /**
@@ -43,6 +42,20 @@ const BATCH = 2000;
  */
 export type SendPost = (channelId: string, post: Reply, nonce: string) => Promise<{ id: string }>;
 
+/**
+ * The lease this process posts under (src/lease keeps it): every claim is stamped with its fence, and every
+ * send is confirmed with the database just before it leaves. A process that was paused past its lease, or
+ * lost it, sends nothing.
+ */
+export interface PostingLease {
+  /** The fence to stamp a claim with now; throws LeaseLostError while the lease is not confirmed. */
+  fence(): LeaseFence;
+  /** Aborted when the claims made so far must be dropped (a pause noticed, the lease lost). */
+  claims(): AbortSignal;
+  /** Resolves when a send may leave now (checked on the database's clock); rejects with LeaseLostError. */
+  confirm(): Promise<void>;
+}
+
 export interface SchedulerOptions {
   readonly storage: Storage;
   readonly corpus: Corpus;
@@ -52,6 +65,8 @@ export interface SchedulerOptions {
   /** Which guilds this process posts for (sharded deployments). */
   readonly shard: () => ShardFilter;
   readonly send: SendPost;
+  /** The lease that fences claims and sends. */
+  readonly lease: PostingLease;
   /** How the posts are written (the surface's markup: Discord's). */
   readonly markup: Markup;
   /** The real time that send slots are waited for in (default the system clock; tests stall it). */
@@ -70,13 +85,18 @@ export interface TickReport {
   readonly skipped: string[];
   readonly paused: string[];
   readonly failed: string[];
-  /** Claimed moments ago, maybe by another process, and not yet confirmed: looked at again soon. */
+  /** Claimed by another process under its live lease, and not yet confirmed: looked at again soon. */
   readonly inFlight: string[];
+  /**
+   * Left unsent because this process could not confirm its lease (a pause noticed, the lease lost or being
+   * checked again): whoever holds the lease posts them, this process itself once it is confirmed again.
+   */
+  readonly dropped: string[];
   /** The due reminders could not be read (the database unreachable): nothing was tried. */
   readonly unread?: boolean;
 }
 
-type Outcome = "posted" | "skipped" | "paused" | "failed" | "inFlight" | "none";
+type Outcome = "posted" | "skipped" | "paused" | "failed" | "inFlight" | "dropped" | "none";
 
 /**
  * Posts each guild's daily countdown exactly once per local date.
@@ -85,6 +105,8 @@ type Outcome = "posted" | "skipped" | "paused" | "failed" | "inFlight" | "none";
  * the (guild, local date) post in the ledger, sends it with a deterministic nonce, marks it sent, and moves
  * the reminder to the next day's slot. A crash anywhere in between cannot post twice: a claim that was
  * never marked is re-sent with the same nonce only while Discord still dedupes it, and skipped after that.
+ * Claims carry the lease's fence, so a process that was frozen and woke up after another took its lease over
+ * can neither reserve a send slot nor send (see {@link PostingLease}).
  */
 export class ReminderScheduler {
   #task: ScheduledTask | undefined;
@@ -107,7 +129,8 @@ export class ReminderScheduler {
   /** A tick from the timer: when it could not finish, another soon rather than at the next minute. */
   async #scheduledTick(): Promise<void> {
     const report = await this.tick();
-    const unfinished = report.failed.length > 0 || report.inFlight.length > 0 || report.unread;
+    const unfinished =
+      report.failed.length > 0 || report.inFlight.length > 0 || report.dropped.length > 0 || report.unread;
     if (!this.#task || this.#retry || !unfinished) return;
     this.#retry = setTimeout(() => {
       this.#retry = undefined;
@@ -142,7 +165,14 @@ export class ReminderScheduler {
   }
 
   async #tick(): Promise<TickReport> {
-    const report: TickReport = { posted: [], skipped: [], paused: [], failed: [], inFlight: [] };
+    const report: TickReport = {
+      posted: [],
+      skipped: [],
+      paused: [],
+      failed: [],
+      inFlight: [],
+      dropped: [],
+    };
     let due: Reminder[];
     try {
       due = await this.options.storage.dueReminders(
@@ -158,12 +188,14 @@ export class ReminderScheduler {
     // Many guilds share a zone, date and settings: each distinct post is built once per tick.
     const posts = new Map<string, Reply>();
     const spacingMs = 1000 / (this.options.postsPerSecond ?? POSTS_PER_SECOND);
-    const pace = () => awaitSendSlot(this.options.storage, SEND_BUDGET, spacingMs, this.options.paceClock);
+    const pace = (claimed: SlotClaim) =>
+      awaitSendSlot(this.options.storage, SEND_BUDGET, spacingMs, this.options.paceClock, claimed);
     const worker = async () => {
       while (next < due.length) {
         const reminder = due[next++];
         if (!reminder) continue;
         const outcome = await this.#process(reminder, posts, pace).catch((error: unknown) => {
+          if (error instanceof LeaseLostError) return "dropped" as const;
           this.options.logger.error(
             { err: error, guildId: reminder.guildId },
             "reminders: unexpected failure",
@@ -174,11 +206,21 @@ export class ReminderScheduler {
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, due.length) }, worker));
+    if (report.dropped.length > 0) {
+      this.options.logger.warn(
+        { dropped: report.dropped.length },
+        "reminders: the lease could not be confirmed; these posts are left to whoever holds it",
+      );
+    }
     return report;
   }
 
-  async #process(reminder: Reminder, posts: Map<string, Reply>, pace: () => Promise<void>): Promise<Outcome> {
-    const { storage, logger, config } = this.options;
+  async #process(
+    reminder: Reminder,
+    posts: Map<string, Reply>,
+    pace: (claimed: SlotClaim) => Promise<void>,
+  ): Promise<Outcome> {
+    const { storage, logger, config, lease } = this.options;
     const { guildId, timeZone, time } = reminder;
     if (reminder.nextDueAt === null) return "none";
     let slotAt = new Date(reminder.nextDueAt);
@@ -243,14 +285,19 @@ export class ReminderScheduler {
       });
       posts.set(postKey, message);
     }
-    const claim = await storage.claimPost(guildId, slotDate, reminderNonce(guildId, slotDate));
+    // The claim is made under this process's fence; it throws LeaseLostError when the lease is not confirmed.
+    const signal = lease.claims();
+    const fence = lease.fence();
+    const claim = await storage.claimPost(guildId, slotDate, reminderNonce(guildId, slotDate), fence);
     if (claim.status === "inactive") return "none";
     if (claim.status === "already-sent") {
       await advance();
       return "none";
     }
-    // A claim dated ahead of this clock counts as fresh: another host's clock may run ahead.
-    if (claim.status === "pending" && now.getTime() - claim.claimedAt < IN_FLIGHT_MS) return "inFlight";
+    // Another process claimed it under its own live lease and may be sending it now.
+    if (claim.status === "held") return "inFlight";
+    // Pending: this process's own earlier attempt, or a claim whose maker lost its lease and can no longer
+    // send. Re-sent at once with its nonce, while Discord still dedupes it.
     if (claim.status === "pending" && now.getTime() - claim.claimedAt > NONCE_WINDOW_MS) {
       // The earlier attempt may have reached Discord, and its nonce no longer protects a re-send:
       // at most once wins over a duplicate.
@@ -264,30 +311,44 @@ export class ReminderScheduler {
 
     // The send waits for its turn in the shared budget after the claim, so that it goes out on time: a claim
     // is a few database round trips whose delays would otherwise bunch posts past the budget.
+    const fenced = () => ({ guildId, localDate: slotDate, fence: { ...lease.fence(), epoch: fence.epoch } });
     try {
-      await pace();
+      await pace({ claim: fenced, signal });
     } catch (error) {
+      // The claim is dropped, not released: the lease's holder (this process, once confirmed) takes it over.
+      if (error instanceof LeaseLostError) return "dropped";
       // Nothing was sent: a claim made just now is given back; an earlier attempt's stays, with its nonce.
-      if (claim.status === "claimed") await storage.releaseClaim(guildId, slotDate);
+      if (claim.status === "claimed") await storage.releaseClaim(guildId, slotDate, fence);
       logger.warn(
         { guildId, err: error instanceof Error ? error.message : String(error) },
         "reminders: no send slot this pass; retrying soon",
       );
       return "failed";
     }
+    // The last word before the send: the lease is still this process's by the database's clock, the claim still
+    // carries this fence (a new epoch means the claim may have changed hands), and no pause came between.
+    await lease.confirm();
+    if (signal.aborted || lease.fence().epoch !== fence.epoch) return "dropped";
     try {
       const sent = await this.options.send(reminder.channelId, message, claim.nonce);
-      await storage.markPosted(guildId, slotDate, sent.id, reminder.channelId);
+      if (!(await storage.markPosted(guildId, slotDate, sent.id, reminder.channelId, fence))) {
+        logger.warn(
+          { guildId, localDate: slotDate, messageId: sent.id },
+          "reminders: sent, but the claim is no longer this process's (the lease's new holder took it over, or the server was removed); it is recorded there, not here",
+        );
+        return "dropped";
+      }
       await advance();
       logger.info({ guildId, localDate: slotDate, messageId: sent.id }, "reminders: posted");
       return "posted";
     } catch (error) {
+      if (error instanceof LeaseLostError) return "dropped";
       const problem =
         error instanceof PostError
           ? error
           : new PostError(error instanceof Error ? error.message : String(error), "uncertain");
       if (problem.kind === "pause") {
-        await storage.releaseClaim(guildId, slotDate);
+        await storage.releaseClaim(guildId, slotDate, fence);
         await storage.pauseReminder(guildId, problem.reason ?? problem.message);
         logger.warn(
           { guildId, reason: problem.message },
@@ -297,7 +358,7 @@ export class ReminderScheduler {
       }
       // Nothing was created, so the next tick starts a fresh claim. An uncertain failure (a reset or a
       // timeout) may have posted: the claim stays, and its nonce guards the re-send.
-      if (problem.kind === "rejected") await storage.releaseClaim(guildId, slotDate);
+      if (problem.kind === "rejected") await storage.releaseClaim(guildId, slotDate, fence);
       await storage.recordError(guildId, problem.message);
       logger.warn({ guildId, err: problem.message }, "reminders: post failed; retrying soon");
       return "failed";

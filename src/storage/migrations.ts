@@ -141,8 +141,32 @@ const polarConvention: Migration = {
   },
 };
 
+/**
+ * Version 5: fencing. A lease's `epoch` grows each time it changes hands (or is taken again after it
+ * expired); a claim records the lease and epoch it was made under. A process that was paused past its lease
+ * still presents the old epoch, and the ledger refuses it. Claims made before this version carry none and
+ * count as their maker's no longer.
+ */
+const fencing: Migration = {
+  version: 5,
+  name: "lease epochs and fenced claims",
+  up(db) {
+    db.exec(`
+      ALTER TABLE leases ADD COLUMN epoch INTEGER NOT NULL DEFAULT 1 CHECK (epoch >= 1);
+      ALTER TABLE posts ADD COLUMN lease_name TEXT;
+      ALTER TABLE posts ADD COLUMN lease_epoch INTEGER;
+    `);
+  },
+};
+
 /** The bot's migrations, in order. */
-export const migrations: readonly Migration[] = [initialSchema, languageAndPlace, rateSlots, polarConvention];
+export const migrations: readonly Migration[] = [
+  initialSchema,
+  languageAndPlace,
+  rateSlots,
+  polarConvention,
+  fencing,
+];
 
 /** Schema version this build writes. */
 export const latestVersion = migrations.length;

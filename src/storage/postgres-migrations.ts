@@ -109,6 +109,13 @@ export const pgMigrations: readonly PgMigration[] = [
         ADD COLUMN polar_convention TEXT
           CHECK (polar_convention IS NULL OR length(polar_convention) BETWEEN 1 AND 32);`,
   },
+  {
+    version: 5,
+    name: "lease epochs and fenced claims",
+    sql: `
+      ALTER TABLE leases ADD COLUMN epoch BIGINT NOT NULL DEFAULT 1 CHECK (epoch >= 1);
+      ALTER TABLE posts ADD COLUMN lease_name TEXT, ADD COLUMN lease_epoch BIGINT;`,
+  },
 ];
 
 /** The database was migrated by a newer talks-bot than this one: nothing is changed. */

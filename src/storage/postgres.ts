@@ -18,6 +18,10 @@ import {
   type ClaimResult,
   type FeedbackTotals,
   type FeedbackVote,
+  type FencedClaim,
+  type LeaseCheck,
+  type LeaseFence,
+  LeaseLostError,
   type LeaseResult,
   type PostRecord,
   type Reminder,
@@ -32,6 +36,7 @@ import {
   boundedText,
   checkDate,
   checkEpoch,
+  checkFence,
   checkLeaseArgs,
   checkLimit,
   checkNonce,
@@ -40,6 +45,7 @@ import {
   checkSnowflake,
   checkUpsert,
   checkVote,
+  fenceLostMessage,
 } from "./validate.js";
 
 export interface PostgresStorageOptions {
@@ -330,14 +336,24 @@ export class PostgresStorage implements Storage {
     );
   }
 
-  async claimPost(guildId: string, localDate: string, nonce: string): Promise<ClaimResult> {
+  async claimPost(
+    guildId: string,
+    localDate: string,
+    nonce: string,
+    fence: LeaseFence,
+  ): Promise<ClaimResult> {
     checkSnowflake("guildId", guildId);
     checkDate("localDate", localDate);
     checkNonce(nonce);
+    checkFence(fence);
     // Claims are compared across hosts (is another process still sending it?): kept on the server's clock.
     const claimedAt = this.#now();
     const shift = await this.#serverShift();
+    const leaseNow = fence.now + shift;
     return this.#transaction("claimPost", guildId, localDate, async (client) => {
+      if (!(await leaseIsLive(client, fence.name, fence.epoch, leaseNow))) {
+        throw new LeaseLostError(fenceLostMessage("claimPost", fence));
+      }
       const existing = (
         await client.query<PostRow>("SELECT * FROM posts WHERE guild_id = $1 AND local_date = $2", [
           guildId,
@@ -355,9 +371,21 @@ export class PostgresStorage implements Storage {
       ).rows[0];
       if (!reminder?.enabled || reminder.paused_reason !== null) return { status: "inactive" };
       if (existing) {
+        const ours = existing.lease_name === fence.name && existing.lease_epoch === fence.epoch;
+        // Made under another live lease, its maker may be sending it now; under a lease that expired or changed
+        // hands, its maker can no longer send, and the claim is taken over.
+        if (
+          !ours &&
+          existing.lease_name !== null &&
+          existing.lease_epoch !== null &&
+          (await leaseIsLive(client, existing.lease_name, existing.lease_epoch, leaseNow))
+        ) {
+          return { status: "held", claimedAt: existing.claimed_at - shift };
+        }
         await client.query(
-          "UPDATE posts SET attempts = attempts + 1 WHERE guild_id = $1 AND local_date = $2 AND state = 'pending'",
-          [guildId, localDate],
+          `UPDATE posts SET attempts = attempts + 1, lease_name = $3, lease_epoch = $4
+           WHERE guild_id = $1 AND local_date = $2 AND state = 'pending'`,
+          [guildId, localDate, fence.name, fence.epoch],
         );
         return {
           status: "pending",
@@ -367,9 +395,9 @@ export class PostgresStorage implements Storage {
         };
       }
       await client.query(
-        `INSERT INTO posts (guild_id, local_date, nonce, state, attempts, claimed_at)
-         VALUES ($1, $2, $3, 'pending', 1, $4)`,
-        [guildId, localDate, nonce, claimedAt + shift],
+        `INSERT INTO posts (guild_id, local_date, nonce, state, attempts, claimed_at, lease_name, lease_epoch)
+         VALUES ($1, $2, $3, 'pending', 1, $4, $5, $6)`,
+        [guildId, localDate, nonce, claimedAt + shift, fence.name, fence.epoch],
       );
       return { status: "claimed", nonce, attempts: 1, claimedAt };
     });
@@ -380,17 +408,19 @@ export class PostgresStorage implements Storage {
     localDate: string,
     messageId: string,
     channelId: string,
+    fence: LeaseFence,
   ): Promise<boolean> {
     checkSnowflake("guildId", guildId);
     checkDate("localDate", localDate);
     checkSnowflake("messageId", messageId);
     checkSnowflake("channelId", channelId);
+    checkFence(fence);
     return this.#transaction("markPosted", guildId, localDate, async (client) => {
       const now = this.#now();
       const marked = await client.query(
         `UPDATE posts SET state = 'sent', sent_at = $3, message_id = $4, channel_id = $5
-         WHERE guild_id = $1 AND local_date = $2 AND state = 'pending'`,
-        [guildId, localDate, now, messageId, channelId],
+         WHERE guild_id = $1 AND local_date = $2 AND state = 'pending' AND lease_name = $6 AND lease_epoch = $7`,
+        [guildId, localDate, now, messageId, channelId, fence.name, fence.epoch],
       );
       if ((marked.rowCount ?? 0) === 0) {
         const existing = (
@@ -412,13 +442,15 @@ export class PostgresStorage implements Storage {
     });
   }
 
-  async releaseClaim(guildId: string, localDate: string): Promise<boolean> {
+  async releaseClaim(guildId: string, localDate: string, fence: LeaseFence): Promise<boolean> {
     checkSnowflake("guildId", guildId);
     checkDate("localDate", localDate);
+    checkFence(fence);
     return this.#changes(
       "releaseClaim",
-      "DELETE FROM posts WHERE guild_id = $1 AND local_date = $2 AND state = 'pending'",
-      [guildId, localDate],
+      `DELETE FROM posts WHERE guild_id = $1 AND local_date = $2 AND state = 'pending'
+         AND lease_name = $3 AND lease_epoch = $4`,
+      [guildId, localDate, fence.name, fence.epoch],
     );
   }
 
@@ -501,15 +533,21 @@ export class PostgresStorage implements Storage {
     return this.#run("acquireLease", async (client) => {
       const expiresAt = at + ttlMs;
       // Takes the lease when it is free, ours, or expired; otherwise the WHERE leaves the holder's row untouched.
-      const taken = await client.query(
-        `INSERT INTO leases (name, owner_id, acquired_at, expires_at) VALUES ($1, $2, $3, $4)
+      // Our own live lease keeps its epoch; anything else is a new tenure, with the next epoch.
+      const taken = await client.query<{ epoch: number }>(
+        `INSERT INTO leases (name, owner_id, acquired_at, expires_at, epoch) VALUES ($1, $2, $3, $4, 1)
          ON CONFLICT (name) DO UPDATE SET
-           acquired_at = CASE WHEN leases.owner_id = excluded.owner_id THEN leases.acquired_at ELSE excluded.acquired_at END,
+           epoch = CASE WHEN leases.owner_id = excluded.owner_id AND leases.expires_at > excluded.acquired_at
+             THEN leases.epoch ELSE leases.epoch + 1 END,
+           acquired_at = CASE WHEN leases.owner_id = excluded.owner_id AND leases.expires_at > excluded.acquired_at
+             THEN leases.acquired_at ELSE excluded.acquired_at END,
            owner_id = excluded.owner_id, expires_at = excluded.expires_at
-         WHERE leases.owner_id = excluded.owner_id OR leases.expires_at <= excluded.acquired_at`,
+         WHERE leases.owner_id = excluded.owner_id OR leases.expires_at <= excluded.acquired_at
+         RETURNING epoch`,
         [name, ownerId, at, expiresAt],
       );
-      if ((taken.rowCount ?? 0) > 0) return { acquired: true, expiresAt: expiresAt - shift };
+      const epoch = taken.rows[0]?.epoch;
+      if (epoch !== undefined) return { acquired: true, expiresAt: expiresAt - shift, epoch };
       const holder = (
         await client.query<{ owner_id: string; expires_at: number }>(
           "SELECT owner_id, expires_at FROM leases WHERE name = $1",
@@ -524,18 +562,48 @@ export class PostgresStorage implements Storage {
   async renewLease(ownerId: string, ttlMs: number, now: number, name = DEFAULT_LEASE): Promise<boolean> {
     checkLeaseArgs(ownerId, ttlMs, now);
     const shift = await this.#serverShift();
+    // An expired lease is not renewed: its owner may have been paused while another took it and let it go.
     return this.#changes(
       "renewLease",
-      "UPDATE leases SET expires_at = $3 WHERE name = $1 AND owner_id = $2",
-      [name, ownerId, now + shift + ttlMs],
+      "UPDATE leases SET expires_at = $3 WHERE name = $1 AND owner_id = $2 AND expires_at > $4",
+      [name, ownerId, now + shift + ttlMs, now + shift],
     );
   }
 
   async releaseLease(ownerId: string, name = DEFAULT_LEASE): Promise<boolean> {
-    return this.#changes("releaseLease", "DELETE FROM leases WHERE name = $1 AND owner_id = $2", [
-      name,
-      ownerId,
-    ]);
+    // The row stays, expired, so the epoch never goes back: a woken process's old fence stays refused.
+    return this.#changes(
+      "releaseLease",
+      "UPDATE leases SET expires_at = 0 WHERE name = $1 AND owner_id = $2 AND expires_at > 0",
+      [name, ownerId],
+    );
+  }
+
+  async checkLease(fence: LeaseFence): Promise<LeaseCheck> {
+    checkFence(fence);
+    return this.#run(
+      "checkLease",
+      async (client) => {
+        // The server's own clock when the store runs on it; the caller's (a test's) otherwise.
+        const { rows } = await client.query<{
+          owner_id: string;
+          epoch: number;
+          expires_at: number;
+          at: number;
+        }>(
+          `SELECT owner_id, epoch, expires_at,
+             COALESCE($2::float8, extract(epoch FROM clock_timestamp()) * 1000) AS at
+           FROM leases WHERE name = $1`,
+          [fence.name, this.#serverClock ? null : fence.now],
+        );
+        const lease = rows[0];
+        if (lease && lease.epoch === fence.epoch && lease.expires_at > lease.at) {
+          return { held: true, remainingMs: lease.expires_at - lease.at };
+        }
+        return { held: false, holder: lease && lease.expires_at > lease.at ? lease.owner_id : null };
+      },
+      { retryBroken: true },
+    );
   }
 
   /**
@@ -582,19 +650,43 @@ export class PostgresStorage implements Storage {
     return this.#clockOffset;
   }
 
-  async reserveSlot(name: string, intervalMs: number, now: number): Promise<number> {
+  async reserveSlot(name: string, intervalMs: number, now: number, claim?: FencedClaim): Promise<number> {
     checkSlot(name, intervalMs, now);
+    if (claim) {
+      checkSnowflake("guildId", claim.guildId);
+      checkDate("localDate", claim.localDate);
+      checkFence(claim.fence);
+    }
     const shift = await this.#serverShift();
     return this.#run("reserveSlot", async (client) => {
+      // One statement: the slot is taken only while the claim is pending under its fence and the fence's lease
+      // is live; otherwise nothing is inserted or updated, and no row comes back.
       const { rows } = await client.query<{ next_at: number }>({
         name: "talks-bot-slot",
-        text: `INSERT INTO rate_slots (name, next_at) VALUES ($1, $2::float8 + $3::float8)
+        text: `INSERT INTO rate_slots (name, next_at)
+         SELECT $1, $2::float8 + $3::float8
+         WHERE $4::text IS NULL OR EXISTS (
+           SELECT 1 FROM posts JOIN leases ON leases.name = posts.lease_name AND leases.epoch = posts.lease_epoch
+           WHERE posts.guild_id = $4::text AND posts.local_date = $5::text AND posts.state = 'pending'
+             AND posts.lease_name = $6::text AND posts.lease_epoch = $7::bigint AND leases.expires_at > $8::float8)
          ON CONFLICT (name) DO UPDATE SET next_at = GREATEST(rate_slots.next_at, $2::float8) + $3::float8
          RETURNING next_at`,
-        values: [name, now + shift, intervalMs],
+        values: [
+          name,
+          now + shift,
+          intervalMs,
+          claim?.guildId ?? null,
+          claim?.localDate ?? null,
+          claim?.fence.name ?? null,
+          claim?.fence.epoch ?? null,
+          claim ? claim.fence.now + shift : null,
+        ],
       });
       const nextAt = rows[0]?.next_at;
-      if (nextAt === undefined) throw new StorageError("storage: reserveSlot: no row came back", undefined);
+      if (nextAt === undefined) {
+        if (claim) throw new LeaseLostError(fenceLostMessage("reserveSlot", claim.fence));
+        throw new StorageError("storage: reserveSlot: no row came back", undefined);
+      }
       return nextAt - intervalMs - shift;
     });
   }
@@ -682,6 +774,20 @@ export class PostgresStorage implements Storage {
   }
 }
 
+/** Whether the lease `name` is live with `epoch` at `now` (on the lease's clock). */
+async function leaseIsLive(
+  client: pg.PoolClient,
+  name: string,
+  epoch: number,
+  now: number,
+): Promise<boolean> {
+  const { rows } = await client.query<{ live: boolean }>(
+    "SELECT epoch = $2 AND expires_at > $3 AS live FROM leases WHERE name = $1",
+    [name, epoch, now],
+  );
+  return rows[0]?.live === true;
+}
+
 /** The due query: answered by the partial index `reminders_due` in `next_due_at` order. */
 export const DUE_REMINDERS_PG = `
   SELECT ${REMINDER_SELECT} FROM reminders
@@ -709,7 +815,8 @@ function queryValues<R extends readonly unknown[]>(
 
 /** Maps driver errors to the storage error types, naming the database; argument errors pass through. */
 function toStorageError(error: unknown, operation: string, location: string, sent: boolean): unknown {
-  if (error instanceof StorageError || error instanceof RangeError) return error;
+  if (error instanceof StorageError || error instanceof RangeError || error instanceof LeaseLostError)
+    return error;
   const code = codeOf(error);
   const message = error instanceof Error ? error.message : String(error);
   if (isConnectionError(error)) {

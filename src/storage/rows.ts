@@ -47,6 +47,9 @@ export interface PostRow {
   sent_at: number | null;
   message_id: string | null;
   channel_id: string | null;
+  /** The fence the claim was made under (null for claims made before fencing). */
+  lease_name: string | null;
+  lease_epoch: number | null;
 }
 
 /**

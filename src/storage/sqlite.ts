@@ -15,6 +15,10 @@ import {
   type ClaimResult,
   type FeedbackTotals,
   type FeedbackVote,
+  type FencedClaim,
+  type LeaseCheck,
+  type LeaseFence,
+  LeaseLostError,
   type LeaseResult,
   type PostRecord,
   type Reminder,
@@ -28,6 +32,7 @@ import {
   boundedText,
   checkDate,
   checkEpoch,
+  checkFence,
   checkLeaseArgs,
   checkLimit,
   checkNonce,
@@ -36,6 +41,7 @@ import {
   checkSnowflake,
   checkUpsert,
   checkVote,
+  fenceLostMessage,
 } from "./validate.js";
 
 /**
@@ -96,6 +102,12 @@ interface TotalRow {
 interface LeaseRow {
   owner_id: string;
   expires_at: number;
+  epoch: number;
+}
+
+/** Whether `lease` is the live lease of `fence` (the same epoch, not expired at the fence's time). */
+function isLive(lease: LeaseRow | undefined, epoch: number, now: number): boolean {
+  return lease !== undefined && lease.epoch === epoch && lease.expires_at > now;
 }
 
 /**
@@ -165,34 +177,62 @@ export class SqliteStorage implements Storage {
     this.statements = prepareStatements(db);
     const s = this.statements;
 
-    this.claimTx = db.transaction((guildId: string, localDate: string, nonce: string): ClaimResult => {
-      const existing = s.getPost.get(guildId, localDate);
-      if (existing?.state === "sent" && existing.message_id !== null) {
-        return { status: "already-sent", nonce: existing.nonce, messageId: existing.message_id };
-      }
-      const reminder = s.reminderState.get(guildId);
-      if (reminder === undefined || reminder.enabled !== 1 || reminder.paused_reason !== null) {
-        return { status: "inactive" };
-      }
-      if (existing !== undefined) {
-        // Counting the retry is a write: on a full or read-only disk it fails, and the caller does not re-send.
-        s.bumpAttempts.run(guildId, localDate);
-        return {
-          status: "pending",
-          nonce: existing.nonce,
-          attempts: existing.attempts + 1,
-          claimedAt: existing.claimed_at,
-        };
-      }
-      const claimedAt = this.now();
-      s.insertClaim.run(guildId, localDate, nonce, claimedAt);
-      return { status: "claimed", nonce, attempts: 1, claimedAt };
-    });
+    this.claimTx = db.transaction(
+      (guildId: string, localDate: string, nonce: string, fence: LeaseFence): ClaimResult => {
+        if (!isLive(s.getLease.get(fence.name), fence.epoch, fence.now)) {
+          throw new LeaseLostError(fenceLostMessage("claimPost", fence));
+        }
+        const existing = s.getPost.get(guildId, localDate);
+        if (existing?.state === "sent" && existing.message_id !== null) {
+          return { status: "already-sent", nonce: existing.nonce, messageId: existing.message_id };
+        }
+        const reminder = s.reminderState.get(guildId);
+        if (reminder === undefined || reminder.enabled !== 1 || reminder.paused_reason !== null) {
+          return { status: "inactive" };
+        }
+        if (existing !== undefined) {
+          const ours = existing.lease_name === fence.name && existing.lease_epoch === fence.epoch;
+          if (!ours && existing.lease_name !== null && existing.lease_epoch !== null) {
+            // Made under another live lease (another shard layout, or a misconfiguration): its maker may be
+            // sending it now. Under a lease that expired or changed hands, its maker can no longer send.
+            if (isLive(s.getLease.get(existing.lease_name), existing.lease_epoch, fence.now)) {
+              return { status: "held", claimedAt: existing.claimed_at };
+            }
+          }
+          // Counting the retry is a write: on a full or read-only disk it fails, and the caller does not re-send.
+          s.bumpAttempts.run({ guildId, localDate, name: fence.name, epoch: fence.epoch });
+          return {
+            status: "pending",
+            nonce: existing.nonce,
+            attempts: existing.attempts + 1,
+            claimedAt: existing.claimed_at,
+          };
+        }
+        const claimedAt = this.now();
+        s.insertClaim.run({ guildId, localDate, nonce, claimedAt, name: fence.name, epoch: fence.epoch });
+        return { status: "claimed", nonce, attempts: 1, claimedAt };
+      },
+    );
 
     this.markTx = db.transaction(
-      (guildId: string, localDate: string, messageId: string, channelId: string): boolean => {
+      (
+        guildId: string,
+        localDate: string,
+        messageId: string,
+        channelId: string,
+        fence: LeaseFence,
+      ): boolean => {
         const now = this.now();
-        const marked = s.markSent.run({ guildId, localDate, messageId, channelId, now }).changes > 0;
+        const marked =
+          s.markSent.run({
+            guildId,
+            localDate,
+            messageId,
+            channelId,
+            now,
+            name: fence.name,
+            epoch: fence.epoch,
+          }).changes > 0;
         if (!marked) {
           const existing = s.getPost.get(guildId, localDate);
           return existing?.state === "sent" && existing.message_id === messageId;
@@ -229,18 +269,38 @@ export class SqliteStorage implements Storage {
       return toReminder(row);
     });
 
-    this.slotTx = db.transaction((name: string, intervalMs: number, now: number): number => {
-      s.reserveSlot.run({ name, intervalMs, now });
-      const row = s.getSlot.get(name);
-      if (row === undefined) throw new StorageError("storage: reserveSlot: the bucket vanished", undefined);
-      return row.next_at - intervalMs;
-    });
+    this.slotTx = db.transaction(
+      (name: string, intervalMs: number, now: number, claim: FencedClaim | undefined): number => {
+        if (claim) {
+          const { guildId, localDate, fence } = claim;
+          const held = s.claimUnderLiveFence.get({
+            guildId,
+            localDate,
+            name: fence.name,
+            epoch: fence.epoch,
+            now: fence.now,
+          });
+          if (held === undefined) throw new LeaseLostError(fenceLostMessage("reserveSlot", fence));
+        }
+        s.reserveSlot.run({ name, intervalMs, now });
+        const row = s.getSlot.get(name);
+        if (row === undefined) throw new StorageError("storage: reserveSlot: the bucket vanished", undefined);
+        return row.next_at - intervalMs;
+      },
+    );
 
     this.leaseTx = db.transaction(
       (name: string, ownerId: string, ttlMs: number, now: number): LeaseResult => {
         const expiresAt = now + ttlMs;
         if (s.acquireLease.run({ name, ownerId, now, expiresAt }).changes > 0) {
-          return { acquired: true, expiresAt };
+          const taken = s.getLease.get(name);
+          if (taken === undefined) {
+            throw new StorageError(
+              "storage: acquireLease: lease row vanished inside a transaction",
+              undefined,
+            );
+          }
+          return { acquired: true, expiresAt, epoch: taken.epoch };
         }
         const holder = s.getLease.get(name);
         if (holder === undefined) {
@@ -322,30 +382,42 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  claimPost(guildId: string, localDate: string, nonce: string): Promise<ClaimResult> {
+  claimPost(guildId: string, localDate: string, nonce: string, fence: LeaseFence): Promise<ClaimResult> {
     return this.call("claimPost", () => {
       checkSnowflake("guildId", guildId);
       checkDate("localDate", localDate);
       checkNonce(nonce);
-      return this.claimTx.immediate(guildId, localDate, nonce);
+      checkFence(fence);
+      return this.claimTx.immediate(guildId, localDate, nonce, fence);
     });
   }
 
-  markPosted(guildId: string, localDate: string, messageId: string, channelId: string): Promise<boolean> {
+  markPosted(
+    guildId: string,
+    localDate: string,
+    messageId: string,
+    channelId: string,
+    fence: LeaseFence,
+  ): Promise<boolean> {
     return this.call("markPosted", () => {
       checkSnowflake("guildId", guildId);
       checkDate("localDate", localDate);
       checkSnowflake("messageId", messageId);
       checkSnowflake("channelId", channelId);
-      return this.markTx.immediate(guildId, localDate, messageId, channelId);
+      checkFence(fence);
+      return this.markTx.immediate(guildId, localDate, messageId, channelId, fence);
     });
   }
 
-  releaseClaim(guildId: string, localDate: string): Promise<boolean> {
+  releaseClaim(guildId: string, localDate: string, fence: LeaseFence): Promise<boolean> {
     return this.call("releaseClaim", () => {
       checkSnowflake("guildId", guildId);
       checkDate("localDate", localDate);
-      return this.statements.releaseClaim.run(guildId, localDate).changes > 0;
+      checkFence(fence);
+      return (
+        this.statements.releaseClaim.run({ guildId, localDate, name: fence.name, epoch: fence.epoch })
+          .changes > 0
+      );
     });
   }
 
@@ -399,7 +471,7 @@ export class SqliteStorage implements Storage {
   renewLease(ownerId: string, ttlMs: number, now: number, name = DEFAULT_LEASE): Promise<boolean> {
     return this.call("renewLease", () => {
       checkLeaseArgs(ownerId, ttlMs, now);
-      return this.statements.renewLease.run({ name, ownerId, expiresAt: now + ttlMs }).changes > 0;
+      return this.statements.renewLease.run({ name, ownerId, now, expiresAt: now + ttlMs }).changes > 0;
     });
   }
 
@@ -407,10 +479,26 @@ export class SqliteStorage implements Storage {
     return this.call("releaseLease", () => this.statements.releaseLease.run(name, ownerId).changes > 0);
   }
 
-  reserveSlot(name: string, intervalMs: number, now: number): Promise<number> {
+  checkLease(fence: LeaseFence): Promise<LeaseCheck> {
+    return this.call("checkLease", () => {
+      checkFence(fence);
+      const lease = this.statements.getLease.get(fence.name);
+      if (isLive(lease, fence.epoch, fence.now) && lease) {
+        return { held: true, remainingMs: lease.expires_at - fence.now };
+      }
+      return { held: false, holder: lease && lease.expires_at > fence.now ? lease.owner_id : null };
+    });
+  }
+
+  reserveSlot(name: string, intervalMs: number, now: number, claim?: FencedClaim): Promise<number> {
     return this.call("reserveSlot", () => {
       checkSlot(name, intervalMs, now);
-      return this.slotTx.immediate(name, intervalMs, now);
+      if (claim) {
+        checkSnowflake("guildId", claim.guildId);
+        checkDate("localDate", claim.localDate);
+        checkFence(claim.fence);
+      }
+      return this.slotTx.immediate(name, intervalMs, now, claim);
     });
   }
 
@@ -550,29 +638,47 @@ function prepareStatements(db: Database.Database) {
     getPost: db.prepare<[string, string], PostRow>(
       "SELECT * FROM posts WHERE guild_id = ? AND local_date = ?",
     ),
-    bumpAttempts: db.prepare<[string, string]>(`
-      UPDATE posts SET attempts = attempts + 1
-      WHERE guild_id = ? AND local_date = ? AND state = 'pending'`),
-    insertClaim: db.prepare<[string, string, string, number]>(`
-      INSERT INTO posts (guild_id, local_date, nonce, state, attempts, claimed_at)
-      VALUES (?, ?, ?, 'pending', 1, ?)`),
+    // A retry counts, and the claim now carries the fence of whoever retries it.
+    bumpAttempts: db.prepare<{ guildId: string; localDate: string; name: string; epoch: number }>(`
+      UPDATE posts SET attempts = attempts + 1, lease_name = @name, lease_epoch = @epoch
+      WHERE guild_id = @guildId AND local_date = @localDate AND state = 'pending'`),
+    insertClaim: db.prepare<{
+      guildId: string;
+      localDate: string;
+      nonce: string;
+      claimedAt: number;
+      name: string;
+      epoch: number;
+    }>(`
+      INSERT INTO posts (guild_id, local_date, nonce, state, attempts, claimed_at, lease_name, lease_epoch)
+      VALUES (@guildId, @localDate, @nonce, 'pending', 1, @claimedAt, @name, @epoch)`),
     markSent: db.prepare<{
       guildId: string;
       localDate: string;
       messageId: string;
       channelId: string;
       now: number;
+      name: string;
+      epoch: number;
     }>(`
       UPDATE posts SET state = 'sent', sent_at = @now, message_id = @messageId, channel_id = @channelId
-      WHERE guild_id = @guildId AND local_date = @localDate AND state = 'pending'`),
+      WHERE guild_id = @guildId AND local_date = @localDate AND state = 'pending'
+        AND lease_name = @name AND lease_epoch = @epoch`),
+    claimUnderLiveFence: db.prepare<
+      { guildId: string; localDate: string; name: string; epoch: number; now: number },
+      { one: number }
+    >(`
+      SELECT 1 AS one FROM posts JOIN leases ON leases.name = posts.lease_name AND leases.epoch = posts.lease_epoch
+      WHERE posts.guild_id = @guildId AND posts.local_date = @localDate AND posts.state = 'pending'
+        AND posts.lease_name = @name AND posts.lease_epoch = @epoch AND leases.expires_at > @now`),
     // Posts can be marked out of order (a late retry of yesterday); the reminder shows the newest.
     recordLastPost: db.prepare<{ guildId: string; localDate: string; messageId: string; now: number }>(`
       UPDATE reminders SET last_posted_local_date = @localDate, last_message_id = @messageId,
         last_posted_at = @now, last_error = NULL, last_error_at = NULL
       WHERE guild_id = @guildId AND (last_posted_local_date IS NULL OR last_posted_local_date <= @localDate)`),
-    releaseClaim: db.prepare<[string, string]>(
-      "DELETE FROM posts WHERE guild_id = ? AND local_date = ? AND state = 'pending'",
-    ),
+    releaseClaim: db.prepare<{ guildId: string; localDate: string; name: string; epoch: number }>(`
+      DELETE FROM posts WHERE guild_id = @guildId AND local_date = @localDate AND state = 'pending'
+        AND lease_name = @name AND lease_epoch = @epoch`),
     lastPost: db.prepare<[string], PostRow>(
       "SELECT * FROM posts WHERE guild_id = ? AND state = 'sent' ORDER BY local_date DESC LIMIT 1",
     ),
@@ -600,18 +706,27 @@ function prepareStatements(db: Database.Database) {
       ORDER BY question_key, article_id, paragraph`),
 
     // Takes the lease when it is free, ours, or expired; otherwise the WHERE leaves the holder's row untouched.
+    // Our own live lease keeps its epoch; anything else is a new tenure, with the next epoch.
     acquireLease: db.prepare<{ name: string; ownerId: string; now: number; expiresAt: number }>(`
-      INSERT INTO leases (name, owner_id, acquired_at, expires_at) VALUES (@name, @ownerId, @now, @expiresAt)
+      INSERT INTO leases (name, owner_id, acquired_at, expires_at, epoch)
+      VALUES (@name, @ownerId, @now, @expiresAt, 1)
       ON CONFLICT (name) DO UPDATE SET
-        acquired_at = CASE WHEN owner_id = excluded.owner_id THEN acquired_at ELSE excluded.acquired_at END,
+        epoch = CASE WHEN owner_id = excluded.owner_id AND expires_at > excluded.acquired_at
+          THEN epoch ELSE epoch + 1 END,
+        acquired_at = CASE WHEN owner_id = excluded.owner_id AND expires_at > excluded.acquired_at
+          THEN acquired_at ELSE excluded.acquired_at END,
         owner_id = excluded.owner_id,
         expires_at = excluded.expires_at
       WHERE owner_id = excluded.owner_id OR expires_at <= excluded.acquired_at`),
-    getLease: db.prepare<[string], LeaseRow>("SELECT owner_id, expires_at FROM leases WHERE name = ?"),
-    renewLease: db.prepare<{ name: string; ownerId: string; expiresAt: number }>(
-      "UPDATE leases SET expires_at = @expiresAt WHERE name = @name AND owner_id = @ownerId",
+    getLease: db.prepare<[string], LeaseRow>("SELECT owner_id, expires_at, epoch FROM leases WHERE name = ?"),
+    // An expired lease is not renewed: its owner may have been paused while another took it and let it go.
+    renewLease: db.prepare<{ name: string; ownerId: string; now: number; expiresAt: number }>(
+      "UPDATE leases SET expires_at = @expiresAt WHERE name = @name AND owner_id = @ownerId AND expires_at > @now",
     ),
-    releaseLease: db.prepare<[string, string]>("DELETE FROM leases WHERE name = ? AND owner_id = ?"),
+    // The row stays, expired, so the epoch never goes back: a woken process's old fence stays refused.
+    releaseLease: db.prepare<[string, string]>(
+      "UPDATE leases SET expires_at = 0 WHERE name = ? AND owner_id = ? AND expires_at > 0",
+    ),
 
     // The bucket's next free slot moves on by one interval from now, or from the last reservation if later.
     reserveSlot: db.prepare<{ name: string; intervalMs: number; now: number }>(`
@@ -659,7 +774,8 @@ function openError(error: unknown, path: string): unknown {
  * errors pass through unchanged.
  */
 function toStorageError(error: unknown, operation: string): unknown {
-  if (error instanceof StorageError || error instanceof RangeError) return error;
+  if (error instanceof StorageError || error instanceof RangeError || error instanceof LeaseLostError)
+    return error;
   if (error instanceof Database.SqliteError) {
     if (/^SQLITE_(BUSY|LOCKED)/.test(error.code)) {
       return new StorageBusyError(

@@ -84,6 +84,38 @@ export interface ShardFilter {
 }
 
 /**
+ * A lease's fencing token: the lease's name and its epoch, which grows by one each time the lease changes
+ * hands (another owner, or the same one after it had expired). A claim is stamped with the fence it was made
+ * under; the statements that lead to a send (claiming, reserving the send slot, marking sent, releasing) act
+ * only for the fence the claim carries, and only while that lease is live. A process that was paused past its
+ * lease and woke up still holds the old epoch: whatever it tries is refused.
+ */
+export interface LeaseFence {
+  /** The lease's name (`bot`, `bot:shard:1/3`). */
+  readonly name: string;
+  /** The epoch {@link Storage.acquireLease} returned. */
+  readonly epoch: number;
+  /** When the fence is presented, on the clock the lease's times are kept on (what `acquireLease` was given). */
+  readonly now: number;
+}
+
+/** A claim on a post, with the fence it must still carry: what {@link Storage.reserveSlot} checks. */
+export interface FencedClaim {
+  readonly guildId: string;
+  readonly localDate: string;
+  readonly fence: LeaseFence;
+}
+
+/**
+ * Thrown by the fenced statements when the fence is no longer live (the lease expired, or another process
+ * took it over), or the claim now carries another process's fence. Nothing was written: the caller must not
+ * send, and leaves the post to the lease's holder.
+ */
+export class LeaseLostError extends Error {
+  override readonly name = "LeaseLostError";
+}
+
+/**
  * Outcome of {@link Storage.claimPost}:
  * - `claimed`: this caller owns the post; send it with `nonce`, then `markPosted` (or `releaseClaim` if the
  *   request never reached Discord).
@@ -92,6 +124,9 @@ export interface ShardFilter {
  *   Discord's nonce window; after that the caller gives up on the day. `attempts` counts the claims.
  * - `already-sent`: nothing to do.
  * - `inactive`: the reminder was removed, disabled or paused since it was found due; do not send.
+ * - `held`: another process holds the claim under its own live lease, and may be sending it now: leave it. A
+ *   claim under a lease that expired or changed hands is taken over instead (stamped with the caller's fence
+ *   and handed back as `pending`): its maker can no longer send.
  */
 export type ClaimResult =
   | {
@@ -102,7 +137,8 @@ export type ClaimResult =
       readonly claimedAt: number;
     }
   | { readonly status: "already-sent"; readonly nonce: string; readonly messageId: string }
-  | { readonly status: "inactive" };
+  | { readonly status: "inactive" }
+  | { readonly status: "held"; readonly claimedAt: number };
 
 /** A posted daily message, as recorded in the ledger. */
 export interface PostRecord {
@@ -146,8 +182,21 @@ export interface FeedbackTotals {
 
 /** Outcome of {@link Storage.acquireLease}; a refusal names the holder so the process can say who runs. */
 export type LeaseResult =
-  | { readonly acquired: true; readonly expiresAt: number }
+  | { readonly acquired: true; readonly expiresAt: number; readonly epoch: number }
   | { readonly acquired: false; readonly holder: string; readonly expiresAt: number };
+
+/** Outcome of {@link Storage.checkLease}. */
+export type LeaseCheck =
+  | {
+      readonly held: true;
+      /** How long the lease still runs, by the database's clock (the server's on PostgreSQL). */
+      readonly remainingMs: number;
+    }
+  | {
+      readonly held: false;
+      /** Who holds the lease now (null when nobody does); it may be the caller, under a newer epoch. */
+      readonly holder: string | null;
+    };
 
 /** The bot's storage. See the module comment for the async contract. */
 export interface Storage {
@@ -178,15 +227,28 @@ export interface Storage {
    */
   dueReminders(now: number, shard: ShardFilter, limit?: number): Promise<Reminder[]>;
 
-  /** Claims the guild's post for `localDate` (`YYYY-MM-DD`); `nonce` is at most 25 characters. */
-  claimPost(guildId: string, localDate: string, nonce: string): Promise<ClaimResult>;
+  /**
+   * Claims the guild's post for `localDate` (`YYYY-MM-DD`) under `fence`; `nonce` is at most 25 characters.
+   * Rejects with LeaseLostError, claiming nothing, when the fence's lease is not live.
+   */
+  claimPost(guildId: string, localDate: string, nonce: string, fence: LeaseFence): Promise<ClaimResult>;
   /**
    * Marks a claimed post sent and updates the reminder's last-post fields. Idempotent for the same message;
-   * false when there is no claim (released, or the guild was deleted meanwhile).
+   * false when there is no claim under `fence` (released, taken over by another process, or the guild was
+   * deleted meanwhile), or the post was marked sent with another message.
    */
-  markPosted(guildId: string, localDate: string, messageId: string, channelId: string): Promise<boolean>;
-  /** Drops a pending claim after a send that certainly did not reach Discord. Never drops a sent post. */
-  releaseClaim(guildId: string, localDate: string): Promise<boolean>;
+  markPosted(
+    guildId: string,
+    localDate: string,
+    messageId: string,
+    channelId: string,
+    fence: LeaseFence,
+  ): Promise<boolean>;
+  /**
+   * Drops a pending claim made under `fence` after a send that certainly did not reach Discord. Never drops a
+   * sent post, nor a claim another process has taken over.
+   */
+  releaseClaim(guildId: string, localDate: string, fence: LeaseFence): Promise<boolean>;
   /** The guild's most recent sent post. */
   lastPost(guildId: string): Promise<PostRecord | null>;
 
@@ -196,13 +258,23 @@ export interface Storage {
 
   /**
    * Takes the single-instance lease if it is free, already ours, or expired (`expiresAt <= now`: the holder
-   * crashed). The holder must renew before `ttlMs` runs out.
+   * crashed). The holder must renew before `ttlMs` runs out. The epoch returned is the lease's fencing token:
+   * it stays the same while the same owner keeps the lease live, and grows when the lease changes hands or is
+   * taken again after it expired.
    */
   acquireLease(ownerId: string, ttlMs: number, now: number, name?: string): Promise<LeaseResult>;
-  /** Extends our lease; false means another process has taken it and this one must stop. */
+  /**
+   * Extends our live lease; false when it is no longer ours, or it expired (a pause, or renewals that failed
+   * for a whole lifetime): the owner must take it again (a new epoch) or stop, never go on under the old one.
+   */
   renewLease(ownerId: string, ttlMs: number, now: number, name?: string): Promise<boolean>;
-  /** Gives the lease up on clean shutdown; false when it was not ours. */
+  /**
+   * Gives the lease up on clean shutdown (it expires at once; its epoch is kept, so the next holder's is
+   * newer); false when it was not ours.
+   */
   releaseLease(ownerId: string, name?: string): Promise<boolean>;
+  /** Whether `fence` is still the live lease, and for how long, by the database's clock. */
+  checkLease(fence: LeaseFence): Promise<LeaseCheck>;
 
   /**
    * Reserves the next send in a rate budget shared by every process on this database (a leaky bucket with
@@ -210,8 +282,10 @@ export interface Storage {
    * caller may send, `now` or later; the caller waits until then. Every process's daily posts draw from one
    * budget, so all of them together stay under Discord's global limit. On PostgreSQL the slots are kept on
    * the server's clock and handed back on the caller's, so hosts whose clocks disagree still share it evenly.
+   * With `claim`, the slot is reserved only while that claim is pending under its fence and the fence's lease
+   * is live; otherwise it rejects with LeaseLostError and reserves nothing.
    */
-  reserveSlot(name: string, intervalMs: number, now: number): Promise<number>;
+  reserveSlot(name: string, intervalMs: number, now: number, claim?: FencedClaim): Promise<number>;
 
   /** Where the data lives, for messages: the SQLite file, or the PostgreSQL server and database. */
   readonly location: string;

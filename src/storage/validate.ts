@@ -3,7 +3,7 @@
  * pass, rejected as RangeErrors (inside the returned Promise), the same for SQLite and PostgreSQL.
  */
 import { truncate } from "../text/truncate.js";
-import type { FeedbackVote, ReminderUpsert, ShardFilter } from "./types.js";
+import type { FeedbackVote, LeaseFence, ReminderUpsert, ShardFilter } from "./types.js";
 
 /** Discord's nonce limit. */
 export const MAX_NONCE_LENGTH = 25;
@@ -107,4 +107,17 @@ export function checkSlot(name: string, intervalMs: number, now: number): void {
   if (!(intervalMs > 0) || !Number.isFinite(intervalMs))
     throw new RangeError(`storage: intervalMs must be positive, got ${intervalMs}`);
   checkEpoch("now", now);
+}
+
+export function checkFence(fence: LeaseFence): void {
+  if (typeof fence !== "object" || fence === null || fence.name === "")
+    throw new RangeError("storage: a lease fence needs the lease's name");
+  if (!Number.isSafeInteger(fence.epoch) || fence.epoch < 1)
+    throw new RangeError(`storage: a lease fence's epoch must be a positive integer, got ${fence.epoch}`);
+  checkEpoch("fence.now", fence.now);
+}
+
+/** Why a fenced statement refused, for the LeaseLostError it throws. */
+export function fenceLostMessage(operation: string, fence: LeaseFence): string {
+  return `storage: ${operation}: the lease ${fence.name} (epoch ${fence.epoch}) is no longer this process's: it expired or another process took it over; nothing was done`;
 }

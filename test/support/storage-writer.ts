@@ -23,6 +23,11 @@ function guildIdOf(round: number): string {
 }
 
 const storage = SqliteStorage.open(path);
+// The writer holds the lease for a day: its claims are fenced as the bot's are.
+// One owner for every run, so a run after a killed one takes the lease over.
+const lease = await storage.acquireLease("storage-writer:0:x", 86_400_000, Date.now());
+if (!lease.acquired) throw new Error(`the lease is held by ${lease.holder}`);
+const fence = () => ({ name: "bot", epoch: lease.epoch, now: Date.now() });
 for (let round = Number(firstArg); ; round++) {
   const guildId = guildIdOf(round);
   const messageId = String(BASE + 1_000_000_000n + BigInt(round));
@@ -41,9 +46,9 @@ for (let round = Number(firstArg); ; round++) {
     by: "290926798626357250",
     nextDueAt: 1_771_387_200_000 + round,
   });
-  const claim = await storage.claimPost(guildId, LOCAL_DATE, `n${round}`);
+  const claim = await storage.claimPost(guildId, LOCAL_DATE, `n${round}`, fence());
   if (claim.status !== "claimed") throw new Error(`round ${round}: unexpected claim ${claim.status}`);
-  await storage.markPosted(guildId, LOCAL_DATE, messageId, CHANNEL);
+  await storage.markPosted(guildId, LOCAL_DATE, messageId, CHANNEL, fence());
   await storage.recordFeedback({
     questionKey: `q${round}`,
     articleId: "seed-article",
