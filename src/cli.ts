@@ -211,7 +211,7 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
       const { databasePath } = sqliteOnly("restore", run.config());
       const { restoreDatabase } = await import("./storage/backup.js");
       const source = resolve(run.io.cwd ?? ".", from);
-      const report = restoreDatabase(databasePath, source, { force: values.force === true, now: Date.now() });
+      const report = restoreDatabase(databasePath, source, { force: values.force === true });
       run.io.stdout.write(
         `Restored ${databasePath} from ${source}: ${describeCopy(report)}; the previous database is kept as ${databasePath}.before-restore\n`,
       );

@@ -167,14 +167,21 @@ describe("backup", () => {
 });
 
 describe("restore", () => {
-  it("refuses while the bot holds its lease", async () => {
+  it("refuses while any process has the database open, naming it, and changes nothing", async () => {
     const copy = join(dir, "copy.db");
     backupDatabase(live, copy, { force: false });
-    await storage.acquireLease("host:1:abc", 60_000, Date.now());
+    await storage.upsertReminder(sampleReminder({ guildId: GUILD, time: "09:30" }));
+    // This very process holds it open (the storage of beforeEach), with no lease at all.
     refused(
-      () => restoreDatabase(live, copy, { force: false, now: Date.now() }),
-      /the bot is running .*host:1:abc/,
+      () => restoreDatabase(live, copy, { force: false }),
+      new RegExp(`bot\\.db is open in process ${process.pid} \\(.*\\); stop it first, then restore`),
     );
+    expect(existsSync(`${live}.before-restore`)).toBe(false);
+    expect((await storage.getReminder(GUILD))?.time).toBe("09:30");
+    await storage.close();
+    expect(restoreDatabase(live, copy, { force: false }).rows.reminders).toBe(1);
+    storage = SqliteStorage.open(live);
+    expect((await storage.getReminder(GUILD))?.time).toBe("07:00");
   });
 
   it("checks the copy, replaces the database and keeps the previous one", async () => {
@@ -182,17 +189,14 @@ describe("restore", () => {
     backupDatabase(live, copy, { force: false });
     await storage.upsertReminder(sampleReminder({ guildId: GUILD, time: "09:30" }));
     await storage.close();
-    const report = restoreDatabase(live, copy, { force: false, now: Date.now() });
+    const report = restoreDatabase(live, copy, { force: false });
     expect(report.rows.reminders).toBe(1);
     storage = SqliteStorage.open(live);
     expect((await storage.getReminder(GUILD))?.time).toBe("07:00");
     const previous = new Database(`${live}.before-restore`, { readonly: true });
     expect(previous.prepare("SELECT time FROM reminders").pluck().get()).toBe("09:30");
     previous.close();
-    refused(
-      () => restoreDatabase(live, copy, { force: false, now: Date.now() }),
-      /before-restore already exists/,
-    );
+    refused(() => restoreDatabase(live, copy, { force: false }), /before-restore already exists/);
   });
 
   it("names the file, and what to do, for a damaged file, a newer schema or a file without the tables", async () => {
@@ -208,7 +212,7 @@ describe("restore", () => {
     const noTables = join(dir, "no-tables.db");
     setVersion(noTables, 3);
     await storage.close();
-    const restore = (from: string) => () => restoreDatabase(live, from, { force: false, now: Date.now() });
+    const restore = (from: string) => () => restoreDatabase(live, from, { force: false });
     refused(
       restore(damaged),
       /damaged\.db failed SQLite's integrity check \(.*\): it is damaged; choose another backup$/,
@@ -230,11 +234,8 @@ describe("restore", () => {
     const junk = join(dir, "junk.db");
     writeFileSync(junk, "SQLite format 3\u0000 but not really".padEnd(4096, "x"));
     await storage.close();
-    expect(() => restoreDatabase(live, junk, { force: false, now: Date.now() })).toThrow(/junk\.db/);
-    refused(
-      () => restoreDatabase(live, join(dir, "none.db"), { force: false, now: Date.now() }),
-      /does not exist/,
-    );
+    expect(() => restoreDatabase(live, junk, { force: false })).toThrow(/junk\.db/);
+    refused(() => restoreDatabase(live, join(dir, "none.db"), { force: false }), /does not exist/);
     storage = SqliteStorage.open(live);
     expect((await storage.getReminder(GUILD))?.time).toBe("07:00");
     expect(existsSync(`${live}.before-restore`)).toBe(false);

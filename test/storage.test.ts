@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +20,7 @@ import {
   type Storage,
   StorageBusyError,
   StorageError,
+  StorageReplacedError,
 } from "../src/storage/types.js";
 import { mountSmallDisk } from "./support/full-disk.js";
 
@@ -475,6 +476,37 @@ describe("durability", () => {
     await storage.close();
     await storage.close();
     await expect(storage.getReminder(GUILD_A)).rejects.toThrow(/closed/);
+  });
+
+  it("notices that another file took its path before it writes, writes to neither, and says so once", async () => {
+    const path = dbPath();
+    const told: Error[] = [];
+    const storage = open(path, { onReplaced: (error) => told.push(error) });
+    await storage.upsertReminder(settings(GUILD_A));
+    // A copy put in place by hand, the open file moved aside (as a restore does).
+    const copy = dbPath("copy.db");
+    raw(path).prepare("VACUUM INTO ?").run(copy);
+    for (const suffix of ["", "-wal", "-shm"])
+      renameSync(`${path}${suffix}`, `${dbPath("moved.db")}${suffix}`);
+    renameSync(copy, path);
+
+    const write = storage.upsertReminder(settings(GUILD_A, { time: "11:11" }));
+    await expect(write).rejects.toBeInstanceOf(StorageReplacedError);
+    await expect(write).rejects.toThrow(
+      /bot\.db was replaced by another file while this process had it open/,
+    );
+    await expect(storage.getReminder(GUILD_A)).rejects.toBeInstanceOf(StorageReplacedError);
+    expect(told).toHaveLength(1);
+    for (const file of [path, dbPath("moved.db")]) {
+      expect(raw(file, { readonly: true }).prepare("SELECT time FROM reminders").pluck().all(), file).toEqual(
+        ["07:00"],
+      );
+    }
+    // A file removed outright is noticed the same way.
+    const other = dbPath("other.db");
+    const gone = open(other);
+    rmSync(other);
+    await expect(gone.getReminder(GUILD_A)).rejects.toThrow(/other\.db was moved or deleted/);
   });
 });
 

@@ -31,8 +31,11 @@ export interface StartBotOptions {
   readonly shard?: readonly [number, number];
   /** Start the per-minute reminder tick (default true; tests drive `scheduler.tick()` themselves). */
   readonly schedule?: boolean;
-  /** Called when another process has taken the single-instance lock; the caller must stop this bot. */
-  readonly onLeaseLost?: () => void;
+  /**
+   * Called when the bot cannot go on: another process has taken its lease, or its database file was replaced
+   * under it. The caller must stop this bot.
+   */
+  readonly onMustStop?: (reason: string) => void;
 }
 
 export interface RunningBot {
@@ -54,6 +57,13 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       clock: () => now().getTime(),
       applicationName: `talks-bot ${host}:${process.pid}`,
       onConnectionLost: (error) => logger.warn({ err: error }, "database connection lost; reconnecting"),
+      onReplaced: (error) => {
+        logger.error(
+          { err: error, path: config.databasePath },
+          "the database file was replaced while the bot had it open (a restore, or a move); stopping: start the bot again to use the file now at DATABASE_PATH",
+        );
+        options.onMustStop?.("the database file was replaced");
+      },
     }));
   const [shardId, shardCount] = options.shard ?? [0, 1];
   const leaseOwner = `${host}:${process.pid}:${randomBytes(4).toString("hex")}`;
@@ -78,7 +88,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       ttlMs: config.shardLeaseMs,
       epoch: held.epoch,
       acquiredAt: held.acquiredAt,
-      onLost: () => options.onLeaseLost?.(),
+      onLost: () => options.onMustStop?.("lost the single-instance lock"),
     });
     keeper.start();
   } catch (error) {
@@ -214,7 +224,7 @@ export async function runBot(config: Config, logger: Logger): Promise<number> {
 }
 
 async function serve(config: Config, logger: Logger): Promise<number> {
-  let leaseLost = false;
+  let mustStop = false;
   // Listening before starting: a SIGTERM while the bot connects still gets a clean stop once it has.
   let requested: string | undefined;
   let shutdown = (reason: string) => {
@@ -228,9 +238,9 @@ async function serve(config: Config, logger: Logger): Promise<number> {
       config,
       logger,
       shard: [config.shard.id, config.shard.count],
-      onLeaseLost: () => {
-        leaseLost = true;
-        shutdown("lost the single-instance lock");
+      onMustStop: (reason) => {
+        mustStop = true;
+        shutdown(reason);
       },
     });
     return await new Promise<number>((resolve) => {
@@ -240,7 +250,7 @@ async function serve(config: Config, logger: Logger): Promise<number> {
         stopping = true;
         logger.info({ reason }, "shutting down");
         bot.stop().then(
-          () => resolve(leaseLost ? 1 : 0),
+          () => resolve(mustStop ? 1 : 0),
           (error: unknown) => {
             logger.error({ err: error }, "shutdown failed");
             resolve(1);

@@ -5,6 +5,8 @@ import {
   fsyncSync,
   lstatSync,
   openSync,
+  readdirSync,
+  readFileSync,
   readlinkSync,
   realpathSync,
   renameSync,
@@ -21,8 +23,8 @@ import { latestVersion, schemaVersion } from "./migrations.js";
  * `talks-bot backup` and `talks-bot restore` for the SQLite database. A backup never touches a file it did not
  * create: it refuses the live database (by real path and by inode, so hard links and symlinks too), anything that
  * is not a regular file, and an existing file unless forced; it writes a temporary file in the target folder,
- * checks it, fsyncs it and renames it into place. A restore refuses while the bot runs and keeps the database it
- * replaces as `<name>.before-restore`.
+ * checks it, fsyncs it and renames it into place. A restore refuses while any process has the database open,
+ * a stopped one included, and keeps the database it replaces as `<name>.before-restore`.
  */
 
 /** What a backup or restore wrote. */
@@ -209,14 +211,17 @@ export function backupDatabase(live: string, targetArg: string, options: { force
 }
 
 /**
- * Replaces the database at `live` with the copy at `from`, after checking it, while no bot runs on it (no live
- * lease). The replaced database is kept as `<live>.before-restore`.
+ * Replaces the database at `live` with the copy at `from`, after checking it, while no process has the database
+ * open. The replaced database is kept as `<live>.before-restore`.
+ *
+ * "No process has it open" is the operating system's word, not the lease's: every connection to a database in
+ * WAL mode (the bot's, a shard's, a `sqlite3` shell's) holds a shared lock on the file for as long as it is
+ * open. The kernel keeps that lock while the process is stopped (SIGSTOP, Ctrl-Z, a frozen container) and
+ * drops it when the process dies. The restore takes the exclusive lock (SQLite's EXCLUSIVE locking mode) and
+ * holds it to the end, so no process can open the database in the middle; a process that holds it open is
+ * named, stopped or not.
  */
-export function restoreDatabase(
-  live: string,
-  fromArg: string,
-  options: { force: boolean; now: number },
-): CopyReport {
+export function restoreDatabase(live: string, fromArg: string, options: { force: boolean }): CopyReport {
   const from = resolve(fromArg);
   const kind = statOrNull(from, true);
   if (!kind) throw new UsageError(`${from} does not exist`);
@@ -225,26 +230,10 @@ export function restoreDatabase(
   if (liveStat && sameFile(liveStat, kind)) throw new UsageError(`${from} is the live database itself`);
   const report = inspectDatabase(from);
   const keep = `${live}.before-restore`;
-  if (liveStat) {
-    if (existsSync(keep) && !options.force) {
-      throw new UsageError(`${keep} already exists from an earlier restore; move it away or add --force`);
-    }
-    const db = new Database(live, { fileMustExist: true });
-    try {
-      const holder = db
-        .prepare("SELECT owner_id AS owner, expires_at AS expiresAt FROM leases WHERE expires_at > ? LIMIT 1")
-        .get(options.now) as { owner: string; expiresAt: number } | undefined;
-      if (holder) {
-        throw new UsageError(
-          `the bot is running on ${live} (${holder.owner}); stop it first, then restore (its lock expires ${new Date(holder.expiresAt).toISOString()} if it crashed)`,
-        );
-      }
-      // Folds the WAL into the file, so the file renamed below is the whole database.
-      db.pragma("wal_checkpoint(TRUNCATE)");
-    } finally {
-      db.close();
-    }
+  if (liveStat && existsSync(keep) && !options.force) {
+    throw new UsageError(`${keep} already exists from an earlier restore; move it away or add --force`);
   }
+  const held = liveStat ? takeExclusively(live) : undefined;
   const temporary = join(dirname(live), `.${basename(live)}.restoring-${randomUUID()}`);
   try {
     const copy = new Database(from, { readonly: true, fileMustExist: true });
@@ -266,6 +255,85 @@ export function restoreDatabase(
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
+  } finally {
+    held?.close();
   }
   return { ...report, path: live };
+}
+
+/**
+ * Opens the live database and takes its exclusive lock, which it keeps until closed; the WAL is folded into
+ * the file meanwhile (rollback journal from then on: closing leaves no `-wal` to delete by name, which could be
+ * the restored database's). Refuses, naming them, while other processes have the database open.
+ */
+function takeExclusively(live: string): Database.Database {
+  const db = new Database(live, { fileMustExist: true, timeout: 0 });
+  try {
+    db.pragma("locking_mode = EXCLUSIVE");
+    db.exec("BEGIN EXCLUSIVE");
+    db.exec("COMMIT");
+    db.pragma("journal_mode = DELETE");
+    return db;
+  } catch (error) {
+    db.close();
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && /^SQLITE_(BUSY|LOCKED)/.test(code)) {
+      throw new UsageError(`${live} is open in ${describeHolders(live)}; stop it first, then restore`);
+    }
+    throw error;
+  }
+}
+
+/** The processes that have `path` open, for a message: pid, command line and whether it is stopped. */
+function describeHolders(path: string): string {
+  const holders = processesWithOpen(path);
+  if (holders.length === 0) return "another process (the bot, a shard, or a sqlite3 shell)";
+  return holders
+    .map(({ pid, command, stopped }) =>
+      stopped
+        ? `process ${pid} (${command}), which is stopped: resume it with \`kill -CONT ${pid}\` and let it shut down (Ctrl-C or SIGTERM), or end it`
+        : `process ${pid} (${command})`,
+    )
+    .join(" and ");
+}
+
+/** Linux: every process with a descriptor on `path` (those this user may see); elsewhere none. */
+function processesWithOpen(path: string): { pid: number; command: string; stopped: boolean }[] {
+  let target: string;
+  let pids: string[];
+  try {
+    target = realpathSync(path);
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  const found: { pid: number; command: string; stopped: boolean }[] = [];
+  for (const pid of pids) {
+    let descriptors: string[];
+    try {
+      descriptors = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    const open = descriptors.some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === target;
+      } catch {
+        return false;
+      }
+    });
+    if (!open) continue;
+    const read = (file: string) => {
+      try {
+        return readFileSync(`/proc/${pid}/${file}`, "utf8");
+      } catch {
+        return "";
+      }
+    };
+    const command = read("cmdline").split("\0").filter(Boolean).join(" ").slice(0, 120) || "?";
+    // The state letter follows the command name in parentheses: T is stopped, t stopped by a tracer.
+    const state = read("stat").replace(/^.*\) /s, "")[0];
+    found.push({ pid: Number(pid), command, stopped: state === "T" || state === "t" });
+  }
+  return found;
 }

@@ -4,7 +4,7 @@
  * in use is loaded, and only when the database is opened.
  */
 import type { Config } from "../config.js";
-import type { Storage } from "./types.js";
+import type { Storage, StorageReplacedError } from "./types.js";
 
 export interface OpenStorageOptions {
   readonly clock?: () => number;
@@ -12,6 +12,8 @@ export interface OpenStorageOptions {
   readonly applicationName?: string;
   /** Told when the server dropped a connection (PostgreSQL only; at most once every 10 s). */
   readonly onConnectionLost?: (error: Error) => void;
+  /** Told once that the SQLite file was replaced while open (SQLite only): the process must stop. */
+  readonly onReplaced?: (error: StorageReplacedError) => void;
 }
 
 export async function openStorage(
@@ -29,5 +31,8 @@ export async function openStorage(
     });
   }
   const { SqliteStorage } = await import("./sqlite.js");
-  return SqliteStorage.open(config.databasePath, options.clock ? { clock: options.clock } : {});
+  return SqliteStorage.open(config.databasePath, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.onReplaced ? { onReplaced: options.onReplaced } : {}),
+  });
 }

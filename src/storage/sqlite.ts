@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
@@ -27,6 +27,7 @@ import {
   type Storage,
   StorageBusyError,
   StorageError,
+  StorageReplacedError,
 } from "./types.js";
 import {
   boundedText,
@@ -70,6 +71,11 @@ export interface SqliteStorageOptions {
   readonly readonly?: boolean;
   /** Source of bookkeeping timestamps (`updatedAt`, `sentAt`, …). Default `Date.now`. */
   readonly clock?: () => number;
+  /**
+   * Told once when the file at the database's path is no longer the file this connection opened (see
+   * StorageReplacedError); every call rejects from then on. The bot stops.
+   */
+  readonly onReplaced?: (error: StorageReplacedError) => void;
 }
 
 /**
@@ -118,6 +124,10 @@ function isLive(lease: LeaseRow | undefined, epoch: number, now: number): boolea
  */
 export class SqliteStorage implements Storage {
   private readonly now: () => number;
+  /** The file this connection opened, to notice when another takes its path. */
+  private readonly file: { readonly dev: number; readonly ino: number } | undefined;
+  private readonly onReplaced: ((error: StorageReplacedError) => void) | undefined;
+  private replaced: StorageReplacedError | undefined;
   private readonly busyTimeoutMs: number;
   private readonly statements: Statements;
   private readonly claimTx;
@@ -150,6 +160,7 @@ export class SqliteStorage implements Storage {
       return new SqliteStorage(db, {
         ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+        ...(options.onReplaced === undefined ? {} : { onReplaced: options.onReplaced }),
       });
     } catch (error) {
       db.close();
@@ -163,10 +174,15 @@ export class SqliteStorage implements Storage {
    */
   constructor(
     private readonly db: Database.Database,
-    options: { readonly clock?: () => number; readonly busyTimeoutMs?: number } = {},
+    options: Pick<SqliteStorageOptions, "clock" | "busyTimeoutMs" | "onReplaced"> = {},
   ) {
     this.now = options.clock ?? Date.now;
     this.busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    this.onReplaced = options.onReplaced;
+    if (!db.memory) {
+      const { dev, ino } = statSync(db.name);
+      this.file = { dev, ino };
+    }
     try {
       configure(db);
       // From now on a locked database answers at once, and `call` retries without blocking the event loop.
@@ -516,6 +532,23 @@ export class SqliteStorage implements Storage {
   }
 
   /**
+   * A restore (or a move by hand) can put another file at the database's path while this connection keeps the
+   * old one open: every later write would go to a file nobody reads. Checked before every call (one stat).
+   */
+  private checkFile(operation: string): void {
+    if (this.replaced) throw this.replaced;
+    if (!this.file) return;
+    const now = statSync(this.db.name, { throwIfNoEntry: false });
+    if (now && now.dev === this.file.dev && now.ino === this.file.ino) return;
+    this.replaced = new StorageReplacedError(
+      `storage: ${operation}: ${this.db.name} was ${now ? "replaced by another file" : "moved or deleted"} while this process had it open (a restore, or a file moved by hand); nothing was done. Start the bot again to use the file now at that path`,
+      "REPLACED",
+    );
+    this.onReplaced?.(this.replaced);
+    throw this.replaced;
+  }
+
+  /**
    * Runs one unit of work (a statement or a transaction). While another connection holds the lock it retries
    * with growing, jittered waits until `busyTimeoutMs` has passed, then rejects with StorageBusyError; every
    * other failure rejects at once. The waits are timers, never a busy wait: other interactions go on meanwhile.
@@ -525,6 +558,7 @@ export class SqliteStorage implements Storage {
     for (let attempt = 0; ; attempt++) {
       try {
         if (!this.db.open) throw new StorageError(`storage: ${operation}: the database is closed`, undefined);
+        this.checkFile(operation);
         return work();
       } catch (error) {
         const failure = withNextStep(toStorageError(error, operation), this.db.name);

@@ -325,3 +325,12 @@ export class StorageBusyError extends StorageError {
 export class StorageUnavailableError extends StorageError {
   override readonly name: string = "StorageUnavailableError";
 }
+
+/**
+ * The SQLite file this process opened is no longer the file at its path (a restore or a move replaced it):
+ * nothing was done, since a write would land in a file nobody reads any more. The process must stop and start
+ * again on the file now at the path.
+ */
+export class StorageReplacedError extends StorageError {
+  override readonly name: string = "StorageReplacedError";
+}
