@@ -64,6 +64,8 @@ const schema = z.object({
       .optional(),
   ),
   SHARD_LEASE_SECONDS: intInRange(3, 300, 30),
+  DATABASE_STATEMENT_TIMEOUT_MS: intInRange(100, 600_000, 10_000),
+  DATABASE_LOCK_TIMEOUT_MS: intInRange(100, 600_000, 5000),
   CORPUS_DIR: optionalText,
   CACHE_DIR: optionalText,
   DEFAULT_TIMEZONE: optionalText,
@@ -95,6 +97,12 @@ export interface Config {
   readonly hostId: string | undefined;
   /** How long a shard's lease lasts without a heartbeat: a dead process's shards are free after this. */
   readonly shardLeaseMs: number;
+  /**
+   * PostgreSQL: the bot's sessions' `statement_timeout` and `lock_timeout`. A statement that runs longer, or
+   * waits longer for a lock another session holds, is cancelled (nothing applied) and the caller told to try
+   * again, instead of waiting without limit.
+   */
+  readonly databaseTimeouts: { readonly statementMs: number; readonly lockMs: number };
   readonly corpusDir: string | undefined;
   /** Where the parsed corpus is kept between starts (default: node_modules/.cache/talks-bot). */
   readonly cacheDir: string | undefined;
@@ -181,6 +189,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     databaseUrl: data.DATABASE_URL,
     hostId: data.HOST_ID,
     shardLeaseMs: data.SHARD_LEASE_SECONDS * 1000,
+    databaseTimeouts: {
+      statementMs: data.DATABASE_STATEMENT_TIMEOUT_MS,
+      lockMs: data.DATABASE_LOCK_TIMEOUT_MS,
+    },
     corpusDir: data.CORPUS_DIR ? resolve(base, data.CORPUS_DIR) : undefined,
     cacheDir: data.CACHE_DIR ? resolve(base, data.CACHE_DIR) : undefined,
     defaultTimeZone,

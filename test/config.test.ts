@@ -24,6 +24,17 @@ describe("config", () => {
     expect(config.reminderGraceMs).toBe(6 * 3600_000);
     expect(config.askCooldownMs).toBe(5000);
     expect(config.defaultTimeZone).toBe("UTC");
+    expect(config.databaseTimeouts).toEqual({ statementMs: 10_000, lockMs: 5000 });
+  });
+
+  it("takes PostgreSQL's statement and lock timeouts in milliseconds, within bounds", () => {
+    expect(
+      loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: "2500", DATABASE_LOCK_TIMEOUT_MS: "800" }).databaseTimeouts,
+    ).toEqual({ statementMs: 2500, lockMs: 800 });
+    expect(problems({ DATABASE_STATEMENT_TIMEOUT_MS: "0", DATABASE_LOCK_TIMEOUT_MS: "1.5" })).toEqual([
+      "DATABASE_STATEMENT_TIMEOUT_MS must be a whole number from 100 to 600000",
+      "DATABASE_LOCK_TIMEOUT_MS must be a whole number from 100 to 600000",
+    ]);
   });
 
   it("treats empty values (as in .env.example) as unset", () => {

@@ -56,6 +56,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     (await openStorage(config, {
       clock: () => now().getTime(),
       applicationName: `talks-bot ${host}:${process.pid}`,
+      timeouts: config.databaseTimeouts,
       onConnectionLost: (error) => logger.warn({ err: error }, "database connection lost; reconnecting"),
       onReplaced: (error) => {
         logger.error(

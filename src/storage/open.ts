@@ -12,6 +12,8 @@ export interface OpenStorageOptions {
   readonly applicationName?: string;
   /** Told when the server dropped a connection (PostgreSQL only; at most once every 10 s). */
   readonly onConnectionLost?: (error: Error) => void;
+  /** PostgreSQL sessions' `statement_timeout` and `lock_timeout` (the bot's; none by default). */
+  readonly timeouts?: { readonly statementMs: number; readonly lockMs: number };
   /** Told once that the SQLite file was replaced while open (SQLite only): the process must stop. */
   readonly onReplaced?: (error: StorageReplacedError) => void;
 }
@@ -28,6 +30,9 @@ export async function openStorage(
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.applicationName ? { applicationName: options.applicationName } : {}),
       ...(options.onConnectionLost ? { onConnectionLost: options.onConnectionLost } : {}),
+      ...(options.timeouts
+        ? { statementTimeoutMs: options.timeouts.statementMs, lockTimeoutMs: options.timeouts.lockMs }
+        : {}),
     });
   }
   const { SqliteStorage } = await import("./sqlite.js");

@@ -161,6 +161,10 @@ export async function runPgMigrations(
   for (const migration of list) {
     await client.query("BEGIN");
     try {
+      // A schema step may take its time, and wait for another process's step: not bound by the bot's
+      // interactive timeouts (DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_LOCK_TIMEOUT_MS).
+      await client.query("SET LOCAL statement_timeout = 0");
+      await client.query("SET LOCAL lock_timeout = 0");
       await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
       await client.query(
         "CREATE TABLE IF NOT EXISTS talks_bot_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",

@@ -29,6 +29,7 @@ import {
   type ShardFilter,
   type Storage,
   StorageError,
+  StorageTimeoutError,
   StorageUnavailableError,
 } from "./types.js";
 import { describePostgresUrl } from "./url.js";
@@ -73,6 +74,13 @@ export interface PostgresStorageOptions {
   readonly serverClock?: boolean;
   /** This host's clock, which callers pass send slots' and leases' times on. Default `Date.now`. */
   readonly wallClock?: () => number;
+  /**
+   * The sessions' `statement_timeout` (ms): a statement running longer is cancelled and rejects with
+   * StorageTimeoutError. Default none (the server's setting); the bot sets DATABASE_STATEMENT_TIMEOUT_MS.
+   */
+  readonly statementTimeoutMs?: number;
+  /** The sessions' `lock_timeout` (ms): a wait for another session's lock longer than this is cancelled. */
+  readonly lockTimeoutMs?: number;
 }
 
 /** How often the offset from the server's clock is measured again. */
@@ -103,8 +111,9 @@ const CONNECTION_CODES = new Set([
   "08004",
   "08006",
 ]);
-const CONNECTION_MESSAGE =
-  /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i;
+const CONNECTION_MESSAGE = /Connection terminated|connection error|not queryable/i;
+/** pg-pool's answer when every connection stayed checked out (busy, not unreachable) for the whole wait. */
+const POOL_WAIT_MESSAGE = /timeout exceeded when trying to connect/i;
 /** Retried at once inside the call: another transaction won a race, nothing was applied. */
 const RETRY_CODES = new Set(["40001", "40P01"]);
 
@@ -133,6 +142,8 @@ export class PostgresStorage implements Storage {
   #clockOffset = 0;
   #clockSyncedAt = Number.NEGATIVE_INFINITY;
   readonly #busyTimeoutMs: number;
+  readonly #timeouts: { readonly statementMs?: number; readonly lockMs?: number };
+  readonly #poolSize: number;
   #closed = false;
   #lastLostAt = Number.NEGATIVE_INFINITY;
 
@@ -158,9 +169,17 @@ export class PostgresStorage implements Storage {
     this.#serverClock = options.serverClock ?? options.clock === undefined;
     this.#wallClock = options.wallClock ?? Date.now;
     this.#busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    this.#poolSize = options.poolSize ?? 10;
+    this.#timeouts = {
+      ...(options.statementTimeoutMs === undefined ? {} : { statementMs: options.statementTimeoutMs }),
+      ...(options.lockTimeoutMs === undefined ? {} : { lockMs: options.lockTimeoutMs }),
+    };
     this.#pool = new pg.Pool({
       connectionString: url,
-      max: options.poolSize ?? 10,
+      max: this.#poolSize,
+      // Set on every session as it opens: no statement of the bot waits without limit.
+      ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
+      ...(options.lockTimeoutMs === undefined ? {} : { lock_timeout: options.lockTimeoutMs }),
       connectionTimeoutMillis: this.#busyTimeoutMs,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
@@ -768,9 +787,31 @@ export class PostgresStorage implements Storage {
           await sleep(wait);
           continue;
         }
-        throw toStorageError(error, operation, this.location, sent);
+        throw this.#timedOut(error, operation) ?? toStorageError(error, operation, this.location, sent);
       }
     }
+  }
+
+  /** A cancelled statement, or a pool that stayed busy, as a timeout (never as "cannot be reached"). */
+  #timedOut(error: unknown, operation: string): StorageTimeoutError | undefined {
+    const code = codeOf(error);
+    const message = error instanceof Error ? error.message : String(error);
+    const { statementMs, lockMs } = this.#timeouts;
+    let why: string;
+    if (code === "55P03") {
+      why = `waited longer than lock_timeout${lockMs ? ` (${lockMs} ms)` : ""} for a lock another session holds`;
+    } else if (code === "57014") {
+      why = `ran longer than statement_timeout${statementMs ? ` (${statementMs} ms)` : ""} and was cancelled`;
+    } else if (POOL_WAIT_MESSAGE.test(message) && code === undefined) {
+      why = `had all ${this.#poolSize} connections busy for ${this.#busyTimeoutMs} ms (statements waiting on a lock?)`;
+    } else {
+      return undefined;
+    }
+    return new StorageTimeoutError(
+      `storage: ${operation}: ${this.location} timed out: it ${why}; nothing was applied, try again`,
+      code ?? "POOL_TIMEOUT",
+      { cause: error },
+    );
   }
 }
 

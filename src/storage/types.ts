@@ -318,6 +318,15 @@ export class StorageBusyError extends StorageError {
 }
 
 /**
+ * PostgreSQL cancelled the statement: it waited longer than `lock_timeout` for a lock another session holds,
+ * or ran longer than `statement_timeout`; or every pooled connection stayed busy that long. Nothing was
+ * applied (the transaction rolled back): try again. The server was reachable all along.
+ */
+export class StorageTimeoutError extends StorageBusyError {
+  override readonly name: string = "StorageTimeoutError";
+}
+
+/**
  * The database server could not be reached, or the connection broke during the call: the write may or may
  * not have been applied. A command says so and suggests trying again (and checking); the scheduler retries on
  * its next tick, where the posting ledger and the nonce keep a post from going out twice.
