@@ -1,7 +1,7 @@
 /**
  * Which way imports may point (checked by `npm test` through `npm run deps`). The README's architecture
  * section draws the same picture. In short: Discord lives in src/discord (the command modules
- * are plain JSON with Discord's types); the logic below it (search, quotes, countdown, reminders, storage, views) knows nothing of
+ * are plain JSON with Discord's types); the logic below it (search, quotes, calendar, reminders, storage, views) knows nothing of
  * Discord, the console or the CLI; nothing in src imports a command module; and no folder depends, through
  * any path, on a folder that depends on it.
  */
@@ -47,9 +47,9 @@ module.exports = {
     {
       name: "logic-knows-no-surface",
       comment:
-        "Search, quotes, people, text, storage, reminders and views know nothing of commands or surfaces.",
+        "Search, quotes, people, text, calendar, storage, reminders and views know nothing of commands or surfaces.",
       severity: "error",
-      from: { path: "^src/(search|quotes|people|text|storage|reminders|views|corpus|i18n|places|ingest)/" },
+      from: { path: "^src/(search|quotes|people|text|storage|reminders|views|corpus|i18n|calendar|ingest)/" },
       to: { path: "^src/(console|discord|tools)/|^src/(cli|app|command)\\.ts$" },
     },
     {
@@ -59,6 +59,14 @@ module.exports = {
       severity: "error",
       from: { path: "^src/lease/" },
       to: { path: "^src/", pathNot: "^src/(lease/|storage/types\\.ts$|logger\\.ts$)" },
+    },
+    {
+      name: "calendar-is-plain-computation",
+      comment:
+        "src/calendar (dates, zones, places, prayer times, the Umm al-Qura calendar, the countdown) is plain computation: it imports only the catalogs and text helpers it words its errors with, and the project's paths.",
+      severity: "error",
+      from: { path: "^src/calendar/" },
+      to: { path: "^src/", pathNot: "^src/(calendar/|i18n/|text/|errors\\.ts$|paths\\.ts$)" },
     },
     {
       name: "i18n-below-everything",
@@ -82,7 +90,10 @@ module.exports = {
         "Adding a report reads and writes corpus files: it uses the corpus loader and plain helpers, never search, storage, views or Discord.",
       severity: "error",
       from: { path: "^src/ingest/" },
-      to: { path: "^src/", pathNot: "^src/(ingest/|corpus/|text/|errors\\.ts$|time\\.ts$|paths\\.ts$)" },
+      to: {
+        path: "^src/",
+        pathNot: "^src/(ingest/|corpus/|text/|calendar/time\\.ts$|errors\\.ts$|paths\\.ts$)",
+      },
     },
     {
       name: "page-parsers-only-in-ingest",

@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
+import { localParts } from "../src/calendar/time.js";
 import { loadConfig } from "../src/config.js";
 import { loadCorpus } from "../src/corpus/load.js";
 import { startBot } from "../src/discord/bot.js";
@@ -29,7 +30,6 @@ import { ReminderScheduler } from "../src/reminders/scheduler.js";
 import { REMINDER_COLUMNS, REMINDER_SELECT, type ReminderValues, toReminder } from "../src/storage/rows.js";
 import { DUE_REMINDERS_SQL, SqliteStorage } from "../src/storage/sqlite.js";
 import type { Reminder, ReminderUpsert } from "../src/storage/types.js";
-import { localParts } from "../src/time.js";
 import { textMarkup } from "../src/views/markup.js";
 import { DISCORD_EPOCH, startFakeDiscord } from "../test/support/fake-discord.js";
 import {

@@ -17,11 +17,11 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { localParts, zonedTimeToUtc } from "../src/calendar/time.js";
 import { loadConfig } from "../src/config.js";
 import { deployCommands } from "../src/discord/deploy.js";
 import { PostgresStorage } from "../src/storage/postgres.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
-import { localParts, zonedTimeToUtc } from "../src/time.js";
 import { guildIdForShard, startFakeDiscord } from "../test/support/fake-discord.js";
 import { createTestSchema } from "../test/support/postgres.js";
 import {

@@ -1,10 +1,10 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
+import { cityChoices, resolveCity } from "../src/calendar/city-choices.js";
+import { countdownFor } from "../src/calendar/countdown.js";
+import { timeZoneChoices, validateTimeZone } from "../src/calendar/timezones.js";
 import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
 import { CommandType, Context, Integration, OptionType } from "../src/command-codes.js";
-import { countdownFor } from "../src/countdown.js";
 import { en } from "../src/i18n/index.js";
-import { cityChoices, resolveCity } from "../src/places/choices.js";
-import { timeZoneChoices, validateTimeZone } from "../src/timezones.js";
 import type { Reply } from "../src/views/card.js";
 import { countdownView } from "../src/views/countdown.js";
 

@@ -1,4 +1,17 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
+import { cityChoices, resolveCity } from "../src/calendar/city-choices.js";
+import { zonePlace } from "../src/calendar/places.js";
+import {
+  isMethod,
+  isPolarConvention,
+  METHODS,
+  type Method,
+  POLAR_CONVENTIONS,
+  type PolarConvention,
+} from "../src/calendar/prayer.js";
+import { localParts } from "../src/calendar/time.js";
+import { timeZoneChoices, timeZoneWarning, validateTimeZone } from "../src/calendar/timezones.js";
+import { parseOverrideStart } from "../src/calendar/umm-al-qura.js";
 import { type BotContext, type Choice, type Invocation, optionNumber, optionString } from "../src/command.js";
 import {
   CommandType,
@@ -8,26 +21,13 @@ import {
   OptionType,
   PostableChannel,
 } from "../src/command-codes.js";
-import { parseOverrideStart } from "../src/countdown.js";
 import { UserFacingError } from "../src/errors.js";
 import { optionName } from "../src/i18n/commands.js";
 import { en, LOCALES, langFor, SOURCE_LOCALE, supportedLocale } from "../src/i18n/index.js";
-import { cityChoices, resolveCity } from "../src/places/choices.js";
-import { zonePlace } from "../src/places/places.js";
-import {
-  isMethod,
-  isPolarConvention,
-  METHODS,
-  type Method,
-  POLAR_CONVENTIONS,
-  type PolarConvention,
-} from "../src/places/prayer.js";
 import { PostError } from "../src/posting.js";
 import { firstSlotFrom, parseDailyTime } from "../src/reminders/due.js";
 import { reminderPost } from "../src/reminders/post.js";
 import type { Reminder, Storage } from "../src/storage/types.js";
-import { localParts } from "../src/time.js";
-import { timeZoneChoices, timeZoneWarning, validateTimeZone } from "../src/timezones.js";
 import type { Reply } from "../src/views/card.js";
 import {
   noReminderView,

@@ -5,6 +5,7 @@ import type { Readable, Writable } from "node:stream";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import dotenv from "dotenv";
 import { createContext } from "./app.js";
+import { machineTimeZone } from "./calendar/timezones.js";
 import {
   type BotContext,
   type Command,
@@ -24,7 +25,6 @@ import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from "./paths.js";
 import type { CopyReport } from "./storage/backup.js";
 import { databaseSecret, describePostgresUrl } from "./storage/url.js";
 import { forTerminal } from "./text/terminal.js";
-import { machineTimeZone } from "./timezones.js";
 import { textMarkupFor } from "./views/markup.js";
 
 /** Where the CLI reads and writes, and the environment it reads settings from (tests pass their own). */

@@ -1,10 +1,10 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { parseOverrideStart } from "./countdown.js";
+import { isValidLocalDate } from "./calendar/time.js";
+import { validateTimeZone } from "./calendar/timezones.js";
+import { parseOverrideStart } from "./calendar/umm-al-qura.js";
 import { ConfigError } from "./errors.js";
-import { isValidLocalDate } from "./time.js";
-import { validateTimeZone } from "./timezones.js";
 
 /** A bot token has three dot-separated base64url parts; checked so a pasted client secret fails fast. */
 const TOKEN_SHAPE = /^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/;

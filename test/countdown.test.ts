@@ -1,20 +1,22 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { renderText } from "../src/console/render.js";
-import { loadCorpus } from "../src/corpus/load.js";
 import {
   type CountdownBefore,
   type CountdownResult,
   EVENING_START_TIME,
-  parseOverrideStart,
   ramadanCountdown,
+} from "../src/calendar/countdown.js";
+import { addDaysToLocalDate, localParts } from "../src/calendar/time.js";
+import { suggestTimeZones, timeZoneWarning, validateTimeZone } from "../src/calendar/timezones.js";
+import {
+  parseOverrideStart,
   ummAlQuraFirstFast,
   ummAlQuraRamadanLength,
-} from "../src/countdown.js";
+} from "../src/calendar/umm-al-qura.js";
+import { renderText } from "../src/console/render.js";
+import { loadCorpus } from "../src/corpus/load.js";
 import { UserFacingError } from "../src/errors.js";
 import { english } from "../src/i18n/index.js";
-import { addDaysToLocalDate, localParts } from "../src/time.js";
-import { suggestTimeZones, timeZoneWarning, validateTimeZone } from "../src/timezones.js";
 import { countdownView } from "../src/views/countdown.js";
 import { textMarkup } from "../src/views/markup.js";
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/paths.js";
 
 /** The folders the product reads data files from (besides its code). */
-const DATA = ["corpus", "src/i18n", "src/places/data", "src/search/model"];
+const DATA = ["corpus", "src/i18n", "src/calendar/data", "src/search/model"];
 
 function files(dir: string): string[] {
   return readdirSync(join(PROJECT_ROOT, dir), { withFileTypes: true, recursive: true })

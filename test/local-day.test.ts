@@ -11,18 +11,18 @@
 import { Body, Equator, Horizon, Observer, SearchHourAngle, SearchRiseSet } from "astronomy-engine";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { type CountdownResult, countdownFor, type Evening } from "../src/calendar/countdown.js";
+import { zonePlace, zonesWithPlaces } from "../src/calendar/places.js";
+import {
+  addDaysToLocalDate,
+  daysBetweenLocalDates,
+  localParts,
+  zonedTimeToUtc,
+} from "../src/calendar/time.js";
+import { ummAlQuraFirstFast, ummAlQuraRamadanLength } from "../src/calendar/umm-al-qura.js";
 import { renderText } from "../src/console/render.js";
 import { loadCorpus } from "../src/corpus/load.js";
-import {
-  type CountdownResult,
-  countdownFor,
-  type Evening,
-  ummAlQuraFirstFast,
-  ummAlQuraRamadanLength,
-} from "../src/countdown.js";
 import { english } from "../src/i18n/index.js";
-import { zonePlace, zonesWithPlaces } from "../src/places/places.js";
-import { addDaysToLocalDate, daysBetweenLocalDates, localParts, zonedTimeToUtc } from "../src/time.js";
 import { countdownView } from "../src/views/countdown.js";
 import { textMarkup } from "../src/views/markup.js";
 

@@ -4,13 +4,13 @@
  */
 import { Body, Observer, SearchRiseSet } from "astronomy-engine";
 import { describe, expect, it } from "vitest";
-import { countdownFor } from "../src/countdown.js";
+import { cityChoices, resolveCity } from "../src/calendar/city-choices.js";
+import { countdownFor } from "../src/calendar/countdown.js";
+import { findCity, parseIso6709, suggestCities, zonePlace } from "../src/calendar/places.js";
+import { dayTimes, defaultMethod, METHODS } from "../src/calendar/prayer.js";
+import { addDaysToLocalDate, localParts } from "../src/calendar/time.js";
 import { UserFacingError } from "../src/errors.js";
 import { english } from "../src/i18n/index.js";
-import { cityChoices, resolveCity } from "../src/places/choices.js";
-import { findCity, parseIso6709, suggestCities, zonePlace } from "../src/places/places.js";
-import { dayTimes, defaultMethod, METHODS } from "../src/places/prayer.js";
-import { addDaysToLocalDate, localParts } from "../src/time.js";
 
 const MINUTE = 60_000;
 const config = { ramadanStart: undefined };

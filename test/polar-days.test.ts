@@ -6,13 +6,13 @@
  */
 import { Body, Equator, Horizon, Observer, SearchHourAngle, SearchRiseSet } from "astronomy-engine";
 import { describe, expect, it } from "vitest";
+import { type CountdownResult, countdownFor } from "../src/calendar/countdown.js";
+import { findCity, type Place, zonePlace } from "../src/calendar/places.js";
+import { dayTimes } from "../src/calendar/prayer.js";
+import { localParts, zonedTimeToUtc } from "../src/calendar/time.js";
 import { renderText } from "../src/console/render.js";
 import { loadCorpus } from "../src/corpus/load.js";
-import { type CountdownResult, countdownFor } from "../src/countdown.js";
 import { english, langFor } from "../src/i18n/index.js";
-import { findCity, type Place, zonePlace } from "../src/places/places.js";
-import { dayTimes } from "../src/places/prayer.js";
-import { localParts, zonedTimeToUtc } from "../src/time.js";
 import { countdownView } from "../src/views/countdown.js";
 import { textMarkup } from "../src/views/markup.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { countdownFor } from "../src/calendar/countdown.js";
 import { loadCorpus } from "../src/corpus/load.js";
-import { countdownFor } from "../src/countdown.js";
 import { english } from "../src/i18n/index.js";
 import { pointOfTheDay, reminderNonce, reminderPost } from "../src/reminders/post.js";
 import { textMarkup } from "../src/views/markup.js";

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { addDaysToLocalDate, localParts } from "../src/calendar/time.js";
 import { UserFacingError } from "../src/errors.js";
 import {
   evaluateDue,
@@ -10,7 +11,6 @@ import {
   slotAfterLocalDate,
   slotFor,
 } from "../src/reminders/due.js";
-import { addDaysToLocalDate, localParts } from "../src/time.js";
 import { FROM, TO, transitions } from "./support/zones.js";
 
 const SECOND = 1000;

@@ -4,10 +4,10 @@
  */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { findCity } from "../src/places/places.js";
-import { dayTimes } from "../src/places/prayer.js";
+import { findCity } from "../src/calendar/places.js";
+import { dayTimes } from "../src/calendar/prayer.js";
+import { localParts } from "../src/calendar/time.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
-import { localParts } from "../src/time.js";
 import { sampleReminder, startTestBot, TEST_TOKEN, type TestBot, TestClock, tempDir } from "./support/bot.js";
 import { type FakeDiscord, guildIdForShard, startFakeDiscord } from "./support/fake-discord.js";
 

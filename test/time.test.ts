@@ -8,7 +8,7 @@ import {
   parseLocalDate,
   weekdayOfLocalDate,
   zonedTimeToUtc,
-} from "../src/time.js";
+} from "../src/calendar/time.js";
 import { FROM, TO, transitions } from "./support/zones.js";
 
 const MINUTE = 60_000;

@@ -35,7 +35,7 @@ export const CORPUS_CACHE_DIR = join(PROJECT_ROOT, "node_modules", ".cache", "ta
  * (compiled .js, or .ts under tsx). The parsers and the schema library are covered by the lock file.
  */
 const EXTENSION = extname(fileURLToPath(import.meta.url));
-const LOADER_CODE = ["./load", "../time", "../i18n/locales", "../paths"].map((path) =>
+const LOADER_CODE = ["./load", "../calendar/time", "../i18n/locales", "../paths"].map((path) =>
   fileURLToPath(new URL(`${path}${EXTENSION}`, import.meta.url)),
 );
 /** The installed packages, by the lock file when there is one. */

@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { CorpusError } from "../errors.js";
 import { DEFAULT_CORPUS_DIR } from "../paths.js";
-import { isValidLocalDate } from "../time.js";
+import { isValidLocalDate } from "../calendar/time.js";
 import { LOCALES, SOURCE_LOCALE } from "../i18n/locales.js";
 import type { AliasTable, Article, Corpus, Paragraph, StatusCard } from "./types.js";
 

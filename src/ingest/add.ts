@@ -15,10 +15,10 @@ import {
   writeSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
+import { isValidLocalDate } from "../calendar/time.js";
 import { loadCorpus, parseArticle } from "../corpus/load.js";
 import type { Article } from "../corpus/types.js";
 import { CorpusError, RefusedError } from "../errors.js";
-import { isValidLocalDate } from "../time.js";
 import { articleId, renderArticle } from "./article.js";
 import { boilerplateLine } from "./boilerplate.js";
 import { cleanUrl, duplicateOf } from "./duplicates.js";

@@ -1,5 +1,5 @@
+import { isValidLocalDate } from "../calendar/time.js";
 import { UsageError } from "../errors.js";
-import { isValidLocalDate } from "../time.js";
 import type { AddRequest } from "./add.js";
 import { ADD_LIMITS } from "./limits.js";
 

@@ -6,8 +6,8 @@
  * the slot of the following local date, which is what guarantees at most one post per local date.
  */
 
+import { addDaysToLocalDate, type LocalDate, localParts, zonedTimeToUtc } from "../calendar/time.js";
 import { UserFacingError } from "../errors.js";
-import { addDaysToLocalDate, type LocalDate, localParts, zonedTimeToUtc } from "../time.js";
 
 const MINUTE_MS = 60_000;
 

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
+import { type CalendarSettings, countdownFor } from "../calendar/countdown.js";
+import { daysBetweenLocalDates } from "../calendar/time.js";
 import type { Corpus } from "../corpus/types.js";
-import { type CalendarSettings, countdownFor } from "../countdown.js";
 import type { Lang } from "../i18n/index.js";
-import { daysBetweenLocalDates } from "../time.js";
 import type { Markup, Reply } from "../views/card.js";
 import { countdownView } from "../views/countdown.js";
 import { LIMITS, truncate } from "../views/limits.js";

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { ScheduledTask } from "node-cron";
+import { localParts } from "../calendar/time.js";
 import type { Config } from "../config.js";
 import type { Corpus } from "../corpus/types.js";
 import { langFor } from "../i18n/index.js";
@@ -12,7 +13,6 @@ import {
   type ShardFilter,
   type Storage,
 } from "../storage/types.js";
-import { localParts } from "../time.js";
 import type { Markup, Reply } from "../views/card.js";
 import { evaluateDue, slotAfterLocalDate } from "./due.js";
 import { awaitSendSlot, type PaceClock, type SlotClaim } from "./pace.js";

@@ -1,5 +1,6 @@
+import { type CountdownResult, EVENING_START_TIME, type Evening } from "../calendar/countdown.js";
+import { ummAlQuraFirstFast } from "../calendar/umm-al-qura.js";
 import type { Corpus } from "../corpus/types.js";
-import { type CountdownResult, EVENING_START_TIME, type Evening, ummAlQuraFirstFast } from "../countdown.js";
 import type { Lang } from "../i18n/index.js";
 import type { Card, CardField, Markup, Reply } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";

@@ -1,6 +1,6 @@
+import { zonePlace } from "../calendar/places.js";
+import { DEFAULT_POLAR_CONVENTION, defaultMethod, isMethod, isPolarConvention } from "../calendar/prayer.js";
 import { catalogs, type Lang } from "../i18n/index.js";
-import { zonePlace } from "../places/places.js";
-import { DEFAULT_POLAR_CONVENTION, defaultMethod, isMethod, isPolarConvention } from "../places/prayer.js";
 import { isPauseReason } from "../posting.js";
 import type { PostRecord, Reminder, ReminderPlace } from "../storage/types.js";
 import type { Markup, Reply } from "./card.js";

@@ -1,4 +1,4 @@
-import { localParts } from "../../src/time.js";
+import { localParts } from "../../src/calendar/time.js";
 
 const DAY = 86_400_000;
 

@@ -1,8 +1,8 @@
 import { UserFacingError } from "../errors.js";
 import type { Lang } from "../i18n/index.js";
 import { truncate } from "../text/truncate.js";
-import { validateTimeZone } from "../timezones.js";
 import { type City, findCity, suggestCities } from "./places.js";
+import { validateTimeZone } from "./timezones.js";
 
 /** A zone typed in another option, if it is one; autocomplete must not throw over a half-typed zone. */
 function zoneOrUndefined(typed: string | undefined): string | undefined {

@@ -4,9 +4,9 @@
  */
 
 import { distance } from "fastest-levenshtein";
-import { UserFacingError } from "./errors.js";
-import { english, type Lang } from "./i18n/index.js";
-import { truncate } from "./text/truncate.js";
+import { UserFacingError } from "../errors.js";
+import { english, type Lang } from "../i18n/index.js";
+import { truncate } from "../text/truncate.js";
 import { localParts } from "./time.js";
 
 /**

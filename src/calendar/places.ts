@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../paths.js";
-import { validateTimeZone } from "../timezones.js";
+import { validateTimeZone } from "./timezones.js";
 
 export interface Place {
   /** "London", "Jakarta": the zone's principal city, or the city picked. */
@@ -35,7 +35,7 @@ export interface City extends Place {
   readonly key: string;
 }
 
-const DATA_DIR = join(PROJECT_ROOT, "src", "places", "data");
+const DATA_DIR = join(PROJECT_ROOT, "src", "calendar", "data");
 
 /** ISO 6709 `±DDMM[SS]±DDDMM[SS]` → decimal degrees. */
 export function parseIso6709(text: string): { latitude: number; longitude: number } | null {

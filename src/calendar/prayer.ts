@@ -12,7 +12,7 @@
  *   the conventions adhan names (`PolarCircleResolution`), as the community chose.
  */
 import { createRequire } from "node:module";
-import { addDaysToLocalDate, type LocalDate, localParts, zonedTimeToUtc } from "../time.js";
+import { addDaysToLocalDate, type LocalDate, localParts, zonedTimeToUtc } from "./time.js";
 
 /** adhan, loaded on first use: answering a question never needs it, and the console and CLI start faster. */
 let adhanModule: typeof import("adhan") | undefined;
