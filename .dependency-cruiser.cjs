@@ -25,7 +25,7 @@ module.exports = {
     {
       name: "discord-js-only-in-discord",
       comment:
-        "Only src/discord loads discord.js: the command modules are plain JSON checked against discord-api-types' types (import type) with the codes of src/command-codes.ts, so the console and the CLI start without it.",
+        "Only src/discord loads discord.js: the command modules are plain JSON checked against discord-api-types' types (import type) with the codes of src/runtime/command-codes.ts, so the console and the CLI start without it.",
       severity: "error",
       from: { pathNot: "^(src/discord|test|bench)/" },
       to: { path: "^node_modules/(discord\\.js|@discordjs)/" },
@@ -50,7 +50,15 @@ module.exports = {
         "Search, quotes, people, text, calendar, storage, reminders and views know nothing of commands or surfaces.",
       severity: "error",
       from: { path: "^src/(search|quotes|people|text|storage|reminders|views|corpus|i18n|calendar|ingest)/" },
-      to: { path: "^src/(console|discord|tools)/|^src/(cli|app|command)\\.ts$" },
+      to: { path: "^src/(console|discord|tools|runtime)/|^src/cli\\.ts$" },
+    },
+    {
+      name: "runtime-knows-no-surface",
+      comment:
+        "src/runtime (the command contract, the context built at start, cooldowns, recent answers, votes) is what Discord, the console and the CLI run commands on: it uses the logic below it and none of them.",
+      severity: "error",
+      from: { path: "^src/runtime/" },
+      to: { path: "^src/(console|discord|ingest|tools)/|^src/cli\\.ts$" },
     },
     {
       name: "lease-knows-only-storage",

@@ -11,9 +11,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
-import { createContext } from "../src/app.js";
 import { localParts } from "../src/calendar/time.js";
-import { type BotContext, createInvocation, type Invocation } from "../src/command.js";
 import { loadConfig } from "../src/config.js";
 import { discordMarkup } from "../src/discord/markup.js";
 import { type DiscordMessage, toDiscordMessage } from "../src/discord/render.js";
@@ -21,6 +19,8 @@ import { UserFacingError } from "../src/errors.js";
 import { type Lang, langFor } from "../src/i18n/index.js";
 import { createLogger } from "../src/logger.js";
 import { reminderPost } from "../src/reminders/post.js";
+import { type BotContext, createInvocation, type Invocation } from "../src/runtime/command.js";
+import { createContext } from "../src/runtime/context.js";
 import { notice, type Reply } from "../src/views/card.js";
 
 const OUT = join(import.meta.dirname, "screenshots");

@@ -1,8 +1,8 @@
 import type { RESTPostAPIContextMenuApplicationCommandsJSONBody } from "discord-api-types/v10";
-import type { BotContext, Invocation } from "../src/command.js";
-import { CommandType, Context, Integration } from "../src/command-codes.js";
 import { UserFacingError } from "../src/errors.js";
 import { en } from "../src/i18n/index.js";
+import type { BotContext, Invocation } from "../src/runtime/command.js";
+import { CommandType, Context, Integration } from "../src/runtime/command-codes.js";
 import { MAX_QUESTION_LENGTH } from "../src/search/engine.js";
 import type { Reply } from "../src/views/card.js";
 import { truncate } from "../src/views/limits.js";

@@ -1,4 +1,6 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
+import { UserFacingError } from "../src/errors.js";
+import { en, type Lang, langFor } from "../src/i18n/index.js";
 import {
   type BotContext,
   type ButtonPress,
@@ -7,10 +9,8 @@ import {
   type Invocation,
   optionBoolean,
   optionString,
-} from "../src/command.js";
-import { CommandType, Context, Integration, OptionType } from "../src/command-codes.js";
-import { UserFacingError } from "../src/errors.js";
-import { en, type Lang, langFor } from "../src/i18n/index.js";
+} from "../src/runtime/command.js";
+import { CommandType, Context, Integration, OptionType } from "../src/runtime/command-codes.js";
 import { type Answer, MAX_QUESTION_LENGTH } from "../src/search/engine.js";
 import type { Script } from "../src/search/message.js";
 import { askView, feedbackThanks, moreSourcesView } from "../src/views/ask.js";

@@ -2,9 +2,9 @@ import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-ap
 import { cityChoices, resolveCity } from "../src/calendar/city-choices.js";
 import { countdownFor } from "../src/calendar/countdown.js";
 import { timeZoneChoices, validateTimeZone } from "../src/calendar/timezones.js";
-import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
-import { CommandType, Context, Integration, OptionType } from "../src/command-codes.js";
 import { en } from "../src/i18n/index.js";
+import { type BotContext, type Choice, type Invocation, optionString } from "../src/runtime/command.js";
+import { CommandType, Context, Integration, OptionType } from "../src/runtime/command-codes.js";
 import type { Reply } from "../src/views/card.js";
 import { countdownView } from "../src/views/countdown.js";
 

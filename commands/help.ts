@@ -1,8 +1,8 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
-import type { BotContext, Invocation } from "../src/command.js";
-import { CommandType, Context, Integration } from "../src/command-codes.js";
 import { commandKey } from "../src/i18n/commands.js";
 import { catalogs, en, SOURCE_LOCALE } from "../src/i18n/index.js";
+import type { BotContext, Invocation } from "../src/runtime/command.js";
+import { CommandType, Context, Integration } from "../src/runtime/command-codes.js";
 import type { Reply } from "../src/views/card.js";
 import { helpView } from "../src/views/help.js";
 

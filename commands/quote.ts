@@ -1,7 +1,7 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
-import { type BotContext, type Choice, type Invocation, optionString } from "../src/command.js";
-import { CommandType, Context, Integration, OptionType } from "../src/command-codes.js";
 import { en } from "../src/i18n/index.js";
+import { type BotContext, type Choice, type Invocation, optionString } from "../src/runtime/command.js";
+import { CommandType, Context, Integration, OptionType } from "../src/runtime/command-codes.js";
 import type { Reply } from "../src/views/card.js";
 import { textMarkupFor } from "../src/views/markup.js";
 import { quoteJson, quoteView, unknownSpeakerText } from "../src/views/quote.js";

@@ -12,7 +12,19 @@ import {
 import { localParts } from "../src/calendar/time.js";
 import { timeZoneChoices, timeZoneWarning, validateTimeZone } from "../src/calendar/timezones.js";
 import { parseOverrideStart } from "../src/calendar/umm-al-qura.js";
-import { type BotContext, type Choice, type Invocation, optionNumber, optionString } from "../src/command.js";
+import { UserFacingError } from "../src/errors.js";
+import { optionName } from "../src/i18n/commands.js";
+import { en, LOCALES, langFor, SOURCE_LOCALE, supportedLocale } from "../src/i18n/index.js";
+import { PostError } from "../src/posting.js";
+import { firstSlotFrom, parseDailyTime } from "../src/reminders/due.js";
+import { reminderPost } from "../src/reminders/post.js";
+import {
+  type BotContext,
+  type Choice,
+  type Invocation,
+  optionNumber,
+  optionString,
+} from "../src/runtime/command.js";
 import {
   CommandType,
   Context,
@@ -20,13 +32,7 @@ import {
   MANAGE_SERVER,
   OptionType,
   PostableChannel,
-} from "../src/command-codes.js";
-import { UserFacingError } from "../src/errors.js";
-import { optionName } from "../src/i18n/commands.js";
-import { en, LOCALES, langFor, SOURCE_LOCALE, supportedLocale } from "../src/i18n/index.js";
-import { PostError } from "../src/posting.js";
-import { firstSlotFrom, parseDailyTime } from "../src/reminders/due.js";
-import { reminderPost } from "../src/reminders/post.js";
+} from "../src/runtime/command-codes.js";
 import type { Reminder, Storage } from "../src/storage/types.js";
 import type { Reply } from "../src/views/card.js";
 import {

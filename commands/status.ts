@@ -1,7 +1,7 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
-import type { BotContext, Invocation } from "../src/command.js";
-import { CommandType, Context, Integration } from "../src/command-codes.js";
 import { en } from "../src/i18n/index.js";
+import type { BotContext, Invocation } from "../src/runtime/command.js";
+import { CommandType, Context, Integration } from "../src/runtime/command-codes.js";
 import type { Reply } from "../src/views/card.js";
 import { statusJson, statusView } from "../src/views/status.js";
 

@@ -4,17 +4,7 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import dotenv from "dotenv";
-import { createContext } from "./app.js";
 import { machineTimeZone } from "./calendar/timezones.js";
-import {
-  type BotContext,
-  type Command,
-  checkOption,
-  createInvocation,
-  type OptionValue,
-  type ValueOption,
-} from "./command.js";
-import { OptionType } from "./command-codes.js";
 import { type Config, loadConfig } from "./config.js";
 import { renderText } from "./console/render.js";
 import { runConsole } from "./console/repl.js";
@@ -22,6 +12,16 @@ import { ConfigError, CorpusError, RefusedError, UsageError, UserFacingError } f
 import { english, type Lang, LOCALES, langFor, supportedLocale } from "./i18n/index.js";
 import { createLogger, type Logger, redactSecrets } from "./logger.js";
 import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from "./paths.js";
+import {
+  type BotContext,
+  type Command,
+  checkOption,
+  createInvocation,
+  type OptionValue,
+  type ValueOption,
+} from "./runtime/command.js";
+import { OptionType } from "./runtime/command-codes.js";
+import { createContext } from "./runtime/context.js";
 import type { CopyReport } from "./storage/backup.js";
 import { databaseSecret, describePostgresUrl } from "./storage/url.js";
 import { forTerminal } from "./text/terminal.js";
@@ -510,7 +510,7 @@ function wantsHelp(args: readonly string[]): boolean {
 async function helpFor(name: string): Promise<string> {
   const operation = OPERATIONS[name];
   if (operation) return operation.help ? operation.help() : operationHelp(operation);
-  const { loadCommands } = await import("./command.js");
+  const { loadCommands } = await import("./runtime/command.js");
   const slash = cliCommands(await loadCommands()).find((c) => c.data.name === name);
   if (!slash) throw new UsageError(`unknown command '${name}'. See talks-bot --help.`);
   return commandHelp(slash);
@@ -600,7 +600,7 @@ export async function main(argvIn: string[], io: Io = defaultIo): Promise<number
         io.stdout.write(await helpFor(topic));
         return 0;
       }
-      const { loadCommands } = await import("./command.js");
+      const { loadCommands } = await import("./runtime/command.js");
       io.stdout.write(helpText(await loadCommands()));
       return 0;
     }
@@ -615,7 +615,7 @@ export async function main(argvIn: string[], io: Io = defaultIo): Promise<number
     }
     const operation = OPERATIONS[command];
     if (operation) return await operation.run(run);
-    const { loadCommands } = await import("./command.js");
+    const { loadCommands } = await import("./runtime/command.js");
     const slash = cliCommands(await loadCommands()).find((c) => c.data.name === command);
     if (!slash) throw new UsageError(`unknown command '${command}'. See talks-bot --help.`);
     return await runSlashCommand(slash, run);

@@ -1,7 +1,7 @@
 import { SlashCommandBuilder } from "discord.js";
 import { describe, expect, it } from "vitest";
-import type { Command } from "../src/command.js";
 import { parseLine } from "../src/console/parse.js";
+import type { Command } from "../src/runtime/command.js";
 import { notice } from "../src/views/card.js";
 
 const run = () => notice("ok");

@@ -5,9 +5,9 @@
 
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { BotContext, Command } from "../src/command.js";
 import { CorpusError } from "../src/errors.js";
 import { AlreadyRunningError } from "../src/lease/acquire.js";
+import type { BotContext, Command } from "../src/runtime/command.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import { startTestBot, TEST_TOKEN, type TestBot, tempDir } from "./support/bot.js";
 import { copyCorpus } from "./support/corpus.js";

@@ -161,7 +161,7 @@ describe("markup", () => {
 
 describe("feedback without a database", () => {
   it("keeps one vote per person per question, counted per answer", async () => {
-    const { MemoryFeedback } = await import("../src/feedback.js");
+    const { MemoryFeedback } = await import("../src/runtime/feedback.js");
     const sink = new MemoryFeedback();
     const vote = { questionKey: "q", articleId: "a", paragraph: 2, userId: "u1", helpful: true };
     await sink.recordFeedback(vote);

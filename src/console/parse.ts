@@ -1,7 +1,7 @@
 import type { APIApplicationCommandOption } from "discord-api-types/v10";
-import { type Command, checkOption, type OptionValue, type ValueOption } from "../command.js";
-import { OptionType } from "../command-codes.js";
 import { UserFacingError } from "../errors.js";
+import { type Command, checkOption, type OptionValue, type ValueOption } from "../runtime/command.js";
+import { OptionType } from "../runtime/command-codes.js";
 
 export interface ParsedLine {
   readonly command: Command;

@@ -1,8 +1,8 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { type BotContext, createInvocation } from "../command.js";
 import { UserFacingError } from "../errors.js";
 import { english, type Lang } from "../i18n/index.js";
+import { type BotContext, createInvocation } from "../runtime/command.js";
 import { forTerminal } from "../text/terminal.js";
 import { textMarkupFor } from "../views/markup.js";
 import { parseLine } from "./parse.js";

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Client as DiscordClient, RESTOptions } from "discord.js";
-import { createContext } from "../app.js";
-import type { BotContext } from "../command.js";
 import type { Config } from "../config.js";
 import { acquireShardLease, leaseNameOf } from "../lease/acquire.js";
 import { LeaseKeeper } from "../lease/renew.js";
 import type { Logger } from "../logger.js";
 import { ReminderScheduler } from "../reminders/scheduler.js";
+import type { BotContext } from "../runtime/command.js";
+import { createContext } from "../runtime/context.js";
 import { openStorage } from "../storage/open.js";
 import type { ShardFilter, Storage } from "../storage/types.js";
 import { cacheOptions } from "./cache.js";

@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
-import { loadCommands } from "../command.js";
 import type { Config } from "../config.js";
 import { localizeCommand } from "../i18n/commands.js";
+import { loadCommands } from "../runtime/command.js";
 import { PermissionFlagsBits, REST, Routes } from "./lib.js";
 
 /** Exactly what the bot needs: reminders post an embed in a channel. Replies to commands need nothing. */

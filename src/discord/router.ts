@@ -7,16 +7,16 @@ import type {
   MessageContextMenuCommandInteraction,
   RepliableInteraction,
 } from "discord.js";
+import { UserFacingError } from "../errors.js";
+import { type Lang, langFor, SOURCE_LOCALE, supportedLocale } from "../i18n/index.js";
 import {
   type BotContext,
   type Command,
   createInvocation,
   type Invocation,
   type OptionValue,
-} from "../command.js";
-import { OptionType } from "../command-codes.js";
-import { UserFacingError } from "../errors.js";
-import { type Lang, langFor, SOURCE_LOCALE, supportedLocale } from "../i18n/index.js";
+} from "../runtime/command.js";
+import { OptionType } from "../runtime/command-codes.js";
 import { StorageBusyError, StorageError, StorageUnavailableError } from "../storage/types.js";
 import { notice } from "../views/card.js";
 import { LIMITS, truncate } from "../views/limits.js";

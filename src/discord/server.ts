@@ -5,7 +5,7 @@ import type {
   GuildBasedChannel,
   MessageContextMenuCommandInteraction,
 } from "discord.js";
-import type { ChannelPermission, ServerPort } from "../command.js";
+import type { ChannelPermission, ServerPort } from "../runtime/command.js";
 import { PermissionFlagsBits } from "./lib.js";
 import { fetchChannel, POSTABLE_CHANNELS, postReply } from "./post.js";
 

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import type { BotContext } from "../../src/command.js";
 import { loadConfig } from "../../src/config.js";
 import { type RunningBot, startBot } from "../../src/discord/bot.js";
 import { deployCommands } from "../../src/discord/deploy.js";
 import type { RouterOptions } from "../../src/discord/router.js";
 import { createLogger } from "../../src/logger.js";
+import type { BotContext } from "../../src/runtime/command.js";
 import type { ReminderUpsert, Storage } from "../../src/storage/types.js";
 import type { FakeDiscord } from "./fake-discord.js";
 

@@ -1,4 +1,4 @@
-import type { FeedbackAnswerTotal, FeedbackTotals, FeedbackVote, Storage } from "./storage/types.js";
+import type { FeedbackAnswerTotal, FeedbackTotals, FeedbackVote, Storage } from "../storage/types.js";
 
 export type { FeedbackTotals, FeedbackVote };
 

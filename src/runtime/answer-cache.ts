@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Answer } from "./search/engine.js";
+import type { Answer } from "../search/engine.js";
 
 interface Entry {
   readonly answer: Answer;

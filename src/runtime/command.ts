@@ -5,19 +5,19 @@ import type {
   APIApplicationCommandOption,
   RESTPostAPIApplicationCommandsJSONBody,
 } from "discord-api-types/v10";
+import type { Config } from "../config.js";
+import type { Corpus } from "../corpus/types.js";
+import { UserFacingError } from "../errors.js";
+import type { Lang, MessageKey } from "../i18n/index.js";
+import type { Logger } from "../logger.js";
+import type { QuoteBook } from "../quotes.js";
+import type { AnswerEngine } from "../search/engine.js";
+import type { Storage } from "../storage/types.js";
+import type { Markup, Reply } from "../views/card.js";
 import type { AnswerCache } from "./answer-cache.js";
 import { OptionType } from "./command-codes.js";
-import type { Config } from "./config.js";
 import type { Cooldowns } from "./cooldown.js";
-import type { Corpus } from "./corpus/types.js";
-import { UserFacingError } from "./errors.js";
 import type { FeedbackSink } from "./feedback.js";
-import type { Lang, MessageKey } from "./i18n/index.js";
-import type { Logger } from "./logger.js";
-import type { QuoteBook } from "./quotes.js";
-import type { AnswerEngine } from "./search/engine.js";
-import type { Storage } from "./storage/types.js";
-import type { Markup, Reply } from "./views/card.js";
 
 export type OptionValue = string | number | boolean;
 
@@ -237,7 +237,7 @@ export function checkOption(
   }
 }
 
-export const COMMANDS_DIR = fileURLToPath(new URL("../commands", import.meta.url));
+export const COMMANDS_DIR = fileURLToPath(new URL("../../commands", import.meta.url));
 
 function shapeProblem(module: Record<string, unknown>): string | undefined {
   const data = module.data as { name?: unknown; type?: unknown; description?: unknown } | undefined;

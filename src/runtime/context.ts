@@ -1,13 +1,13 @@
+import type { Config } from "../config.js";
+import { loadCorpusCached } from "../corpus/cache.js";
+import type { Logger } from "../logger.js";
+import { QuoteBook } from "../quotes.js";
+import { AnswerEngine } from "../search/engine.js";
+import type { Storage } from "../storage/types.js";
 import { AnswerCache } from "./answer-cache.js";
 import { type BotContext, loadCommands } from "./command.js";
-import type { Config } from "./config.js";
 import { Cooldowns } from "./cooldown.js";
-import { loadCorpusCached } from "./corpus/cache.js";
 import { type FeedbackSink, MemoryFeedback } from "./feedback.js";
-import type { Logger } from "./logger.js";
-import { QuoteBook } from "./quotes.js";
-import { AnswerEngine } from "./search/engine.js";
-import type { Storage } from "./storage/types.js";
 
 export interface ContextOptions {
   readonly config: Config;
