@@ -8,11 +8,14 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseSync } from "@swc/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadCorpusCached, refreshCorpusCache } from "../src/corpus/cache.js";
+import { LOADER_CODE, loadCorpusCached, refreshCorpusCache } from "../src/corpus/cache.js";
 import { loadCorpus } from "../src/corpus/load.js";
 import { CorpusError } from "../src/errors.js";
+import { PROJECT_ROOT } from "../src/paths.js";
 import { copyCorpus, SECOND_ARTICLE } from "./support/corpus.js";
 import { mountSmallDisk } from "./support/full-disk.js";
 
@@ -32,6 +35,58 @@ function corpusCopy() {
   cleanups.push(() => copy.remove());
   return copy;
 }
+
+/**
+ * The project modules a module loads at run time, as files: its imports, re-exports and `import()` of a relative
+ * path, but not `import type` or `export type … from`, which the compiler removes.
+ */
+function runtimeImports(file: string): string[] {
+  const ast = parseSync(readFileSync(file, "utf8"), { syntax: "typescript" });
+  const specifiers: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (typeof node !== "object" || node === null) return;
+    const n = node as Record<string, unknown> & { type?: string };
+    const source = (n.source as { value?: string } | undefined)?.value;
+    const typeOnly = n.typeOnly === true;
+    if (
+      (n.type === "ImportDeclaration" ||
+        n.type === "ExportAllDeclaration" ||
+        n.type === "ExportNamedDeclaration") &&
+      source &&
+      !typeOnly
+    )
+      specifiers.push(source);
+    if (n.type === "CallExpression" && (n.callee as { type?: string }).type === "Import") {
+      const [first] = n.arguments as { expression?: { type?: string; value?: string } }[];
+      if (first?.expression?.type === "StringLiteral" && first.expression.value)
+        specifiers.push(first.expression.value);
+    }
+    for (const [key, value] of Object.entries(n)) if (key !== "span") visit(value);
+  };
+  visit(ast);
+  return specifiers
+    .filter((specifier) => specifier.startsWith("."))
+    .map((specifier) => resolve(dirname(file), specifier).replace(/\.js$/, ".ts"));
+}
+
+/** Every project module `entry` loads, directly or through others, `entry` included. */
+function runtimeClosure(entry: string): string[] {
+  const seen = new Set<string>([entry]);
+  for (const file of seen) for (const imported of runtimeImports(file)) seen.add(imported);
+  return [...seen];
+}
+
+describe("the corpus cache's key", () => {
+  it("covers the code of every project module the loader loads, and only those", () => {
+    const load = fileURLToPath(new URL("../src/corpus/load.ts", import.meta.url));
+    const inProject = (files: readonly string[]) => files.map((file) => relative(PROJECT_ROOT, file)).sort();
+    expect(inProject(LOADER_CODE)).toEqual(inProject(runtimeClosure(load)));
+  });
+});
 
 describe("the corpus cache", () => {
   it("stores the validated corpus once, and gives back the same corpus from it", async () => {

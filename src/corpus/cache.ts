@@ -30,14 +30,21 @@ import type { Corpus } from "./types.js";
 /** Where the cache lives by default. */
 export const CORPUS_CACHE_DIR = join(PROJECT_ROOT, "node_modules", ".cache", "talks-bot");
 
-/**
- * The code whose change changes the loaded corpus: the loader and the project modules it uses for values
- * (compiled .js, or .ts under tsx). The parsers and the schema library are covered by the lock file.
- */
 const EXTENSION = extname(fileURLToPath(import.meta.url));
-const LOADER_CODE = ["./load", "../calendar/time", "../i18n/locales", "../paths"].map((path) =>
-  fileURLToPath(new URL(`${path}${EXTENSION}`, import.meta.url)),
-);
+/**
+ * The code whose change can change the loaded corpus: the loader and every project module it loads, directly or
+ * through another (compiled .js, or .ts under tsx); `import type` loads nothing. test/corpus-cache.test.ts
+ * checks this list against the loader's imports. The parsers and the schema library are covered by the lock file.
+ */
+export const LOADER_CODE: readonly string[] = [
+  "./load",
+  "../calendar/time",
+  "../errors",
+  "../i18n/index",
+  "../i18n/locales",
+  "../paths",
+  "../text/bidi",
+].map((path) => fileURLToPath(new URL(`${path}${EXTENSION}`, import.meta.url)));
 /** The installed packages, by the lock file when there is one. */
 const INSTALLED = ["package-lock.json", "package.json"].map((name) => join(PROJECT_ROOT, name));
 
