@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `talks-bot` command. Compiled to dist/src/bin.js (`npm run build`, which `npm install` runs), it is what
 // src/talks-bot.js, the package's bin and `npm start`, runs; `npm run dev` runs this file through tsx.
-import { main } from "./cli.js";
+import { main } from "./cli/main.js";
 
 // A reader that goes away (`talks-bot ask --json < questions.txt | head -1`) closes the pipe: the next write
 // fails with EPIPE, which Node reports as an unhandled 'error' event with a stack trace. The reader has what it

@@ -310,8 +310,8 @@ function sourceFiles(roots: readonly string[]): string[] {
  * among them `talks-bot add` in src/ingest).
  */
 const NOT_REPLIES = [
-  /^src\/(search|text|people|quotes|corpus|storage|lease|tools|ingest)\//,
-  /^src\/(bin|cli|config|logger|main|paths|quotes)\.ts$/,
+  /^src\/(search|text|people|quotes|corpus|storage|lease|tools|ingest|cli)\//,
+  /^src\/(bin|config|logger|main|paths|quotes)\.ts$/,
   /^src\/runtime\/context\.ts$/,
   /^src\/discord\/(bot|deploy)\.ts$/,
   // Loading command modules: errors for the developer who wrote one.

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { main } from "../../src/cli.js";
+import { main } from "../../src/cli/main.js";
 
 /** The repository root and the CLI entry, as absolute paths (the CLI runs from a temp cwd). */
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
