@@ -15,6 +15,7 @@ import { localParts } from "../src/calendar/time.js";
 import { loadConfig } from "../src/config.js";
 import { discordMarkup } from "../src/discord/markup.js";
 import { type DiscordMessage, toDiscordMessage } from "../src/discord/render.js";
+import { DISCORD_CAPABILITIES } from "../src/discord/router.js";
 import { UserFacingError } from "../src/errors.js";
 import { type Lang, langFor } from "../src/i18n/index.js";
 import { createLogger } from "../src/logger.js";
@@ -31,7 +32,7 @@ let asker = 0;
 function invocation(lang: Lang, options: Record<string, string>): Invocation {
   asker += 1; // each reply from another member, so /ask's per-member cooldown never applies
   return createInvocation({
-    surface: "discord",
+    can: DISCORD_CAPABILITIES,
     markup: discordMarkup,
     lang,
     userId: String(175928847299117063n + BigInt(asker)),

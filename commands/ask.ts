@@ -97,13 +97,13 @@ export function answerFor(
   ctx: BotContext,
   options: { hide: boolean; mention?: string | undefined },
 ): Reply {
-  if (invocation.surface === "discord") {
+  if (!invocation.can.askWithoutCooldown) {
     const waitMs = ctx.cooldowns.take(invocation.userId);
     if (waitMs > 0) throw new UserFacingError("ask.error.cooldown", { seconds: Math.ceil(waitMs / 1000) });
   }
   const answer = ctx.engine.ask(question);
   const actionKey =
-    invocation.surface === "discord" && answer.answer !== null ? ctx.answers.put(answer) : undefined;
+    invocation.can.offerButtons && answer.answer !== null ? ctx.answers.put(answer) : undefined;
   return {
     ...askView(ctx.corpus, answer, invocation.markup, replyLang(answer, invocation), {
       actionKey,

@@ -24,7 +24,7 @@ export function run(invocation: Invocation, ctx: BotContext): Reply {
     const localized = (kind: "name" | "description") =>
       all.message(lang.locale, `${key}.${kind}`) ?? all.message(SOURCE_LOCALE, `${key}.${kind}`);
     return {
-      name: (invocation.surface === "discord" ? localized("name") : undefined) ?? command.data.name,
+      name: (invocation.can.showLocalizedNames ? localized("name") : undefined) ?? command.data.name,
       description: localized("description") ?? "",
       menu: command.data.type === 3,
     };

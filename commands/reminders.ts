@@ -230,7 +230,7 @@ async function set(
   const startDate = optionString(invocation, "start_date")?.trim() || undefined;
   // Errors name the options as the moderator's picker shows them.
   const named = (option: string) =>
-    invocation.surface === "discord" ? optionName(lang, ["reminders", "set"], option) : option;
+    invocation.can.showLocalizedNames ? optionName(lang, ["reminders", "set"], option) : option;
   const startOverride = startDate
     ? (parseOverrideStart(startDate, named("start_date"))?.start ?? null)
     : null;
@@ -342,7 +342,7 @@ export async function run(invocation: Invocation, ctx: BotContext): Promise<Repl
   }
   const guildId = invocation.guildId;
   if (!guildId || !invocation.server) {
-    throw invocation.surface === "discord"
+    throw invocation.can.runInServers
       ? new UserFacingError("reminders.error.inServer")
       : new UserFacingError("reminders.error.consoleOnly", { subcommand: invocation.subcommand ?? "" });
   }

@@ -71,7 +71,6 @@ export async function runSlashCommand(
   const ctx = await contextFor(run);
   const answer = async (invocationOptions: ReadonlyMap<string, OptionValue>): Promise<number> => {
     const invocation = createInvocation({
-      surface: "cli",
       markup: textMarkupFor(run.lang),
       lang: run.lang,
       userId: "cli",

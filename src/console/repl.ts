@@ -15,7 +15,6 @@ export async function runConsoleLine(line: string, ctx: BotContext, lang: Lang =
   const text = trimmed.startsWith("/") ? trimmed : `/ask question: ${trimmed}`;
   const parsed = parseLine(text, ctx.commands);
   const invocation = createInvocation({
-    surface: "console",
     markup: textMarkupFor(lang),
     lang,
     userId: "console",

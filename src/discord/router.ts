@@ -11,6 +11,7 @@ import { UserFacingError } from "../errors.js";
 import { type Lang, langFor, SOURCE_LOCALE, supportedLocale } from "../i18n/index.js";
 import {
   type BotContext,
+  type Capabilities,
   type Command,
   createInvocation,
   type Invocation,
@@ -55,6 +56,14 @@ function flattenOptions(data: readonly CommandInteractionOption[]): {
   return { subcommand, options };
 }
 
+/** What Discord offers a command: buttons, localized names, servers; and a cooldown, as members share the bot. */
+export const DISCORD_CAPABILITIES: Capabilities = {
+  offerButtons: true,
+  showLocalizedNames: true,
+  askWithoutCooldown: false,
+  runInServers: true,
+};
+
 /** The surface-neutral view of a Discord interaction. */
 export function invocationOf(
   interaction: CommandInteraction | AutocompleteInteraction | ButtonInteraction,
@@ -64,7 +73,7 @@ export function invocationOf(
       ? { subcommand: null, options: new Map<string, OptionValue>() }
       : flattenOptions(interaction.options.data);
   return createInvocation({
-    surface: "discord",
+    can: DISCORD_CAPABILITIES,
     markup: discordMarkup,
     lang: langOf(interaction),
     userId: interaction.user.id,

@@ -21,8 +21,40 @@ import type { FeedbackSink } from "./feedback.js";
 
 export type OptionValue = string | number | boolean;
 
-/** Where a command runs: Discord, the local console, or a one-shot CLI command. */
-export type Surface = "discord" | "console" | "cli";
+/**
+ * What the surface a command runs on offers. Commands ask for what they need, never which surface it is: Discord,
+ * the local console or a one-shot CLI command.
+ */
+export interface Capabilities {
+  /**
+   * The reply's buttons can be pressed later (Discord): an answer is kept for its "More sources", "Post publicly"
+   * and feedback buttons.
+   */
+  readonly offerButtons: boolean;
+  /**
+   * Commands and options are shown by their names in the person's language, as Discord's picker shows them; the
+   * console and the CLI take the English names.
+   */
+  readonly showLocalizedNames: boolean;
+  /**
+   * The person runs the bot for themself (the console's and the CLI's operator): no cooldown between questions,
+   * which on Discord keeps one member from crowding out the rest.
+   */
+  readonly askWithoutCooldown: boolean;
+  /**
+   * Commands here run in Discord servers, so one that needs a server can be used in one (from a DM, after
+   * moving); the console and the CLI have no server.
+   */
+  readonly runInServers: boolean;
+}
+
+/** The console's and the CLI's: the operator at their own terminal, with no buttons, servers or cooldown. */
+export const TERMINAL_CAPABILITIES: Capabilities = {
+  offerButtons: false,
+  showLocalizedNames: false,
+  askWithoutCooldown: true,
+  runInServers: false,
+};
 
 /** What the bot needs in a channel it posts in. */
 export type ChannelPermission = "ViewChannel" | "SendMessages" | "EmbedLinks";
@@ -52,7 +84,8 @@ export interface ServerPort {
 
 /** One use of a command, the same whether it came from Discord, the console or the CLI. */
 export interface Invocation {
-  readonly surface: Surface;
+  /** What the surface offers the command. */
+  readonly can: Capabilities;
   readonly markup: Markup;
   /**
    * The language to answer in: the person's Discord locale where talks-bot speaks it, else English; the
@@ -73,15 +106,17 @@ export interface Invocation {
 }
 
 /** What a surface knows of one use of a command; the rest of an {@link Invocation} has defaults. */
-export type InvocationInit = Pick<Invocation, "surface" | "markup" | "lang" | "userId"> &
-  Partial<Omit<Invocation, "surface" | "markup" | "lang" | "userId">>;
+export type InvocationInit = Pick<Invocation, "markup" | "lang" | "userId"> &
+  Partial<Omit<Invocation, "markup" | "lang" | "userId">>;
 
 /**
  * The one way to build an Invocation, for Discord, the console and the CLI alike: outside Discord there is no
- * server, no member permissions (the operator runs the command), no subcommand and no options unless given.
+ * server, no member permissions (the operator runs the command), no subcommand and no options unless given, and
+ * the capabilities are a terminal's.
  */
 export function createInvocation(init: InvocationInit): Invocation {
   return {
+    can: TERMINAL_CAPABILITIES,
     guildId: null,
     guildLocale: null,
     subcommand: null,
