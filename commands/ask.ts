@@ -105,7 +105,7 @@ export function answerFor(
   const actionKey =
     invocation.can.offerButtons && answer.answer !== null ? ctx.answers.put(answer) : undefined;
   return {
-    ...askView(ctx.corpus, answer, invocation.markup, replyLang(answer, invocation), {
+    ...askView({ markup: invocation.markup, lang: replyLang(answer, invocation) }, ctx.corpus, answer, {
       actionKey,
       ephemeral: options.hide,
       mentionUserId: options.mention,
@@ -151,15 +151,15 @@ export function autocomplete(
 export async function button(press: ButtonPress, ctx: BotContext): Promise<ButtonResult> {
   const answer = ctx.answers.get(press.key);
   if (!answer) throw new UserFacingError("ask.error.expired");
-  const { markup, lang } = press.invocation;
+  const voice = press.invocation;
   switch (press.action) {
     case "more":
-      return { reply: moreSourcesView(ctx.corpus, answer, markup, lang) };
+      return { reply: moreSourcesView(voice, ctx.corpus, answer) };
     case "public":
       // Take the button off the private answer first, so one click posts once.
       return {
-        updateActions: askView(ctx.corpus, answer, markup, lang, { actionKey: press.key }),
-        followUp: askView(ctx.corpus, answer, markup, lang, {}),
+        updateActions: askView(voice, ctx.corpus, answer, { actionKey: press.key }),
+        followUp: askView(voice, ctx.corpus, answer, {}),
       };
     case "up":
     case "down": {
@@ -173,7 +173,7 @@ export async function button(press: ButtonPress, ctx: BotContext): Promise<Butto
           userId: press.invocation.userId,
         });
       }
-      return { reply: feedbackThanks(press.action === "up", lang) };
+      return { reply: feedbackThanks(voice, press.action === "up") };
     }
     default:
       throw new Error(`ask: unknown button action '${press.action}'`);

@@ -17,8 +17,8 @@ export const data = {
 export function run(invocation: Invocation, ctx: BotContext): Reply {
   const { lang } = invocation;
   const all = catalogs();
-  // In Discord each command is listed by the name the picker shows in the reader's language; the console
-  // and the CLI take the English names.
+  // Where the surface shows localized names (Discord's picker) each command is listed by the name the reader
+  // sees; elsewhere (the console, the CLI) by its English name.
   const commands = ctx.commands.map((command) => {
     const key = commandKey(command.data.name);
     const localized = (kind: "name" | "description") =>
@@ -29,5 +29,5 @@ export function run(invocation: Invocation, ctx: BotContext): Reply {
       menu: command.data.type === 3,
     };
   });
-  return helpView(ctx.corpus, commands, invocation.markup, lang);
+  return helpView(invocation, ctx.corpus, commands);
 }

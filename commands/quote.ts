@@ -37,10 +37,12 @@ export function run(invocation: Invocation, ctx: BotContext): Reply {
   const match = ctx.quotes.find({ ...(speaker ? { speaker } : {}), ...(topic ? { topic } : {}) });
   const { lang } = invocation;
   return {
-    ...quoteView(ctx.corpus, match, { speaker, topic }, invocation.markup, lang),
+    ...quoteView(invocation, ctx.corpus, match, { speaker, topic }),
     data: quoteJson(match),
     failure:
-      match.status === "unknown-speaker" ? unknownSpeakerText(match, textMarkupFor(lang), lang) : undefined,
+      match.status === "unknown-speaker"
+        ? unknownSpeakerText({ markup: textMarkupFor(lang), lang }, match)
+        : undefined,
   };
 }
 

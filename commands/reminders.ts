@@ -290,8 +290,7 @@ async function set(
     role && !role.mentionable ? lang.t("reminders.note.roleNotMentionable", { role: role.name }) : undefined,
   ].filter((n): n is string => Boolean(n));
   return reminderSavedView(
-    invocation.markup,
-    lang,
+    invocation,
     {
       channelId,
       time: time.text,
@@ -321,7 +320,7 @@ async function test(
       reminder.channelId,
       post,
     );
-    return testPostedView(invocation.lang, guildId, reminder.channelId, sent.id);
+    return testPostedView(invocation, guildId, reminder.channelId, sent.id);
   } catch (error) {
     if (!(error instanceof PostError)) throw error;
     throw new UserFacingError("reminders.error.testFailed", {
@@ -358,17 +357,11 @@ export async function run(invocation: Invocation, ctx: BotContext): Promise<Repl
       return set(invocation, ctx, storage, guildId);
     case "show": {
       const reminder = await storage.getReminder(guildId);
-      if (!reminder) return noReminderView(invocation.lang);
-      return reminderShowView(
-        invocation.markup,
-        invocation.lang,
-        guildId,
-        reminder,
-        await storage.lastPost(guildId),
-      );
+      if (!reminder) return noReminderView(invocation);
+      return reminderShowView(invocation, guildId, reminder, await storage.lastPost(guildId));
     }
     case "off":
-      return reminderOffView(invocation.lang, await storage.disableReminder(guildId, invocation.userId));
+      return reminderOffView(invocation, await storage.disableReminder(guildId, invocation.userId));
     case "preview": {
       const reminder = await storage.getReminder(guildId);
       const typed = optionString(invocation, "timezone");

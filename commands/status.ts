@@ -16,5 +16,5 @@ export const data = {
 export const cli = { usage: "[--json]" };
 
 export function run(invocation: Invocation, ctx: BotContext): Reply {
-  return { ...statusView(ctx.corpus, invocation.markup, invocation.lang), data: statusJson(ctx.corpus) };
+  return { ...statusView(invocation, ctx.corpus), data: statusJson(ctx.corpus) };
 }

@@ -11,6 +11,9 @@ import { textMarkup } from "../src/views/markup.js";
 
 const ARTICLE = "cnn-2024-02-22-ceasefire-talks";
 const en = english();
+/** English, written for Discord and for a terminal. */
+const inDiscord = { markup: discordMarkup, lang: en };
+const inText = { markup: textMarkup, lang: en };
 const NO_ANSWER = en.t("ask.noAnswer");
 const NOT_SURE = en.t("ask.notSure");
 let corpus: Corpus;
@@ -47,7 +50,7 @@ function answer(confidence: Answer["confidence"], extra: Partial<Answer> = {}): 
 
 describe("the answer card's three tiers", () => {
   it("a confident answer quotes the sentence and cites the paragraph", () => {
-    const [card] = askView(corpus, answer("high"), discordMarkup, en).cards;
+    const [card] = askView(inDiscord, corpus, answer("high")).cards;
     expect(card?.tone).toBe("answer");
     expect(card?.title).toBe("how many people fled to rafah");
     expect(card?.description).toMatch(/^> At the heart/);
@@ -56,7 +59,7 @@ describe("the answer card's three tiers", () => {
   });
 
   it("the closest passage is labelled as possibly not answering, with what to try instead", () => {
-    const reply = askView(corpus, answer("low"), discordMarkup, en);
+    const reply = askView(inDiscord, corpus, answer("low"));
     const [card] = reply.cards;
     expect(card?.tone).toBe("tentative");
     expect(card?.description?.startsWith(NOT_SURE)).toBe(true);
@@ -64,13 +67,13 @@ describe("the answer card's three tiers", () => {
     expect(card?.fields?.find((f) => f.name === "Not what you asked?")?.value).toMatch(/\/status.*\/quote/);
     // Discord shows it in its own colour; the console with its own lead line.
     const colours = (r: ReturnType<typeof askView>) => toDiscordMessage(r).embeds[0]?.color;
-    expect(colours(reply)).not.toBe(colours(askView(corpus, answer("high"), discordMarkup, en)));
-    expect(renderText(askView(corpus, answer("low"), textMarkup, en))).toContain(NOT_SURE);
-    expect(renderText(askView(corpus, answer("high"), textMarkup, en))).not.toContain(NOT_SURE);
+    expect(colours(reply)).not.toBe(colours(askView(inDiscord, corpus, answer("high"))));
+    expect(renderText(askView(inText, corpus, answer("low")))).toContain(NOT_SURE);
+    expect(renderText(askView(inText, corpus, answer("high")))).not.toContain(NOT_SURE);
   });
 
   it("a refusal says what the coverage does cover and offers questions it answers", () => {
-    const [card] = askView(corpus, answer("none"), textMarkup, en, {
+    const [card] = askView(inText, corpus, answer("none"), {
       suggestions: ["Who is brokering the talks?"],
     }).cards;
     expect(card?.tone).toBe("notice");
@@ -80,7 +83,7 @@ describe("the answer card's three tiers", () => {
   });
 
   it("a question in another language is told the coverage is English, with /status offered", () => {
-    const [card] = askView(corpus, { ...answer("none"), reason: "other-language" }, textMarkup, en).cards;
+    const [card] = askView(inText, corpus, { ...answer("none"), reason: "other-language" }).cards;
     expect(card?.description).toMatch(/in English.*\/status/s);
     expect(card?.description).not.toContain(NO_ANSWER);
   });
@@ -89,12 +92,10 @@ describe("the answer card's three tiers", () => {
     const two = answer("high", {
       unanswered: ["who won the super bowl"],
     });
-    const [card] = askView(
-      corpus,
-      { ...two, parts: [...two.parts, { ...two.parts[0], question: "again" } as Answer["parts"][number]] },
-      textMarkup,
-      en,
-    ).cards;
+    const [card] = askView(inText, corpus, {
+      ...two,
+      parts: [...two.parts, { ...two.parts[0], question: "again" } as Answer["parts"][number]],
+    }).cards;
     expect(card?.description).toContain("how many people fled to rafah");
     expect(card?.description).toContain("(¶2)");
     expect(card?.fields?.find((f) => f.name === "Not in the coverage")?.value).toContain(
@@ -106,16 +107,16 @@ describe("the answer card's three tiers", () => {
 describe("an answer asked again", () => {
   it("shares its cards, built once per language and surface, while each reply gets its own buttons", () => {
     const same = answer("high");
-    const first = askView(corpus, same, discordMarkup, en, { actionKey: "k1" });
-    const second = askView(corpus, same, discordMarkup, en, { actionKey: "k2", ephemeral: true });
+    const first = askView(inDiscord, corpus, same, { actionKey: "k1" });
+    const second = askView(inDiscord, corpus, same, { actionKey: "k2", ephemeral: true });
     expect(second.cards).toBe(first.cards);
     expect(first.actions?.map((a) => a.key)).toEqual(["k1"]);
     expect(second.actions?.map((a) => [a.kind, a.key])).toEqual([
       ["post-publicly", "k2"],
       ["feedback", "k2"],
     ]);
-    expect(askView(corpus, same, textMarkup, en).cards).not.toBe(first.cards);
+    expect(askView(inText, corpus, same).cards).not.toBe(first.cards);
     // Another answer with the same text is another answer: nothing is shared by content.
-    expect(askView(corpus, answer("high"), discordMarkup, en).cards).not.toBe(first.cards);
+    expect(askView(inDiscord, corpus, answer("high")).cards).not.toBe(first.cards);
   });
 });

@@ -13,7 +13,7 @@ import type { Logger } from "../logger.js";
 import type { QuoteBook } from "../quotes.js";
 import type { AnswerEngine } from "../search/engine.js";
 import type { Storage } from "../storage/types.js";
-import type { Markup, Reply } from "../views/card.js";
+import type { Markup, Reply, Voice } from "../views/card.js";
 import type { AnswerCache } from "./answer-cache.js";
 import { OptionType } from "./command-codes.js";
 import type { Cooldowns } from "./cooldown.js";
@@ -82,8 +82,11 @@ export interface ServerPort {
   post(channelId: string, reply: Reply): Promise<{ id: string }>;
 }
 
-/** One use of a command, the same whether it came from Discord, the console or the CLI. */
-export interface Invocation {
+/**
+ * One use of a command, the same whether it came from Discord, the console or the CLI. It is the Voice its
+ * replies are written in: the surface's markup, and the person's language.
+ */
+export interface Invocation extends Voice {
   /** What the surface offers the command. */
   readonly can: Capabilities;
   readonly markup: Markup;

@@ -1,7 +1,7 @@
 import type { Corpus } from "../corpus/types.js";
 import type { Lang } from "../i18n/index.js";
 import type { Answer, Passage } from "../search/engine.js";
-import type { Card, CardField, Markup, Reply } from "./card.js";
+import type { Card, CardField, Markup, Reply, Voice } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
 import { citation, coverageAsOf, findArticle, sourcesLabel } from "./source.js";
 import { curated, statusView } from "./status.js";
@@ -66,7 +66,7 @@ function refusal(
           },
         ]
       : [];
-  const sources = sourcesLabel(corpus, markup, lang);
+  const sources = sourcesLabel({ markup, lang }, corpus);
   if (answer.reason === "other-language") {
     return {
       title,
@@ -131,7 +131,7 @@ function buildCards(
   const best = answer.best;
   if (answer.answer === null || best === null || answer.confidence === "none") {
     const cards = [refusal(corpus, answer, markup, lang, suggestions)];
-    if (answer.reason === "other-language") cards.push(...statusView(corpus, markup, lang).cards);
+    if (answer.reason === "other-language") cards.push(...statusView({ markup, lang }, corpus).cards);
     return cards;
   }
   const sure = answer.confidence === "high";
@@ -188,13 +188,8 @@ function buildCards(
  * the coverage does cover. A question in another language is answered in that language where talks-bot
  * speaks it, with the status summary, since the coverage is English and searched in English.
  */
-export function askView(
-  corpus: Corpus,
-  answer: Answer,
-  markup: Markup,
-  lang: Lang,
-  options: AskViewOptions = {},
-): Reply {
+export function askView(voice: Voice, corpus: Corpus, answer: Answer, options: AskViewOptions = {}): Reply {
+  const { markup, lang } = voice;
   const mention = options.mentionUserId
     ? lang.t("ask.mention", { user: markup.userMention(options.mentionUserId) })
     : undefined;
@@ -227,7 +222,7 @@ export function askView(
 }
 
 /** The private thanks for a 👍 or 👎 on an answer. */
-export function feedbackThanks(helpful: boolean, lang: Lang): Reply {
+export function feedbackThanks({ lang }: Voice, helpful: boolean): Reply {
   return {
     dir: lang.dir,
     ephemeral: true,
@@ -237,7 +232,8 @@ export function feedbackThanks(helpful: boolean, lang: Lang): Reply {
 }
 
 /** The passages after the best one, each cited. */
-export function moreSourcesView(corpus: Corpus, answer: Answer, markup: Markup, lang: Lang): Reply {
+export function moreSourcesView(voice: Voice, corpus: Corpus, answer: Answer): Reply {
+  const { markup, lang } = voice;
   const rest = answer.passages.slice(1);
   if (rest.length === 0) {
     return {

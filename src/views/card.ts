@@ -1,3 +1,5 @@
+import type { Lang } from "../i18n/index.js";
+
 /**
  * Surface-neutral replies. Commands produce a Reply; the Discord renderer turns it into embeds and
  * components, the console renderer into terminal text, so both show the same content.
@@ -66,6 +68,15 @@ export interface Markup {
   liveRelative(at: Date): string | undefined;
   link(label: string, url: string): string;
   userMention(userId: string): string;
+}
+
+/**
+ * How a view speaks to its reader: in their language, with their surface's markup (Discord's, or a terminal's).
+ * Every view takes it first; an Invocation is one (its reader's language and surface).
+ */
+export interface Voice {
+  readonly markup: Markup;
+  readonly lang: Lang;
 }
 
 /** A reply that is just a message to the person who invoked the command. */

@@ -2,7 +2,7 @@ import { type CountdownResult, EVENING_START_TIME, type Evening } from "../calen
 import { ummAlQuraFirstFast } from "../calendar/umm-al-qura.js";
 import type { Corpus } from "../corpus/types.js";
 import type { Lang } from "../i18n/index.js";
-import type { Card, CardField, Markup, Reply } from "./card.js";
+import type { Card, CardField, Markup, Reply, Voice } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
 import { whenLabel } from "./markup.js";
 import { citation, findArticle } from "./source.js";
@@ -21,7 +21,7 @@ export function remainingLabel(days: number, hours: number, minutes: number, lan
 }
 
 /** Why Ramadan matters to the talks, quoted from the newest status card's deadline section. */
-export function deadlineContext(corpus: Corpus, markup: Markup, lang: Lang): string | undefined {
+export function deadlineContext({ markup, lang }: Voice, corpus: Corpus): string | undefined {
   const card = corpus.statusCards[0];
   const section = card?.sections.find((s) => /deadline/i.test(s.heading));
   const point = section?.points[section.points.length - 1];
@@ -105,6 +105,8 @@ export function noSunsetNote(result: CountdownResult, lang: Lang): string | unde
 /**
  * The countdown card; during Ramadan it says which day it is and, where the place is known, when the next
  * fast begins (Fajr: suhoor ends) and ends (Maghrib: iftar). A time is called sunset only where it is one.
+ * It takes the markup and the language last, unlike the other views, until the daily post
+ * (src/reminders/post.ts) passes a Voice.
  */
 export function countdownView(corpus: Corpus, result: CountdownResult, markup: Markup, lang: Lang): Reply {
   const { timeZone } = result;
@@ -160,7 +162,7 @@ export function countdownView(corpus: Corpus, result: CountdownResult, markup: M
       value: truncate(noSunset, LIMITS.fieldValue),
     });
   }
-  const context = deadlineContext(corpus, markup, lang);
+  const context = deadlineContext({ markup, lang }, corpus);
   if (context)
     fields.push({ name: lang.t("countdown.field.why"), value: truncate(context, LIMITS.fieldValue) });
   const card: Card = {

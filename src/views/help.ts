@@ -1,6 +1,5 @@
 import type { Corpus } from "../corpus/types.js";
-import type { Lang } from "../i18n/index.js";
-import type { Markup, Reply } from "./card.js";
+import type { Reply, Voice } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
 import { coverageAsOf, sourceLine } from "./source.js";
 
@@ -13,13 +12,9 @@ export interface CommandSummary {
 }
 
 /** What talks-bot knows, its sources and their dates, and its commands. */
-export function helpView(
-  corpus: Corpus,
-  commands: readonly CommandSummary[],
-  markup: Markup,
-  lang: Lang,
-): Reply {
-  const sources = corpus.articles.map((article) => `• ${sourceLine(article, markup, lang)}`);
+export function helpView(voice: Voice, corpus: Corpus, commands: readonly CommandSummary[]): Reply {
+  const { lang } = voice;
+  const sources = corpus.articles.map((article) => `• ${sourceLine(voice, article)}`);
   const lines = [
     ...commands
       .filter((c) => !c.menu)

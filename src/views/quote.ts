@@ -1,7 +1,7 @@
 import type { Corpus } from "../corpus/types.js";
 import type { Lang } from "../i18n/index.js";
 import type { Quote, QuoteMatch, Speaker } from "../quotes.js";
-import type { Card, Markup, Reply } from "./card.js";
+import type { Card, Markup, Reply, Voice } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
 import { citation, findArticle } from "./source.js";
 
@@ -58,9 +58,8 @@ function distinctFields(quotes: readonly Quote[]): Quote[] {
  * does quote.
  */
 export function unknownSpeakerText(
+  { markup, lang }: Voice,
   match: Extract<QuoteMatch, { status: "unknown-speaker" }>,
-  markup: Markup,
-  lang: Lang,
 ): string {
   const name = markup.escape(match.input);
   if (match.didYouMean.length > 0)
@@ -78,12 +77,12 @@ export function unknownSpeakerText(
 
 /** Quotes found for a speaker and/or topic, or a helpful miss ("did you mean"). */
 export function quoteView(
+  voice: Voice,
   corpus: Corpus,
   match: QuoteMatch,
   query: { speaker?: string | undefined; topic?: string | undefined },
-  markup: Markup,
-  lang: Lang,
 ): Reply {
+  const { markup, lang } = voice;
   const asked = lang.list(
     [
       query.speaker ? lang.t("quote.asked.speaker", { speaker: markup.escape(query.speaker) }) : "",
@@ -98,7 +97,7 @@ export function quoteView(
         {
           title: lang.t("quote.notFound.title"),
           tone: "notice",
-          description: unknownSpeakerText(match, markup, lang),
+          description: unknownSpeakerText(voice, match),
         },
       ],
     };

@@ -3,7 +3,7 @@ import { DEFAULT_POLAR_CONVENTION, defaultMethod, isMethod, isPolarConvention } 
 import { catalogs, type Lang } from "../i18n/index.js";
 import { isPauseReason } from "../posting.js";
 import type { PostRecord, Reminder, ReminderPlace } from "../storage/types.js";
-import type { Markup, Reply } from "./card.js";
+import type { Markup, Reply, Voice } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
 import { whenLabel } from "./markup.js";
 
@@ -54,8 +54,7 @@ export interface SavedReminder {
 }
 
 export function reminderSavedView(
-  markup: Markup,
-  lang: Lang,
+  { markup, lang }: Voice,
   saved: SavedReminder,
   notes: readonly string[],
 ): Reply {
@@ -87,7 +86,7 @@ export function reminderSavedView(
   };
 }
 
-export function noReminderView(lang: Lang): Reply {
+export function noReminderView({ lang }: Voice): Reply {
   return {
     dir: lang.dir,
     ephemeral: true,
@@ -97,7 +96,7 @@ export function noReminderView(lang: Lang): Reply {
   };
 }
 
-export function reminderOffView(lang: Lang, changed: boolean): Reply {
+export function reminderOffView({ lang }: Voice, changed: boolean): Reply {
   return {
     dir: lang.dir,
     ephemeral: true,
@@ -117,8 +116,7 @@ function pausedReasonText(reason: string, markup: Markup, lang: Lang): string {
 }
 
 export function reminderShowView(
-  markup: Markup,
-  lang: Lang,
+  { markup, lang }: Voice,
   guildId: string,
   reminder: Reminder,
   last: PostRecord | null,
@@ -184,7 +182,12 @@ export function reminderShowView(
   };
 }
 
-export function testPostedView(lang: Lang, guildId: string, channelId: string, messageId: string): Reply {
+export function testPostedView(
+  { lang }: Voice,
+  guildId: string,
+  channelId: string,
+  messageId: string,
+): Reply {
   return {
     dir: lang.dir,
     ephemeral: true,

@@ -1,6 +1,6 @@
 import type { Article, Corpus } from "../corpus/types.js";
 import type { Lang } from "../i18n/index.js";
-import type { Markup } from "./card.js";
+import type { Markup, Voice } from "./card.js";
 
 /** "22 February 2024 (date inferred from the text)". */
 export function publishedLabel(article: Article, lang: Lang): string {
@@ -20,7 +20,8 @@ export function paragraphLabel(paragraphs: readonly number[], lang: Lang): strin
 }
 
 /** An article as a source: outlet, title (linked when the corpus has a URL), date. */
-export function sourceLine(article: Article, markup: Markup, lang: Lang): string {
+export function sourceLine(voice: Voice, article: Article): string {
+  const { markup, lang } = voice;
   const title = article.url
     ? markup.link(markup.escape(article.title), article.url)
     : lang.t("common.quoted", { text: markup.escape(article.title) });
@@ -31,15 +32,19 @@ export function sourceLine(article: Article, markup: Markup, lang: Lang): string
   });
 }
 
-/** One citation line: the source, then the paragraph(s). */
+/**
+ * One citation line: the source, then the paragraph(s). It takes the markup and the language last, unlike the
+ * other views, until the daily post (src/reminders/post.ts) passes a Voice.
+ */
 export function citation(
   article: Article,
   paragraphs: readonly number[],
   markup: Markup,
   lang: Lang,
 ): string {
+  const voice: Voice = { markup, lang };
   return lang.t("source.citation", {
-    source: sourceLine(article, markup, lang),
+    source: sourceLine(voice, article),
     paragraphs: paragraphLabel(paragraphs, lang),
   });
 }
@@ -54,7 +59,7 @@ export function coverageAsOf(corpus: Corpus): string {
 }
 
 /** "CNN (22 February 2024), …": the outlets and dates the answers come from. */
-export function sourcesLabel(corpus: Corpus, markup: Markup, lang: Lang): string {
+export function sourcesLabel({ markup, lang }: Voice, corpus: Corpus): string {
   return lang.list(
     corpus.articles.map((a) =>
       lang.t("source.outletDate", { source: markup.escape(a.source), date: lang.date(a.published) }),

@@ -1,6 +1,6 @@
 import type { Corpus, StatusCard, Translations } from "../corpus/types.js";
 import type { Lang } from "../i18n/index.js";
-import type { Markup, Reply } from "./card.js";
+import type { Reply, Voice } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
 import { citation, findArticle, paragraphLabel } from "./source.js";
 
@@ -16,7 +16,8 @@ export function curated(
 }
 
 /** The current status card: one field per section, every point with its paragraph citation. */
-export function statusView(corpus: Corpus, markup: Markup, lang: Lang): Reply {
+export function statusView(voice: Voice, corpus: Corpus): Reply {
+  const { markup, lang } = voice;
   const card: StatusCard | undefined = corpus.statusCards[0];
   if (!card) {
     return {
