@@ -1,6 +1,6 @@
 import type { RESTPostAPIContextMenuApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { UserFacingError } from "../src/errors.js";
-import { en } from "../src/i18n/index.js";
+import { englishText } from "../src/i18n/index.js";
 import type { BotContext, Invocation } from "../src/runtime/command.js";
 import { CommandType, Context, Integration } from "../src/runtime/command-codes.js";
 import { MAX_QUESTION_LENGTH } from "../src/search/engine.js";
@@ -11,7 +11,7 @@ import { answerFor } from "./ask.js";
 /** Right-click a message → Apps → "Ask talks-bot": answers the message's text, privately. */
 export const data = {
   type: CommandType.Message,
-  name: en("command.ask-talks-bot.name"),
+  name: englishText("command.ask-talks-bot.name"),
   contexts: [Context.Guild],
   integration_types: [Integration.GuildInstall],
 } satisfies RESTPostAPIContextMenuApplicationCommandsJSONBody;

@@ -1,6 +1,6 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { UserFacingError } from "../src/errors.js";
-import { en, type Lang, langFor } from "../src/i18n/index.js";
+import { englishText, type Lang, langFor } from "../src/i18n/index.js";
 import {
   type BotContext,
   type ButtonPress,
@@ -23,18 +23,26 @@ const SCRIPT_LOCALES: Readonly<Partial<Record<Script, string>>> = { arabic: "ar"
 export const data = {
   type: CommandType.ChatInput,
   name: "ask",
-  description: en("command.ask.description"),
+  description: englishText("command.ask.description"),
   options: [
     {
       type: OptionType.String,
       name: "question",
-      description: en("command.ask.option.question.description"),
+      description: englishText("command.ask.option.question.description"),
       required: true,
       max_length: MAX_QUESTION_LENGTH,
       autocomplete: true,
     },
-    { type: OptionType.Boolean, name: "hide", description: en("command.ask.option.hide.description") },
-    { type: OptionType.User, name: "mention", description: en("command.ask.option.mention.description") },
+    {
+      type: OptionType.Boolean,
+      name: "hide",
+      description: englishText("command.ask.option.hide.description"),
+    },
+    {
+      type: OptionType.User,
+      name: "mention",
+      description: englishText("command.ask.option.mention.description"),
+    },
   ],
   contexts: [Context.Guild, Context.BotDM],
   integration_types: [Integration.GuildInstall],

@@ -2,7 +2,7 @@ import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-ap
 import { cityChoices, resolveCity } from "../src/calendar/city-choices.js";
 import { countdownFor } from "../src/calendar/countdown.js";
 import { timeZoneChoices, validateTimeZone } from "../src/calendar/timezones.js";
-import { en } from "../src/i18n/index.js";
+import { englishText } from "../src/i18n/index.js";
 import { type BotContext, type Choice, type Invocation, optionString } from "../src/runtime/command.js";
 import { CommandType, Context, Integration, OptionType } from "../src/runtime/command-codes.js";
 import type { Reply } from "../src/views/card.js";
@@ -11,19 +11,19 @@ import { countdownView } from "../src/views/countdown.js";
 export const data = {
   type: CommandType.ChatInput,
   name: "countdown",
-  description: en("command.countdown.description"),
+  description: englishText("command.countdown.description"),
   options: [
     {
       type: OptionType.String,
       name: "timezone",
-      description: en("command.countdown.option.timezone.description"),
+      description: englishText("command.countdown.option.timezone.description"),
       max_length: 64,
       autocomplete: true,
     },
     {
       type: OptionType.String,
       name: "city",
-      description: en("command.countdown.option.city.description"),
+      description: englishText("command.countdown.option.city.description"),
       max_length: 100,
       autocomplete: true,
     },

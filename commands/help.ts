@@ -1,6 +1,6 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { commandKey } from "../src/i18n/commands.js";
-import { catalogs, en, SOURCE_LOCALE } from "../src/i18n/index.js";
+import { catalogs, englishText, SOURCE_LOCALE } from "../src/i18n/index.js";
 import type { BotContext, Invocation } from "../src/runtime/command.js";
 import { CommandType, Context, Integration } from "../src/runtime/command-codes.js";
 import type { Reply } from "../src/views/card.js";
@@ -9,7 +9,7 @@ import { helpView } from "../src/views/help.js";
 export const data = {
   type: CommandType.ChatInput,
   name: "help",
-  description: en("command.help.description"),
+  description: englishText("command.help.description"),
   contexts: [Context.Guild, Context.BotDM],
   integration_types: [Integration.GuildInstall],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;

@@ -1,5 +1,5 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
-import { en } from "../src/i18n/index.js";
+import { englishText } from "../src/i18n/index.js";
 import { type BotContext, type Choice, type Invocation, optionString } from "../src/runtime/command.js";
 import { CommandType, Context, Integration, OptionType } from "../src/runtime/command-codes.js";
 import type { Reply } from "../src/views/card.js";
@@ -9,19 +9,19 @@ import { quoteJson, quoteView, unknownSpeakerText } from "../src/views/quote.js"
 export const data = {
   type: CommandType.ChatInput,
   name: "quote",
-  description: en("command.quote.description"),
+  description: englishText("command.quote.description"),
   options: [
     {
       type: OptionType.String,
       name: "speaker",
-      description: en("command.quote.option.speaker.description"),
+      description: englishText("command.quote.option.speaker.description"),
       max_length: 100,
       autocomplete: true,
     },
     {
       type: OptionType.String,
       name: "topic",
-      description: en("command.quote.option.topic.description"),
+      description: englishText("command.quote.option.topic.description"),
       max_length: 100,
     },
   ],

@@ -14,8 +14,8 @@ import { timeZoneChoices, timeZoneWarning, validateTimeZone } from "../src/calen
 import { parseOverrideStart } from "../src/calendar/umm-al-qura.js";
 import { UserFacingError } from "../src/errors.js";
 import { optionName } from "../src/i18n/commands.js";
-import { en, LOCALES, langFor, SOURCE_LOCALE, supportedLocale } from "../src/i18n/index.js";
-import { PostError } from "../src/posting.js";
+import { englishText, LOCALES, langFor, SOURCE_LOCALE, supportedLocale } from "../src/i18n/index.js";
+import { PostError } from "../src/post-error.js";
 import { firstSlotFrom, parseDailyTime } from "../src/reminders/due.js";
 import { reminderPost } from "../src/reminders/post.js";
 import {
@@ -49,7 +49,7 @@ const channelMention = (id: string) => `<#${id}>`;
 export const data = {
   type: CommandType.ChatInput,
   name: "reminders",
-  description: en("command.reminders.description"),
+  description: englishText("command.reminders.description"),
   // Who may manage reminders: Discord hides the command from others, and `run` checks again.
   default_member_permissions: String(MANAGE_SERVER),
   contexts: [Context.Guild],
@@ -58,26 +58,26 @@ export const data = {
     {
       type: OptionType.Subcommand,
       name: "set",
-      description: en("command.reminders.set.description"),
+      description: englishText("command.reminders.set.description"),
       options: [
         {
           type: OptionType.Channel,
           name: "channel",
-          description: en("command.reminders.set.option.channel.description"),
+          description: englishText("command.reminders.set.option.channel.description"),
           required: true,
           channel_types: [PostableChannel.GuildText, PostableChannel.GuildAnnouncement],
         },
         {
           type: OptionType.String,
           name: "time",
-          description: en("command.reminders.set.option.time.description"),
+          description: englishText("command.reminders.set.option.time.description"),
           required: true,
           max_length: 16,
         },
         {
           type: OptionType.String,
           name: "timezone",
-          description: en("command.reminders.set.option.timezone.description"),
+          description: englishText("command.reminders.set.option.timezone.description"),
           required: true,
           max_length: 64,
           autocomplete: true,
@@ -85,65 +85,77 @@ export const data = {
         {
           type: OptionType.String,
           name: "language",
-          description: en("command.reminders.set.option.language.description"),
+          description: englishText("command.reminders.set.option.language.description"),
           choices: LOCALES.map((l) => ({ name: l.name, value: l.code })),
         },
         {
           type: OptionType.String,
           name: "city",
-          description: en("command.reminders.set.option.city.description"),
+          description: englishText("command.reminders.set.option.city.description"),
           max_length: 100,
           autocomplete: true,
         },
         {
           type: OptionType.String,
           name: "method",
-          description: en("command.reminders.set.option.method.description"),
-          choices: METHODS.map((m) => ({ name: en(`method.${m}`), value: m })),
+          description: englishText("command.reminders.set.option.method.description"),
+          choices: METHODS.map((m) => ({ name: englishText(`method.${m}`), value: m })),
         },
         {
           type: OptionType.String,
           name: "polar_days",
-          description: en("command.reminders.set.option.polar_days.description"),
-          choices: POLAR_CONVENTIONS.map((c) => ({ name: en(`polar_days.${c}`), value: c })),
+          description: englishText("command.reminders.set.option.polar_days.description"),
+          choices: POLAR_CONVENTIONS.map((c) => ({ name: englishText(`polar_days.${c}`), value: c })),
         },
         {
           type: OptionType.Role,
           name: "role",
-          description: en("command.reminders.set.option.role.description"),
+          description: englishText("command.reminders.set.option.role.description"),
         },
         {
           type: OptionType.Integer,
           name: "day_offset",
-          description: en("command.reminders.set.option.day_offset.description"),
+          description: englishText("command.reminders.set.option.day_offset.description"),
           min_value: -2,
           max_value: 2,
         },
         {
           type: OptionType.String,
           name: "start_date",
-          description: en("command.reminders.set.option.start_date.description"),
+          description: englishText("command.reminders.set.option.start_date.description"),
           max_length: 10,
         },
       ],
     },
-    { type: OptionType.Subcommand, name: "show", description: en("command.reminders.show.description") },
-    { type: OptionType.Subcommand, name: "off", description: en("command.reminders.off.description") },
+    {
+      type: OptionType.Subcommand,
+      name: "show",
+      description: englishText("command.reminders.show.description"),
+    },
+    {
+      type: OptionType.Subcommand,
+      name: "off",
+      description: englishText("command.reminders.off.description"),
+    },
     {
       type: OptionType.Subcommand,
       name: "preview",
-      description: en("command.reminders.preview.description"),
+      description: englishText("command.reminders.preview.description"),
       options: [
         {
           type: OptionType.String,
           name: "timezone",
-          description: en("command.reminders.preview.option.timezone.description"),
+          description: englishText("command.reminders.preview.option.timezone.description"),
           max_length: 64,
           autocomplete: true,
         },
       ],
     },
-    { type: OptionType.Subcommand, name: "test", description: en("command.reminders.test.description") },
+    {
+      type: OptionType.Subcommand,
+      name: "test",
+      description: englishText("command.reminders.test.description"),
+    },
   ],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 

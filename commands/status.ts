@@ -1,5 +1,5 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
-import { en } from "../src/i18n/index.js";
+import { englishText } from "../src/i18n/index.js";
 import type { BotContext, Invocation } from "../src/runtime/command.js";
 import { CommandType, Context, Integration } from "../src/runtime/command-codes.js";
 import type { Reply } from "../src/views/card.js";
@@ -8,7 +8,7 @@ import { statusJson, statusView } from "../src/views/status.js";
 export const data = {
   type: CommandType.ChatInput,
   name: "status",
-  description: en("command.status.description"),
+  description: englishText("command.status.description"),
   contexts: [Context.Guild, Context.BotDM],
   integration_types: [Integration.GuildInstall],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;

@@ -1,4 +1,4 @@
-import { en, type Lang, type MessageKey, type MessageValues } from "./i18n/index.js";
+import { englishText, type Lang, type MessageKey, type MessageValues } from "./i18n/index.js";
 
 /**
  * An error whose message is written for the person who caused it (a member, a moderator, a CLI user): a
@@ -11,7 +11,7 @@ export class UserFacingError extends Error {
     readonly key: MessageKey,
     readonly values: MessageValues = {},
   ) {
-    super(en(key, values));
+    super(englishText(key, values));
   }
 
   /**

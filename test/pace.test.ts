@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { PostError } from "../src/posting.js";
+import { PostError } from "../src/post-error.js";
 import { awaitSendSlot, LATE_SLOT_MS, type PaceClock } from "../src/reminders/pace.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import { tempDir } from "./support/bot.js";

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCorpus } from "../src/corpus/load.js";
-import { toPostError } from "../src/discord/post.js";
+import { toPostError } from "../src/discord/channels.js";
 import { createLogger } from "../src/logger.js";
 import type { PaceClock } from "../src/reminders/pace.js";
 import { reminderNonce } from "../src/reminders/post.js";

@@ -10,10 +10,10 @@ import type { BotContext } from "../runtime/command.js";
 import { createContext } from "../runtime/context.js";
 import { openStorage } from "../storage/open.js";
 import type { ShardFilter, Storage } from "../storage/types.js";
-import { cacheOptions } from "./cache.js";
+import { guardChannelPosts, postReply } from "./channels.js";
+import { cacheOptions } from "./client-cache.js";
 import { Client, DefaultRestOptions, Events, GatewayIntentBits } from "./lib.js";
 import { discordMarkup } from "./markup.js";
-import { guardChannelPosts, postReply } from "./post.js";
 import { createRouter, type RouterOptions } from "./router.js";
 
 export interface StartBotOptions {

@@ -6,8 +6,8 @@ import type {
   MessageContextMenuCommandInteraction,
 } from "discord.js";
 import type { ChannelPermission, ServerPort } from "../runtime/command.js";
+import { fetchChannel, POSTABLE_CHANNELS, postReply } from "./channels.js";
 import { PermissionFlagsBits } from "./lib.js";
-import { fetchChannel, POSTABLE_CHANNELS, postReply } from "./post.js";
 
 type AnyInteraction =
   | ChatInputCommandInteraction

@@ -282,6 +282,6 @@ export function english(): Lang {
 }
 
 /** The English text of a message: for errors that are also logged or shown to operators. */
-export function en(key: MessageKey, values?: MessageValues): string {
+export function englishText(key: MessageKey, values?: MessageValues): string {
   return english().t(key, values);
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { PostError } from "../posting.js";
+import { PostError } from "../post-error.js";
 import { type FencedClaim, LeaseLostError, type Storage } from "../storage/types.js";
 
 /** How late a process may be for its reserved send slot (a one-slot span) before it reserves again. */

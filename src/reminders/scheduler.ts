@@ -5,7 +5,7 @@ import type { Config } from "../config.js";
 import type { Corpus } from "../corpus/types.js";
 import { langFor } from "../i18n/index.js";
 import type { Logger } from "../logger.js";
-import { PostError } from "../posting.js";
+import { PostError } from "../post-error.js";
 import {
   type LeaseFence,
   LeaseLostError,

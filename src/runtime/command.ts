@@ -14,10 +14,10 @@ import type { QuoteBook } from "../quotes.js";
 import type { AnswerEngine } from "../search/engine.js";
 import type { Storage } from "../storage/types.js";
 import type { Markup, Reply, Voice } from "../views/card.js";
-import type { AnswerCache } from "./answer-cache.js";
 import { OptionType } from "./command-codes.js";
 import type { Cooldowns } from "./cooldown.js";
 import type { FeedbackSink } from "./feedback.js";
+import type { RecentAnswers } from "./recent-answers.js";
 
 export type OptionValue = string | number | boolean;
 
@@ -138,7 +138,7 @@ export interface BotContext {
   readonly quotes: QuoteBook;
   readonly logger: Logger;
   readonly now: () => Date;
-  readonly answers: AnswerCache;
+  readonly answers: RecentAnswers;
   readonly cooldowns: Cooldowns;
   readonly feedback: FeedbackSink;
   /** Null where no database is configured (the one-shot CLI). */

@@ -4,10 +4,10 @@ import type { Logger } from "../logger.js";
 import { QuoteBook } from "../quotes.js";
 import { AnswerEngine } from "../search/engine.js";
 import type { Storage } from "../storage/types.js";
-import { AnswerCache } from "./answer-cache.js";
 import { type BotContext, loadCommands } from "./command.js";
 import { Cooldowns } from "./cooldown.js";
 import { type FeedbackSink, MemoryFeedback } from "./feedback.js";
+import { RecentAnswers } from "./recent-answers.js";
 
 export interface ContextOptions {
   readonly config: Config;
@@ -38,7 +38,7 @@ export async function createContext(options: ContextOptions): Promise<BotContext
     },
     logger: options.logger,
     now,
-    answers: new AnswerCache(() => now().getTime()),
+    answers: new RecentAnswers(() => now().getTime()),
     cooldowns: new Cooldowns(options.config.askCooldownMs, () => now().getTime()),
     feedback,
     storage,

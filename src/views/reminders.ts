@@ -1,7 +1,7 @@
 import { zonePlace } from "../calendar/places.js";
 import { DEFAULT_POLAR_CONVENTION, defaultMethod, isMethod, isPolarConvention } from "../calendar/prayer.js";
 import { catalogs, type Lang } from "../i18n/index.js";
-import { isPauseReason } from "../posting.js";
+import { isPauseReason } from "../post-error.js";
 import type { PostRecord, Reminder, ReminderPlace } from "../storage/types.js";
 import type { Markup, Reply, Voice } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";

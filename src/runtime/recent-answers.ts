@@ -10,7 +10,7 @@ interface Entry {
  * Keeps recent answers so their buttons ("More sources", "Post publicly", feedback) can act on them.
  * Bounded in size and age (an interaction token lives 15 minutes), so memory stays flat.
  */
-export class AnswerCache {
+export class RecentAnswers {
   readonly #entries = new Map<string, Entry>();
   /**
    * Keys are this process's random prefix (24 bits) and a counter: unique within the process, and a button

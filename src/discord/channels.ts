@@ -1,5 +1,9 @@
+/**
+ * Channels over REST: a channel as Discord reports it now, a reply posted in one (held back when the lease is
+ * not confirmed), and what Discord answered, as the bot's own PostError.
+ */
 import type { APIChannel, REST, RESTOptions } from "discord.js";
-import { type PauseReason, PostError } from "../posting.js";
+import { type PauseReason, PostError } from "../post-error.js";
 import { LeaseLostError } from "../storage/types.js";
 import type { Reply } from "../views/card.js";
 import { ChannelType, DiscordAPIError, HTTPError, Routes } from "./lib.js";
