@@ -32,7 +32,7 @@ module.exports = {
     },
     {
       name: "discord-layer-on-top",
-      comment: "Only the entry points reach src/discord; the logic below it gets Discord through ports.",
+      comment: "Only the CLI reaches src/discord; the logic below it gets Discord through ports.",
       severity: "error",
       from: { pathNot: "^(src/discord/|src/cli/|test/|bench/)" },
       to: { path: "^src/discord/" },
