@@ -13,7 +13,7 @@ import { sampleReminder, TEST_TOKEN } from "./support/bot.js";
 import { copyCorpus } from "./support/corpus.js";
 import { damageDatabase } from "./support/damaged-db.js";
 import { startFakeDiscord } from "./support/fake-discord.js";
-import { createTestSchema, PG_URL } from "./support/postgres.js";
+import { createTestSchema, PG_HOST_PORT, PG_URL } from "./support/postgres.js";
 import { type CliResult, createCliSandbox, REPO_ROOT } from "./support/run-cli.js";
 
 // Every test runs the CLI's `main(argv, io)` in this process, with its own streams, a temp cwd (dotenv reads
@@ -947,8 +947,9 @@ describe.concurrent("talks-bot CLI", () => {
         const copied = await cli(["migrate", "--from", `sqlite:${databasePath}`], { env });
         expect(copied.stderr).toBe("");
         expect(copied.stdout).toMatch(
-          /^Copied .* into PostgreSQL postgres@127\.0\.0\.1:5432\/test: reminders 2, posts 1, feedback votes 1 /,
+          /^Copied .* into PostgreSQL postgres@[^ ]+\/test: reminders 2, posts 1, feedback votes 1 /,
         );
+        expect(copied.stdout).toContain(` into PostgreSQL postgres@${PG_HOST_PORT}/test: `);
         const again = await cli(["migrate", "--from", `sqlite:${databasePath}`], { env });
         expect(again.stdout).toBe(copied.stdout);
         const pg = await PostgresStorage.connect(PG_URL, { schema: schema.name });

@@ -12,7 +12,7 @@ import { pgMigrations } from "../src/storage/postgres-migrations.js";
 import { REMINDER_COLUMNS } from "../src/storage/rows.js";
 import { StorageError, StorageUnavailableError } from "../src/storage/types.js";
 import { describePostgresUrl } from "../src/storage/url.js";
-import { createTestSchema, PG_URL, type TestSchema } from "./support/postgres.js";
+import { createTestSchema, PG_PORT, PG_URL, pgUrlThroughPort, type TestSchema } from "./support/postgres.js";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
 const GUILD = "175928847299117063";
@@ -180,9 +180,9 @@ describe("the network failing", () => {
   });
 
   it("waits out a server that is down for a moment, then works", async () => {
-    const proxy = await startTcpProxy(5432);
+    const proxy = await startTcpProxy(PG_PORT);
     proxies.push(proxy);
-    const url = PG_URL.replace(":5432", `:${proxy.port}`);
+    const url = pgUrlThroughPort(proxy.port);
     const storage = await connect({ busyTimeoutMs: 10_000, onConnectionLost: () => undefined }, url);
     await storage.upsertReminder(reminder());
     proxy.down();
@@ -195,14 +195,14 @@ describe("the network failing", () => {
   it("survives a connection that the server ends in the same read as the one that opened it", async () => {
     // A busy client can read "ready for queries" and "terminating connection" in one chunk: the connection is
     // handed over before the error is read, and an error nobody listens to would end the process.
-    const proxy = await startTcpProxy(5432);
+    const proxy = await startTcpProxy(PG_PORT);
     proxies.push(proxy);
     const name = `talks-bot-fresh-${process.pid}`;
     const lost: Error[] = [];
     proxy.holdReplies();
     const connecting = connect(
       { applicationName: name, onConnectionLost: (error) => lost.push(error) },
-      PG_URL.replace(":5432", `:${proxy.port}`),
+      pgUrlThroughPort(proxy.port),
     );
     await expect
       .poll(async () => {
@@ -221,7 +221,7 @@ describe("the network failing", () => {
   });
 
   it("gives up on a server it cannot reach, naming it without the password", async () => {
-    const proxy = await startTcpProxy(5432);
+    const proxy = await startTcpProxy(PG_PORT);
     proxies.push(proxy);
     proxy.down();
     const url = `postgres://postgres:s3cret-password@127.0.0.1:${proxy.port}/test`;

@@ -20,7 +20,7 @@ import { botEnv, sampleReminder, TEST_TOKEN, tempDir } from "./support/bot.js";
 import { startBotProcess } from "./support/bot-process.js";
 import { type FakeDiscord, guildIdForShard, startFakeDiscord } from "./support/fake-discord.js";
 import { holdLease } from "./support/lease.js";
-import { createTestSchema, PG_URL, type TestSchema } from "./support/postgres.js";
+import { createTestSchema, PG_PORT, PG_URL, type TestSchema } from "./support/postgres.js";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
 const SHARDS = 3;
@@ -52,7 +52,7 @@ function zoneAwayFromMidnight(now: Date): string {
 describe("three processes on three hosts, one database", () => {
   it("post every due reminder exactly once, within Discord's global limit, through a kill, dropped connections and a database restart", async () => {
     schema = await createTestSchema("scale");
-    proxy = await startTcpProxy(5432);
+    proxy = await startTcpProxy(PG_PORT);
     const guilds = Array.from({ length: SHARDS * PER_SHARD }, (_, i) => ({
       id: guildIdForShard(i % SHARDS, SHARDS),
     }));

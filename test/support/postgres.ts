@@ -1,11 +1,44 @@
 /**
- * A fresh PostgreSQL schema for a test file, on the server the project's machines run (127.0.0.1:5432, user
- * postgres, database test; TEST_DATABASE_URL overrides it). Dropped with everything in it afterwards.
+ * A fresh PostgreSQL schema for a test file, on the suite's server (`postgres-setup.ts` picks or starts it and
+ * provides its URL; outside vitest, as in `npm run bench`, TEST_DATABASE_URL or 127.0.0.1:5432). Dropped with
+ * everything in it afterwards.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { inject } from "vitest";
+import { DEFAULT_PG_URL } from "./postgres-server.js";
 
-export const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The suite's PostgreSQL (user postgres, database test), from `postgres-setup.ts`. */
+    postgresUrl: string;
+  }
+}
+
+/** The suite's PostgreSQL server (user postgres, database test). */
+export const PG_URL = process.env.VITEST ? providedUrl() : (process.env.TEST_DATABASE_URL ?? DEFAULT_PG_URL);
+
+function providedUrl(): string {
+  const url = inject("postgresUrl");
+  if (!url)
+    throw new Error(
+      "PostgreSQL: this test file uses the suite's server, which only the e2e project starts: list the file there in vitest.config.ts",
+    );
+  return url;
+}
+
+const pgAddress = new URL(PG_URL);
+/** The server's port, for a proxy in front of it. */
+export const PG_PORT = Number(pgAddress.port || 5432);
+/** The server's host and port as connection messages name them (`127.0.0.1:5432`). */
+export const PG_HOST_PORT = `${pgAddress.hostname}:${PG_PORT}`;
+
+/** `PG_URL` through another port of the same host (a proxy's). */
+export function pgUrlThroughPort(port: number): string {
+  const url = new URL(PG_URL);
+  url.port = String(port);
+  return url.toString();
+}
 
 export interface TestSchema {
   /** The schema's name, for `PostgresStorage`'s `schema` option. */
