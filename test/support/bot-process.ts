@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { BIN, cleanEnv } from "./run-cli.js";
+import { e2eOnly } from "./test-project.js";
 
 export interface BotProcess {
   readonly child: ChildProcess;
@@ -19,6 +20,7 @@ export function startBotProcess(
   cwd: string,
   started: ChildProcess[],
 ): BotProcess {
+  e2eOnly("The bot process");
   const child = spawn(process.execPath, [BIN, "start"], {
     cwd,
     env: cleanEnv(env),

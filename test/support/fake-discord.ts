@@ -77,6 +77,7 @@ import {
   snowflake,
   validateMessageBody,
 } from "./fake-discord-model.js";
+import { e2eOnly } from "./test-project.js";
 
 export * from "./fake-discord-gateway.js";
 export * from "./fake-discord-http.js";
@@ -261,6 +262,7 @@ type Handler = (ctx: Ctx) => Result | Promise<Result>;
 
 /** Starts a fake Discord on 127.0.0.1 (random port). Close it with {@link FakeDiscord.close}. */
 export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  e2eOnly("The fake Discord");
   const fake = new FakeDiscord(options);
   await fake.listen();
   return fake;

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main.js";
+import { e2eOnly } from "./test-project.js";
 
 /** The repository root and the CLI entry, as absolute paths (the CLI runs from a temp cwd). */
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -112,6 +113,7 @@ export function createCliSandbox(): CliSandbox {
 
   const spawnRun = (args: readonly string[], options: RunOptions = {}): Promise<CliResult> =>
     new Promise((resolve, reject) => {
+      e2eOnly("The compiled talks-bot");
       const child = spawn(process.execPath, [BIN, ...args], {
         cwd: options.cwd ?? dir,
         env: cleanEnv({ DATABASE_PATH: join(dir, "default.db"), ...options.env }),

@@ -5,6 +5,7 @@
  */
 import { EventEmitter, once } from "node:events";
 import { createConnection, createServer, type Socket } from "node:net";
+import { e2eOnly } from "./test-project.js";
 
 export interface TcpProxy {
   readonly port: number;
@@ -27,6 +28,7 @@ export interface TcpProxy {
 }
 
 export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"): Promise<TcpProxy> {
+  e2eOnly("A TCP proxy");
   const sockets = new Set<Socket>();
   const events = new EventEmitter();
   let accepting = true;
