@@ -3,7 +3,11 @@
  * multipart form discord.js sends with files), Discord-shaped errors and request matchers.
  */
 import type { IncomingMessage } from "node:http";
-import type { FormErrors } from "./fake-discord-model.js";
+
+/** The error body of a 400 "Invalid Form Body" (code 50035) answer. */
+export interface FormErrors {
+  [field: string]: FormErrors | { code: string; message: string }[];
+}
 
 /** A file uploaded in a multipart request. */
 export interface RecordedFile {

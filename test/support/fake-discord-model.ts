@@ -626,146 +626,16 @@ export function computePermissions(
   return perms;
 }
 
-/** The error body of a 400 "Invalid Form Body" (code 50035) answer. */
-export interface FormErrors {
-  [field: string]: FormErrors | { code: string; message: string }[];
-}
-
-function addError(
-  errors: FormErrors,
-  path: readonly (string | number)[],
-  code: string,
-  message: string,
-): void {
-  let node: FormErrors = errors;
-  for (const key of path) {
-    const existing = node[String(key)];
-    if (existing === undefined || Array.isArray(existing)) {
-      const next: FormErrors = {};
-      node[String(key)] = next;
-      node = next;
-    } else {
-      node = existing;
-    }
+/** A channel by id among the guilds, with the guild it belongs to. */
+export function lookupChannel(
+  guilds: readonly FakeGuild[],
+  id: string,
+): { guild: FakeGuild; channel: FakeChannel } | undefined {
+  for (const guild of guilds) {
+    const channel = guild.channels.find((c) => c.id === id);
+    if (channel) return { guild, channel };
   }
-  const list = node._errors;
-  const entry = { code, message };
-  if (Array.isArray(list)) list.push(entry);
-  else node._errors = [entry];
-}
-
-function maxLength(
-  errors: FormErrors,
-  path: readonly (string | number)[],
-  value: unknown,
-  max: number,
-  min = 0,
-): void {
-  if (value === undefined || value === null) return;
-  if (typeof value !== "string") {
-    addError(errors, path, "STRING_TYPE_CONVERT", "Could not interpret value as string.");
-    return;
-  }
-  if (value.length > max)
-    addError(errors, path, "BASE_TYPE_MAX_LENGTH", `Must be ${max} or fewer in length.`);
-  if (value.length < min) {
-    addError(errors, path, "BASE_TYPE_MIN_LENGTH", `Must be ${min} or more in length.`);
-  }
-}
-
-/** Options for {@link validateMessageBody}. */
-export interface MessageValidation {
-  /** An edit: fields may be absent and an empty result is allowed. */
-  partial?: boolean;
-  /** Files arrived alongside the JSON (multipart), so the message is not empty. */
-  hasFiles?: boolean;
-}
-
-/** Problems Discord would reject a message body for; `null` when it is acceptable. */
-export type MessageProblem =
-  | { status: 400; code: 50006; message: string }
-  | { status: 400; code: 50035; message: string; errors: FormErrors };
-
-/**
- * Checks a message body against Discord's limits: content ≤ 2000, ≤ 10 embeds, embed field limits, 6000
- * characters across embeds, nonce ≤ 25, `allowed_mentions.parse` not combined with id lists, and not empty.
- */
-export function validateMessageBody(
-  body: Record<string, unknown>,
-  options: MessageValidation = {},
-): MessageProblem | null {
-  const errors: FormErrors = {};
-  maxLength(errors, ["content"], body.content, 2000);
-  const embeds = body.embeds;
-  if (embeds !== undefined && embeds !== null) {
-    if (!Array.isArray(embeds)) {
-      addError(errors, ["embeds"], "LIST_TYPE_CONVERT", "Only iterables may be used in a ListType.");
-    } else {
-      if (embeds.length > 10) {
-        addError(errors, ["embeds"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.");
-      }
-      let total = 0;
-      for (const [i, raw] of embeds.entries()) {
-        const embed = (raw ?? {}) as EmbedData;
-        maxLength(errors, ["embeds", i, "title"], embed.title, 256);
-        maxLength(errors, ["embeds", i, "description"], embed.description, 4096);
-        maxLength(errors, ["embeds", i, "footer", "text"], embed.footer?.text, 2048);
-        maxLength(errors, ["embeds", i, "author", "name"], embed.author?.name, 256);
-        total += (embed.title ?? "").length + (embed.description ?? "").length;
-        total += (embed.footer?.text ?? "").length + (embed.author?.name ?? "").length;
-        const fields = embed.fields ?? [];
-        if (fields.length > 25) {
-          addError(errors, ["embeds", i, "fields"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.");
-        }
-        for (const [j, field] of fields.entries()) {
-          maxLength(errors, ["embeds", i, "fields", j, "name"], field.name, 256, 1);
-          maxLength(errors, ["embeds", i, "fields", j, "value"], field.value, 1024, 1);
-          total += (field.name ?? "").length + (field.value ?? "").length;
-        }
-      }
-      if (total > 6000) {
-        addError(errors, ["embeds"], "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000");
-      }
-    }
-  }
-  const nonce = body.nonce;
-  if (typeof nonce === "string") maxLength(errors, ["nonce"], nonce, 25);
-  const mentions = body.allowed_mentions as AllowedMentions | undefined | null;
-  if (mentions) {
-    const parse = mentions.parse ?? [];
-    if (parse.includes("users") && mentions.users !== undefined && mentions.users.length > 0) {
-      addError(
-        errors,
-        ["allowed_mentions"],
-        "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
-        'parse:["users"] and users: [ids...] are mutually exclusive.',
-      );
-    }
-    if (parse.includes("roles") && mentions.roles !== undefined && mentions.roles.length > 0) {
-      addError(
-        errors,
-        ["allowed_mentions"],
-        "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
-        'parse:["roles"] and roles: [ids...] are mutually exclusive.',
-      );
-    }
-    if ((mentions.users?.length ?? 0) > 100 || (mentions.roles?.length ?? 0) > 100) {
-      addError(errors, ["allowed_mentions"], "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.");
-    }
-  }
-  if (Object.keys(errors).length > 0) {
-    return { status: 400, code: 50035, message: "Invalid Form Body", errors };
-  }
-  if (!options.partial && !options.hasFiles) {
-    const content = typeof body.content === "string" ? body.content.trim() : "";
-    const hasEmbeds = Array.isArray(embeds) && embeds.length > 0;
-    const hasComponents = Array.isArray(body.components) && body.components.length > 0;
-    const hasStickers = Array.isArray(body.sticker_ids) && body.sticker_ids.length > 0;
-    if (!content && !hasEmbeds && !hasComponents && !hasStickers && !body.poll) {
-      return { status: 400, code: 50006, message: "Cannot send an empty message" };
-    }
-  }
-  return null;
+  return undefined;
 }
 
 /** Who a message pings, given its content, `allowed_mentions` and what the author may mention. */
