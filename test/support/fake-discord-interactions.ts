@@ -5,6 +5,7 @@
  * fresh snowflake ids and random tokens.
  */
 import { PermissionFlagsBits } from "discord.js";
+import { CommandType, OptionType } from "../../src/runtime/command-codes.js";
 import {
   ChannelKind,
   computePermissions,
@@ -32,21 +33,6 @@ export const InteractionKind = {
   ModalSubmit: 5,
 } as const;
 
-/** Application command option types (Discord's `ApplicationCommandOptionType`). */
-export const OptionKind = {
-  Subcommand: 1,
-  SubcommandGroup: 2,
-  String: 3,
-  Integer: 4,
-  Boolean: 5,
-  User: 6,
-  Channel: 7,
-  Role: 8,
-  Mentionable: 9,
-  Number: 10,
-  Attachment: 11,
-} as const;
-
 /** An option value with an explicit Discord type, made with {@link opt}. */
 export interface TypedOption {
   readonly kind: "typed-option";
@@ -68,18 +54,18 @@ export type CommandOptions = Readonly<Record<string, OptionInput | undefined>>;
 
 /** Explicit option types for values whose type cannot be guessed. */
 export const opt = {
-  string: (value: string): TypedOption => ({ kind: "typed-option", type: OptionKind.String, value }),
-  integer: (value: number): TypedOption => ({ kind: "typed-option", type: OptionKind.Integer, value }),
-  number: (value: number): TypedOption => ({ kind: "typed-option", type: OptionKind.Number, value }),
-  boolean: (value: boolean): TypedOption => ({ kind: "typed-option", type: OptionKind.Boolean, value }),
+  string: (value: string): TypedOption => ({ kind: "typed-option", type: OptionType.String, value }),
+  integer: (value: number): TypedOption => ({ kind: "typed-option", type: OptionType.Integer, value }),
+  number: (value: number): TypedOption => ({ kind: "typed-option", type: OptionType.Number, value }),
+  boolean: (value: boolean): TypedOption => ({ kind: "typed-option", type: OptionType.Boolean, value }),
   /** A user (id); resolved from the guild's members when known. */
-  user: (id: string): TypedOption => ({ kind: "typed-option", type: OptionKind.User, value: id }),
+  user: (id: string): TypedOption => ({ kind: "typed-option", type: OptionType.User, value: id }),
   /** A channel (id); `data.resolved.channels` carries the app's permissions in it. */
-  channel: (id: string): TypedOption => ({ kind: "typed-option", type: OptionKind.Channel, value: id }),
-  role: (id: string): TypedOption => ({ kind: "typed-option", type: OptionKind.Role, value: id }),
+  channel: (id: string): TypedOption => ({ kind: "typed-option", type: OptionType.Channel, value: id }),
+  role: (id: string): TypedOption => ({ kind: "typed-option", type: OptionType.Role, value: id }),
   mentionable: (id: string): TypedOption => ({
     kind: "typed-option",
-    type: OptionKind.Mentionable,
+    type: OptionType.Mentionable,
     value: id,
   }),
   attachment: (file: {
@@ -91,7 +77,7 @@ export const opt = {
     const id = snowflake();
     return {
       kind: "typed-option",
-      type: OptionKind.Attachment,
+      type: OptionType.Attachment,
       value: id,
       attachment: {
         id,
@@ -284,11 +270,11 @@ export class InteractionBuilder {
         ? this.host.findMessage(target)
         : this.completeMessage(target, String(base.channel_id));
     if (!message) throw new Error(`messageCommand: the fake knows no message ${String(target)}`);
-    const command = this.host.findCommand(name, 3, base.guild_id);
+    const command = this.host.findCommand(name, CommandType.Message, base.guild_id);
     base.data = {
-      id: command?.id ?? commandId(name, 3),
+      id: command?.id ?? commandId(name, CommandType.Message),
       name,
-      type: 3,
+      type: CommandType.Message,
       target_id: message.id,
       resolved: { messages: { [message.id]: message } },
       ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
@@ -301,11 +287,11 @@ export class InteractionBuilder {
     const base = this.base(InteractionKind.ApplicationCommand, ctx);
     const resolved: Record<string, Record<string, unknown>> = {};
     this.resolveUser(targetUserId, base, resolved);
-    const command = this.host.findCommand(name, 2, base.guild_id);
+    const command = this.host.findCommand(name, CommandType.User, base.guild_id);
     base.data = {
-      id: command?.id ?? commandId(name, 2),
+      id: command?.id ?? commandId(name, CommandType.User),
       name,
-      type: 2,
+      type: CommandType.User,
       target_id: targetUserId,
       resolved,
       ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
@@ -400,7 +386,7 @@ export class InteractionBuilder {
   ): Record<string, unknown> {
     const [name, ...rest] = path.trim().split(/\s+/);
     if (!name) throw new Error("command: empty command path");
-    const command = this.host.findCommand(name, 1, base.guild_id);
+    const command = this.host.findCommand(name, CommandType.ChatInput, base.guild_id);
     const resolved: Record<string, Record<string, unknown>> = {};
     let schema: StoredOption[] | undefined = command?.options;
     let wrap: (leaf: Record<string, unknown>[]) => Record<string, unknown>[] = (leaf) => leaf;
@@ -411,18 +397,18 @@ export class InteractionBuilder {
       wrap = (leaf) => [
         {
           name: group,
-          type: OptionKind.SubcommandGroup,
-          options: [{ name: sub, type: OptionKind.Subcommand, options: leaf }],
+          type: OptionType.SubcommandGroup,
+          options: [{ name: sub, type: OptionType.Subcommand, options: leaf }],
         },
       ];
     } else if (rest.length === 1) {
       const [sub] = rest as [string];
       const subSchema = schema?.find((o) => o.name === sub);
-      if (subSchema?.type === OptionKind.SubcommandGroup) {
+      if (subSchema?.type === OptionType.SubcommandGroup) {
         throw new Error(`command: "${name} ${sub}" is a subcommand group; name the subcommand too`);
       }
       schema = subSchema?.options;
-      wrap = (leaf) => [{ name: sub, type: OptionKind.Subcommand, options: leaf }];
+      wrap = (leaf) => [{ name: sub, type: OptionType.Subcommand, options: leaf }];
     } else if (rest.length > 2) {
       throw new Error(`command: "${path}" has too many parts (command, group, subcommand at most)`);
     }
@@ -440,9 +426,9 @@ export class InteractionBuilder {
       leaf.push(option);
     }
     const data: Record<string, unknown> = {
-      id: command?.id ?? commandId(name, 1),
+      id: command?.id ?? commandId(name, CommandType.ChatInput),
       name,
-      type: 1,
+      type: CommandType.ChatInput,
     };
     const options2 = wrap(leaf);
     if (options2.length > 0) data.options = options2;
@@ -459,10 +445,10 @@ export class InteractionBuilder {
     resolved: Record<string, Record<string, unknown>>,
   ): void {
     switch (type) {
-      case OptionKind.User:
+      case OptionType.User:
         this.resolveUser(id, base, resolved);
         return;
-      case OptionKind.Channel: {
+      case OptionType.Channel: {
         const found = this.host.lookupChannel(id);
         if (!found) throw new Error(`command: the fake knows no channel ${id}`);
         const permissions = computePermissions(found.guild, this.host.botUser.id, found.channel, {
@@ -474,19 +460,19 @@ export class InteractionBuilder {
         };
         return;
       }
-      case OptionKind.Role: {
+      case OptionType.Role: {
         const role = this.findRole(id, base);
         if (!role) throw new Error(`command: the fake knows no role ${id}`);
         bucket(resolved, "roles")[id] = role;
         return;
       }
-      case OptionKind.Mentionable: {
+      case OptionType.Mentionable: {
         const role = this.findRole(id, base);
         if (role) bucket(resolved, "roles")[id] = role;
         else this.resolveUser(id, base, resolved);
         return;
       }
-      case OptionKind.Attachment:
+      case OptionType.Attachment:
         if (attachment) bucket(resolved, "attachments")[id] = attachment;
         return;
       default:
@@ -583,11 +569,11 @@ function typed(
     };
   }
   if (declared !== undefined) return { type: declared, value: input };
-  if (typeof input === "boolean") return { type: OptionKind.Boolean, value: input };
+  if (typeof input === "boolean") return { type: OptionType.Boolean, value: input };
   if (typeof input === "number") {
-    return { type: Number.isInteger(input) ? OptionKind.Integer : OptionKind.Number, value: input };
+    return { type: Number.isInteger(input) ? OptionType.Integer : OptionType.Number, value: input };
   }
-  return { type: OptionKind.String, value: input };
+  return { type: OptionType.String, value: input };
 }
 
 /** The channel object an interaction carries: a copy, so later state changes do not rewrite history. */
