@@ -2,11 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { loadConfig } from "../../src/config.js";
-import { type RunningBot, startBot } from "../../src/discord/bot.js";
-import { deployCommands } from "../../src/discord/deploy.js";
+import type { RunningBot } from "../../src/discord/bot.js";
 import type { RouterOptions } from "../../src/discord/router.js";
-import { createLogger } from "../../src/logger.js";
 import type { BotContext } from "../../src/runtime/command.js";
 import type { ReminderUpsert, Storage } from "../../src/storage/types.js";
 import type { FakeDiscord } from "./fake-discord.js";
@@ -68,6 +65,14 @@ export function botEnv(
  * the fake Discord, with the clock and database the test chooses.
  */
 export async function startTestBot(fake: FakeDiscord, options: TestBotOptions = {}): Promise<TestBot> {
+  // Loaded here, not at the top: unit tests import this file for its fixtures (the clock, a reminder, a temp
+  // folder), and discord.js alone takes about a second to load.
+  const [{ loadConfig }, { startBot }, { deployCommands }, { createLogger }] = await Promise.all([
+    import("../../src/config.js"),
+    import("../../src/discord/bot.js"),
+    import("../../src/discord/deploy.js"),
+    import("../../src/logger.js"),
+  ]);
   // A folder made here is removed when the bot stops (or fails to start); a caller's own folder is theirs.
   const own = options.databasePath === undefined ? tempDir() : undefined;
   const databasePath = options.databasePath ?? join(own?.path ?? "", "talks-bot.db");
