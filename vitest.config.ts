@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
  * The test files that start something: the bot against the fake Discord, a child process (the compiled
@@ -24,8 +25,27 @@ const E2E = [
   "test/storage.test.ts",
 ];
 
+/**
+ * The files that spend longest waiting on real time (a dead process's lease and claims to run out). Started
+ * first, so the other worker runs everything else meanwhile. vitest orders files by the last run's durations
+ * when it has them, which does the same; a fresh clone has none, and by file size these would start last.
+ */
+const LONGEST_WAITS = ["test/scale-out.test.ts", "test/discord-faults.test.ts"];
+
+class LongestWaitsFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const index = LONGEST_WAITS.findIndex((path) => file.moduleId.endsWith(path));
+      return index < 0 ? LONGEST_WAITS.length : index;
+    };
+    // A stable sort: the rest keep vitest's order.
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 export default defineConfig({
   test: {
+    sequence: { sequencer: LongestWaitsFirst },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // End-to-end suites open sockets and child processes; two cores are all we have.
