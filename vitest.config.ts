@@ -1,29 +1,29 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
- * The test files that start something: the bot against the fake Discord, a child process (the compiled
- * `talks-bot`, a writer to kill, `git`, `mount`), a server, or that need PostgreSQL. They form the `e2e`
- * project, which builds dist/ and finds or starts PostgreSQL first. Every other file is a `unit` test: no
- * build, no child process, no server, so `npm run test:unit` stays a quick loop. A unit file that starts one
- * of these anyway fails with a message that names this list.
+ * What makes a test file end to end: it imports a helper that starts something (the fake Discord, the
+ * compiled `talks-bot`, the bot process, PostgreSQL, a TCP proxy, a small disk to mount) or Node's own
+ * child_process, http or net.
  */
-const E2E = [
-  "test/bot-process.test.ts",
-  "test/cli.test.ts",
-  "test/corpus-cache.test.ts",
-  "test/discord-bot.test.ts",
-  "test/discord-faults.test.ts",
-  "test/discord-storage.test.ts",
-  "test/fake-discord.test.ts",
-  "test/files.test.ts",
-  "test/postgres-storage.test.ts",
-  "test/reminders-e2e.test.ts",
-  "test/router-fuzz.test.ts",
-  "test/scale-out.test.ts",
-  "test/storage-contract.test.ts",
-  "test/storage.test.ts",
-];
+const STARTS_SOMETHING =
+  /from "(?:node:(?:child_process|http|net)|\.\/support\/(?:fake-discord|run-cli|bot-process|postgres|tcp-proxy|full-disk)\.js)"/;
+
+/**
+ * Those files form the `e2e` project, which builds dist/ and finds or starts PostgreSQL first. Every other
+ * file is a `unit` test: no build, no child process, no server, so `npm run test:unit` stays a quick loop. The
+ * helpers also refuse to start anything in a unit file (a dynamic import, say), naming this rule.
+ */
+const testFolder = fileURLToPath(new URL("test/", import.meta.url));
+const E2E = readdirSync(testFolder)
+  .filter(
+    (name) =>
+      name.endsWith(".test.ts") && STARTS_SOMETHING.test(readFileSync(join(testFolder, name), "utf8")),
+  )
+  .map((name) => `test/${name}`);
 
 /**
  * The files that spend longest waiting on real time (a dead process's lease and claims to run out). Started

@@ -22,7 +22,7 @@ function providedUrl(): string {
   const url = inject("postgresUrl");
   if (!url)
     throw new Error(
-      "PostgreSQL: this test file uses the suite's server, which only the e2e project starts: list the file there in vitest.config.ts",
+      "PostgreSQL: this test file uses the suite's server, which only the e2e project starts: import ./support/postgres.js statically, which makes the file an e2e test (see vitest.config.ts)",
     );
   return url;
 }
