@@ -26,11 +26,18 @@ const E2E = readdirSync(testFolder)
   .map((name) => `test/${name}`);
 
 /**
- * The files that spend longest waiting on real time (a dead process's lease and claims to run out). Started
- * first, so the other worker runs everything else meanwhile. vitest orders files by the last run's durations
- * when it has them, which does the same; a fresh clone has none, and by file size these would start last.
+ * The files that take longest, mostly waiting on real time (leases and claims running out, a lock timeout, a
+ * process starting). Started first, so the run does not end with one of them alone. vitest orders files by
+ * the last run's durations when it has them, which does the same; a fresh clone (every CI run) has none, and
+ * orders by file size. Only an ordering hint: a file missing here, or listed and gone, costs a few seconds.
  */
-const LONGEST_WAITS = ["test/scale-out.test.ts", "test/discord-faults.test.ts"];
+const LONGEST_WAITS = [
+  "test/scale-out.test.ts",
+  "test/fencing.test.ts",
+  "test/bot-process.test.ts",
+  "test/discord-faults.test.ts",
+  "test/postgres-locks.test.ts",
+];
 
 class LongestWaitsFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
