@@ -10,8 +10,9 @@ import { availableParallelism, loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
 import { loadCorpus } from "../src/corpus/load.js";
 import type { Article, Corpus } from "../src/corpus/types.js";
-import { AnswerEngine, plainMiniSearchBaseline } from "../src/search/engine.js";
+import { AnswerEngine } from "../src/search/engine.js";
 import { projectQuestions } from "../src/tools/questions.js";
+import { plainMiniSearchBaseline } from "./support/plain-baseline.js";
 import { mulberry32 } from "./support/random.js";
 import { formatMs, median, percentile, timed } from "./support/stats.js";
 

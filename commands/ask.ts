@@ -12,7 +12,7 @@ import {
 } from "../src/runtime/command.js";
 import { CommandType, Context, Integration, OptionType } from "../src/runtime/command-codes.js";
 import { type Answer, MAX_QUESTION_LENGTH } from "../src/search/engine.js";
-import type { Script } from "../src/search/message.js";
+import type { Script } from "../src/search/reading.js";
 import { askView, feedbackThanks, moreSourcesView } from "../src/views/ask.js";
 import type { Reply } from "../src/views/card.js";
 import { LIMITS, truncate } from "../src/views/limits.js";

@@ -6,7 +6,8 @@ import { UserFacingError } from "../src/errors.js";
 import { peopleOf } from "../src/people/people.js";
 import { QuoteBook } from "../src/quotes.js";
 import { decisionModel } from "../src/search/decision.js";
-import { AnswerEngine, editDistance, MAX_QUESTION_LENGTH } from "../src/search/engine.js";
+import { editDistance } from "../src/search/edit-distance.js";
+import { AnswerEngine, MAX_QUESTION_LENGTH } from "../src/search/engine.js";
 import { splitSentences } from "../src/text/sentences.js";
 import { FIXTURE_DIR, fixtureQuestions, projectQuestions } from "../src/tools/questions.js";
 

@@ -5,7 +5,7 @@
  */
 import { createInterface } from "node:readline";
 import { loadCorpus } from "../../src/corpus/load.js";
-import { plainMiniSearchBaseline } from "../../src/search/engine.js";
+import { plainMiniSearchBaseline } from "./plain-baseline.js";
 
 const search = plainMiniSearchBaseline(loadCorpus(process.env.CORPUS_DIR || undefined));
 for await (const line of createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {

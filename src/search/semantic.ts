@@ -1,4 +1,5 @@
 import { isStopWord, stem } from "../text/normalize.js";
+import { dot } from "./vector-math.js";
 import type { WordVectors } from "./word-vectors.js";
 
 /**
@@ -104,10 +105,4 @@ export class SemanticMatcher {
     this.#cache.set(word, result);
     return result;
   }
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
-  return sum;
 }

@@ -22,7 +22,7 @@ export interface Segment {
 }
 
 /** A message, read. */
-export interface ReadMessage {
+export interface ReadQuestion {
   /** The text with mentions, links, emoji and control characters removed, whitespace collapsed. */
   readonly text: string;
   readonly script: Script;
@@ -59,7 +59,7 @@ const CONTROL = /[\p{Cc}\p{Cf}]/gu;
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[ -/]*[@-~]`, "g");
 
 /** Removes what is not text: ANSI sequences, control and format characters, emoji, mentions and links. */
-export function cleanMessage(text: string): string {
+export function cleanQuestion(text: string): string {
   return text
     .replace(ANSI, " ")
     .replace(URL, " ")
@@ -122,8 +122,8 @@ function splitParts(question: string): string[] {
 const CONTEXT_WEIGHT = 0.5;
 
 /** Reads a message: see the module comment. */
-export function readMessage(raw: string): ReadMessage {
-  const text = cleanMessage(raw);
+export function readQuestion(raw: string): ReadQuestion {
+  const text = cleanQuestion(raw);
   const script = scriptOf(text);
   const sentences = text
     .split(SENTENCE_BREAK)

@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { answerType, fitsType } from "../src/search/answer-types.js";
 import { countries } from "../src/search/entities.js";
-import { cleanMessage, readMessage, scriptOf } from "../src/search/message.js";
+import { cleanQuestion, readQuestion, scriptOf } from "../src/search/reading.js";
 import { tokenize } from "../src/text/normalize.js";
 
 describe("reading a chat message", () => {
   it("drops greetings, apologies and chat filler, and keeps the question", () => {
-    const read = readMessage("hey all, sorry if this was asked already, but why is the hostage deal stuck?");
+    const read = readQuestion("hey all, sorry if this was asked already, but why is the hostage deal stuck?");
     expect(read.segments.map((s) => s.text)).toEqual(["but why is the hostage deal stuck?"]);
     expect(read.type).toBe("why");
   });
 
   it("weighs the question above the chat around it", () => {
-    const read = readMessage(
+    const read = readQuestion(
       "ok so I was reading about this at work. who is brokering the talks? thanks lol",
     );
     const byText = new Map(read.segments.map((s) => [s.text, s.weight]));
@@ -22,19 +22,19 @@ describe("reading a chat message", () => {
   });
 
   it("splits a message that asks two things into its parts", () => {
-    expect(readMessage("who is mediating and when does ramadan start").parts).toEqual([
+    expect(readQuestion("who is mediating and when does ramadan start").parts).toEqual([
       "who is mediating",
       "when does ramadan start",
     ]);
-    expect(readMessage("who brokers the talks? and when does ramadan begin?").parts).toHaveLength(2);
-    expect(readMessage("how many people fled to rafah").parts).toEqual(["how many people fled to rafah"]);
+    expect(readQuestion("who brokers the talks? and when does ramadan begin?").parts).toHaveLength(2);
+    expect(readQuestion("how many people fled to rafah").parts).toEqual(["how many people fled to rafah"]);
   });
 
   it("removes mentions, links, emoji, terminal escapes and control characters", () => {
-    expect(cleanMessage("<@123456789012345678> @talks-bot hi 🙂 see https://example.org/x now")).toBe(
+    expect(cleanQuestion("<@123456789012345678> @talks-bot hi 🙂 see https://example.org/x now")).toBe(
       "hi see now",
     );
-    expect(cleanMessage("\u001b[31mred\u001b[0m\u0000 text\u200f")).toBe("red text");
+    expect(cleanQuestion("\u001b[31mred\u001b[0m\u0000 text\u200f")).toBe("red text");
   });
 
   it("tells the script a message is written in", () => {

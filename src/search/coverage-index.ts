@@ -1,0 +1,281 @@
+import MiniSearch from "minisearch";
+import SearchableMap from "minisearch/SearchableMap";
+import type { Article, Corpus } from "../corpus/types.js";
+import { type Person, peopleIn, peopleOf } from "../people/people.js";
+import { isStopWord, stem, tokenize } from "../text/normalize.js";
+import { type SentenceSpan, splitSentences } from "../text/sentences.js";
+import { countries } from "./entities.js";
+import { SemanticMatcher } from "./semantic.js";
+import { addScaled, firstPrincipalComponent, removeProjection } from "./vector-math.js";
+import type { WordVectors } from "./word-vectors.js";
+
+/**
+ * The coverage index: every paragraph of every article in a MiniSearch (BM25) index over its analysed terms,
+ * with what the later stages read of the coverage: how many paragraphs use each term, the words as written
+ * (what spelling correction aims at), the names, each paragraph's sentences and the meaning vectors of texts.
+ */
+
+/** One paragraph, as indexed. `key` is its position in {@link CoverageIndex.docs}. */
+export interface IndexedParagraph {
+  readonly key: number;
+  readonly articleId: string;
+  readonly paragraph: number;
+  readonly text: string;
+  readonly fields: Record<Field, string>;
+  /** Terms of the paragraph (text and people: 1) and of the one before it (CONTEXT_CREDIT). */
+  readonly terms: ReadonlyMap<string, number>;
+}
+
+export interface SentenceInfo {
+  readonly span: SentenceSpan;
+  readonly terms: ReadonlySet<string>;
+  /** Rarity-weighted sum of its words' vectors (not normalised); null when none has a vector. */
+  readonly vector: Float32Array | null;
+}
+
+// Field weights for BM25: the paragraph's own words count most; the people it names (full titles resolved
+// from earlier mentions) nearly as much. (The paragraph before it, which helps with "this" or "the diplomat
+// said", counts in the coverage features, not in the search: it would double every posting list.)
+const FIELD_BOOST = { text: 1, people: 0.6 } as const;
+type Field = keyof typeof FIELD_BOOST;
+const FIELDS = Object.keys(FIELD_BOOST) as Field[];
+/** How much a match in the previous paragraph shows that this paragraph covers a word. */
+const CONTEXT_CREDIT = 0.5;
+/** Most terms one BM25 query holds: the heaviest find the candidates, all of them score them. */
+const MAX_SEARCH_TERMS = 12;
+/** A word in more than this share of paragraphs is generic: it takes no part in finding candidates. */
+const GENERIC_SHARE = 0.3;
+/** Paragraphs whose features are computed in full. */
+export const CANDIDATES = 30;
+
+/** Inverse document frequency, BM25's form (never negative). */
+export function idf(documentFrequency: number, documents: number): number {
+  return Math.log(1 + (documents - documentFrequency + 0.5) / (documentFrequency + 0.5));
+}
+
+/** A paragraph found by BM25, with its score. */
+export interface Hit {
+  readonly doc: IndexedParagraph;
+  readonly score: number;
+}
+
+export class CoverageIndex {
+  readonly docs: IndexedParagraph[] = [];
+  /** Terms (stems) → number of paragraphs using them in their text or people fields. */
+  readonly vocabulary = new Map<string, number>();
+  /** Words as written (folded) in the coverage, with their counts: what spelling correction aims at. */
+  readonly lexicon = new SearchableMap<number>();
+  /** Terms the coverage writes capitalised mid-sentence: names, which never stand in for one another. */
+  readonly names = new Set<string>();
+  /** Soft matching of any word against the coverage's words. */
+  readonly semantic: SemanticMatcher;
+  readonly #index: MiniSearch<IndexedParagraph>;
+  readonly #peopleByArticle = new Map<string, readonly Person[]>();
+  readonly #sentenceCache = new Map<number, SentenceInfo[]>();
+  /** The direction most paragraph meaning vectors share (their first principal component), removed from all. */
+  readonly #commonDirection: Float32Array | null;
+
+  constructor(corpus: Corpus, vectors: WordVectors) {
+    const split = (text: string) => (text.length === 0 ? [] : text.split(" "));
+    this.#index = new MiniSearch<IndexedParagraph>({
+      idField: "key",
+      fields: FIELDS,
+      extractField: (doc, field) => (field === "key" ? doc.key : doc.fields[field as Field]),
+      // Fields are stored already analysed (terms joined by spaces), so both sides share one pipeline.
+      tokenize: split,
+      processTerm: (term) => term,
+      searchOptions: {
+        tokenize: split,
+        processTerm: (term) => term,
+        boost: { ...FIELD_BOOST },
+        combineWith: "OR",
+      },
+    });
+    const words = new Set<string>();
+    const capitals = new Map<string, [number, number]>();
+    for (const article of corpus.articles) this.#addArticle(article, words, capitals);
+    this.#index.addAll(this.docs);
+    for (const [word, [upper, lower]] of capitals)
+      if (upper > 0 && upper >= 4 * lower) this.names.add(stem(word));
+    this.semantic = new SemanticMatcher(vectors, words);
+    // Measured on at most 2,000 evenly spread paragraphs: enough for one direction, bounded for large corpora.
+    const step = Math.max(1, Math.floor(this.docs.length / 2000));
+    const sample: Float32Array[] = [];
+    this.#commonDirection = null;
+    for (let i = 0; i < this.docs.length; i += step) {
+      const vector = this.meaningVector((this.docs[i] as IndexedParagraph).text);
+      if (vector) sample.push(vector);
+    }
+    this.#commonDirection = firstPrincipalComponent(sample);
+  }
+
+  /** Number of paragraphs indexed. */
+  get size(): number {
+    return this.docs.length;
+  }
+
+  /** The paragraph of an article, or undefined. */
+  paragraph(articleId: string, number: number): IndexedParagraph | undefined {
+    return this.#byArticle().get(articleId)?.[number - 1];
+  }
+
+  #articles: Map<string, IndexedParagraph[]> | undefined;
+  #byArticle(): Map<string, IndexedParagraph[]> {
+    if (!this.#articles) {
+      this.#articles = new Map();
+      for (const doc of this.docs) {
+        const list = this.#articles.get(doc.articleId) ?? [];
+        list[doc.paragraph - 1] = doc;
+        this.#articles.set(doc.articleId, list);
+      }
+    }
+    return this.#articles;
+  }
+
+  /** Number of paragraphs that use a term. */
+  documentFrequency(term: string): number {
+    return this.vocabulary.get(term) ?? 0;
+  }
+
+  /** True for a term in more than half the paragraphs of a corpus of ten or more ("israel" in this one). */
+  isGeneric(documentFrequency: number): boolean {
+    const n = this.docs.length;
+    return n >= 10 && documentFrequency / n >= 0.5;
+  }
+
+  #addArticle(article: Article, words: Set<string>, capitals: Map<string, [number, number]>): void {
+    for (const paragraph of article.paragraphs) countCapitals(paragraph.text, capitals);
+    const people = peopleOf(article);
+    this.#peopleByArticle.set(article.id, people);
+    let previous: string[] = [];
+    for (const paragraph of article.paragraphs) {
+      const textTerms = termsOf(paragraph.text);
+      const named = peopleIn(paragraph.text, people).flatMap((person) => person.descriptions);
+      const peopleTerms = termsOf(named.join(" "));
+      const terms = new Map<string, number>();
+      for (const term of previous) terms.set(term, CONTEXT_CREDIT);
+      for (const term of [...textTerms, ...peopleTerms]) terms.set(term, 1);
+      this.docs.push({
+        key: this.docs.length,
+        articleId: article.id,
+        paragraph: paragraph.number,
+        text: paragraph.text,
+        fields: { text: textTerms.join(" "), people: peopleTerms.join(" ") },
+        terms,
+      });
+      previous = textTerms;
+      for (const word of tokenize(`${paragraph.text} ${named.join(" ")}`)) {
+        words.add(word);
+        if (word.length >= 3 && !isStopWord(word) && !/^[\d.,]+$/.test(word)) {
+          this.lexicon.set(word, (this.lexicon.get(word) ?? 0) + 1);
+        }
+      }
+      for (const term of new Set([...textTerms, ...peopleTerms])) {
+        this.vocabulary.set(term, (this.vocabulary.get(term) ?? 0) + 1);
+      }
+    }
+  }
+
+  /**
+   * BM25 over the boosted terms. The heaviest specific terms find the candidates; words in most paragraphs
+   * find nothing in particular and cost the longest posting lists. When too few paragraphs have the specific
+   * words, the answer may use only common ones ("how many hostages are still in Gaza"), so the common words
+   * search too, beside the specific ones (whatever those found is found again, scored in the same query). A
+   * small corpus, like the shipped one, often gets there; a large one, where the specific words find enough,
+   * rarely does.
+   */
+  search(boosts: ReadonlyMap<string, number>): Hit[] {
+    const n = this.docs.length;
+    const specific = [...boosts].filter(([term]) => this.documentFrequency(term) <= n * GENERIC_SHARE);
+    const heaviest = (terms: [string, number][]) =>
+      terms.sort((x, y) => y[1] - x[1]).slice(0, MAX_SEARCH_TERMS);
+    const run = (terms: readonly [string, number][]) =>
+      terms.length === 0
+        ? []
+        : this.#index.search(terms.map(([term]) => term).join(" "), {
+            boostTerm: (term) => boosts.get(term) ?? 1,
+          });
+    let results = run(heaviest(specific.length > 0 ? specific : [...boosts]));
+    if (results.length < CANDIDATES && specific.length > 0 && specific.length < boosts.size) {
+      const generic = [...boosts].filter(([term]) => !specific.some(([s]) => s === term));
+      results = run([...heaviest(specific), ...heaviest(generic)]);
+    }
+    return results.flatMap((result) => {
+      const doc = this.docs[result.id as number];
+      return doc ? [{ doc, score: result.score }] : [];
+    });
+  }
+
+  /** A paragraph's sentences, with their terms (and the people they name) and meaning vectors; cached. */
+  sentences(doc: IndexedParagraph): SentenceInfo[] {
+    let cached = this.#sentenceCache.get(doc.key);
+    if (!cached) {
+      const people = this.#peopleByArticle.get(doc.articleId) ?? [];
+      cached = splitSentences(doc.text).map((span) => {
+        const named = peopleIn(span.text, people).flatMap((person) => person.descriptions);
+        return {
+          span,
+          terms: new Set([...termsOf(span.text), ...termsOf(named.join(" "))]),
+          vector: this.meaningVector(span.text),
+        };
+      });
+      this.#sentenceCache.set(doc.key, cached);
+    }
+    return cached;
+  }
+
+  /**
+   * A text's meaning as one vector: the smooth-inverse-frequency average of its words' vectors (Arora et al.,
+   * 2017: frequent words weigh less), minus its projection on the coverage's common direction. Null when none
+   * of its words has a vector.
+   */
+  meaningVector(text: string): Float32Array | null {
+    let sum: Float32Array | null = null;
+    for (const token of tokenize(text)) {
+      if (isStopWord(token)) continue;
+      const vector = this.semantic.vector(token);
+      if (vector) sum = addScaled(sum, vector, this.semantic.sifWeight(token));
+    }
+    return sum && removeProjection(sum, this.#commonDirection);
+  }
+
+  /** The same for a set of (word, weight-independent) tokens already read from a question. */
+  meaningOfTokens(tokens: readonly string[]): Float32Array | null {
+    let sum: Float32Array | null = null;
+    for (const token of tokens) {
+      const vector = this.semantic.vector(token);
+      if (vector) sum = addScaled(sum, vector, this.semantic.sifWeight(token));
+    }
+    return sum && removeProjection(sum, this.#commonDirection);
+  }
+}
+
+/** Counts, for each word, its mid-sentence occurrences written capitalised and not. */
+function countCapitals(text: string, counts: Map<string, [number, number]>): void {
+  for (const match of text.matchAll(/[\p{L}][\p{L}'\u2019-]*/gu)) {
+    const before = text.slice(Math.max(0, match.index - 3), match.index);
+    // Sentence starts and quotation starts capitalise any word.
+    if (match.index === 0 || /[.!?:\u201c"]\s*$/.test(before)) continue;
+    for (const token of tokenize(match[0])) {
+      const entry = counts.get(token) ?? [0, 0];
+      if (/^\p{Lu}/u.test(match[0])) entry[0]++;
+      else entry[1]++;
+      counts.set(token, entry);
+    }
+  }
+}
+
+// In the coverage "US" and "U.S." are always the country (chat writes "us" for both, see entities.ts).
+const US_ABBREVIATION = /\bU\.S\.(?:A\.)?|\bUSA?\b/g;
+
+/** A coverage text's terms: its content words (stemmed), then the countries and capitals it names. */
+export function termsOf(text: string): string[] {
+  const tokens = tokenize(text.replace(US_ABBREVIATION, " United States "));
+  const terms: string[] = [];
+  for (const token of tokens) {
+    if (token.length < 2 && !/^\d$/.test(token)) continue;
+    if (!isStopWord(token)) terms.push(stem(token));
+  }
+  for (const match of countries().find(tokens)) terms.push(match.term);
+  return terms;
+}
