@@ -23,12 +23,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../src/paths.js";
 import {
+  corpusQuestions,
   DEV_SET,
   devQuestions,
+  type EvalQuestion,
   FIXTURE_DIR,
   fixtureQuestions,
-  type LabelledQuestion,
-  projectQuestions,
 } from "../src/tools/questions.js";
 
 /** The last commit of the engine before the three tiers, kept as the baseline every change is measured against. */
@@ -46,11 +46,7 @@ interface Reply {
   readonly passages: readonly { readonly paragraph: number }[];
 }
 
-function runBatch(
-  engine: Engine,
-  questions: readonly LabelledQuestion[],
-  corpusDir?: string,
-): Promise<Reply[]> {
+function runBatch(engine: Engine, questions: readonly EvalQuestion[], corpusDir?: string): Promise<Reply[]> {
   return new Promise((resolve, reject) => {
     const [command, ...args] = engine.command;
     const child = spawn(command as string, args, {
@@ -92,13 +88,13 @@ interface Figures {
 }
 
 interface Row {
-  readonly question: LabelledQuestion;
+  readonly question: EvalQuestion;
   readonly top1: boolean;
   readonly r3: boolean;
   readonly tier: "high" | "low" | "none";
 }
 
-function rows(questions: readonly LabelledQuestion[], replies: readonly Reply[]): Row[] {
+function rows(questions: readonly EvalQuestion[], replies: readonly Reply[]): Row[] {
   return questions.map((question, i) => {
     const reply = replies[i] as Reply;
     const paragraphs = reply.passages.map((p) => p.paragraph);
@@ -197,8 +193,8 @@ async function main(): Promise<void> {
   };
   const previous = previousEngine();
   const engines = [ours, ...(previous ? [previous.engine] : []), plain];
-  const sets: { name: string; questions: LabelledQuestion[]; corpusDir?: string }[] = [
-    { name: "held-back", questions: projectQuestions().filter((q) => q.split === "held-back") },
+  const sets: { name: string; questions: EvalQuestion[]; corpusDir?: string }[] = [
+    { name: "held-back", questions: corpusQuestions().filter((q) => q.split === "held-back") },
     { name: "development set", questions: devQuestions() },
     { name: "fixture article", questions: fixtureQuestions(), corpusDir: FIXTURE_DIR },
   ].filter((s) => s.questions.length > 0);

@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { loadCorpus } from "../src/corpus/load.js";
 import type { Article, Corpus } from "../src/corpus/types.js";
 import { AnswerEngine } from "../src/search/engine.js";
-import { projectQuestions } from "../src/tools/questions.js";
+import { corpusQuestions } from "../src/tools/questions.js";
 import { plainMiniSearchBaseline } from "./support/plain-baseline.js";
 import { mulberry32 } from "./support/random.js";
 import { formatMs, median, percentile, timed } from "./support/stats.js";
@@ -40,7 +40,7 @@ export interface SearchBenchOptions {
 }
 
 /** The project's own questions, in every voice (chat, long messages, paraphrases, out of scope). */
-const QUESTIONS = projectQuestions().map((c) => c.q);
+const QUESTIONS = corpusQuestions().map((c) => c.q);
 
 const SYLLABLES = [
   "ka",

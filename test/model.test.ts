@@ -2,11 +2,11 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DECISION_PATH, decisionModel, loadDecisionModel } from "../src/search/decision.js";
+import { DECISION_PATH, decisionModels, loadDecisionModel } from "../src/search/decision.js";
 import { WORD_VECTORS_PATH, WordVectors, WordVectorsError } from "../src/search/word-vectors.js";
 import { fitDecision } from "../src/tools/fit-decision.js";
 import { fitConditionalLogit, fitLogistic } from "../src/tools/logistic.js";
-import { projectQuestions } from "../src/tools/questions.js";
+import { corpusQuestions } from "../src/tools/questions.js";
 
 const dir = mkdtempSync(join(tmpdir(), "talks-bot-model-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,15 +49,16 @@ describe("word vectors", () => {
 
 describe("the decision model", () => {
   it("loads the shipped weights", () => {
-    const model = loadDecisionModel();
-    expect(typeof model.tier).toBe("function");
+    const models = loadDecisionModel();
+    expect(typeof models.withQuestions.tier).toBe("function");
+    expect(typeof models.coverageOnly.tier).toBe("function");
     const file = JSON.parse(readFileSync(DECISION_PATH, "utf8")) as { fitted: { questions: number } };
     expect(file.fitted.questions).toBeGreaterThanOrEqual(300);
   });
 
   it("names the file and the refit command when the weights are missing or malformed", () => {
     const bad = join(dir, "decision.json");
-    writeFileSync(bad, JSON.stringify({ version: 1, rank: { features: ["x"] } }));
+    writeFileSync(bad, JSON.stringify({ version: 2, withQuestions: { rank: { features: ["x"] } } }));
     expect(() => loadDecisionModel(bad)).toThrow(/decision\.json: malformed .*npm run fit/);
     expect(() => loadDecisionModel(join(dir, "none.json"))).toThrow(/file not found.*npm run fit/);
     copyFileSync(DECISION_PATH, bad);
@@ -95,7 +96,7 @@ describe("fitting", () => {
   });
 
   it("the refit script's fit produces weights the engine accepts", () => {
-    const sample = projectQuestions()
+    const sample = corpusQuestions()
       .filter((q) => q.split === "fit")
       .filter((_, i) => i % 4 === 0);
     const file = fitDecision({
@@ -103,13 +104,15 @@ describe("fitting", () => {
       lambdas: [1],
       rankFeatures: ["sentence", "bm25", "typeFit"],
     });
-    expect(() => decisionModel(file)).not.toThrow();
+    expect(() => decisionModels(file)).not.toThrow();
     expect(file.fitted.questions).toBe(sample.length);
-    expect(file.rank.features).toEqual(["sentence", "bm25", "typeFit"]);
-    for (const model of [file.rank, file.inScope, file.correct]) {
-      for (const w of model.weights) expect(Number.isFinite(w)).toBe(true);
+    for (const set of [file.withQuestions, file.coverageOnly]) {
+      expect(set.rank.features).toEqual(["sentence", "bm25", "typeFit"]);
+      for (const model of [set.rank, set.onTopic, set.inScope, set.correct]) {
+        for (const w of model.weights) expect(Number.isFinite(w)).toBe(true);
+      }
+      expect(set.correct.threshold).toBeGreaterThanOrEqual(0);
+      expect(set.correct.threshold).toBeLessThanOrEqual(1);
     }
-    expect(file.correct.threshold).toBeGreaterThanOrEqual(0);
-    expect(file.correct.threshold).toBeLessThanOrEqual(1);
   });
 });

@@ -413,7 +413,14 @@ function syntheticArticle(id: string, published: string, paragraphs: readonly st
 
 function syntheticCorpus(articles: readonly Article[], aliases: Record<string, string[]> = {}): Corpus {
   const table: AliasTable = { entries: new Map(Object.entries(aliases)) };
-  return { dir: "/nonexistent", articles, aliases: table, statusCards: [], suggestedQuestions: [] };
+  return {
+    dir: "/nonexistent",
+    articles,
+    aliases: table,
+    statusCards: [],
+    suggestedQuestions: [],
+    questions: [],
+  };
 }
 
 describe("a second article", () => {

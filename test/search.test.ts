@@ -9,7 +9,7 @@ import { decisionModel } from "../src/search/decision.js";
 import { editDistance } from "../src/search/edit-distance.js";
 import { AnswerEngine, MAX_QUESTION_LENGTH } from "../src/search/engine.js";
 import { splitSentences } from "../src/text/sentences.js";
-import { FIXTURE_DIR, fixtureQuestions, projectQuestions } from "../src/tools/questions.js";
+import { corpusQuestions, FIXTURE_DIR, fixtureQuestions } from "../src/tools/questions.js";
 
 const ARTICLE = "cnn-2024-02-22-ceasefire-talks";
 let corpus: Corpus;
@@ -27,12 +27,11 @@ function fixedTiers(tier: "high" | "low" | "none") {
   const shipped = decisionModel;
   const neutral = { features: ["top"], mean: [0], scale: [1], weights: [0], bias: 0 };
   return shipped({
-    version: 1,
     rank: { features: ["semantic", "sentence"], mean: [0, 0], scale: [1, 1], weights: [4, 4], bias: 0 },
     // A probability of 0.5 clears a threshold of 0 and misses a threshold of 1.
+    onTopic: { ...neutral, threshold: 0 },
     correct: { ...neutral, threshold: tier === "high" ? 0 : 1 },
     inScope: { ...neutral, threshold: tier === "none" ? 1 : 0 },
-    fitted: {},
   });
 }
 
@@ -167,7 +166,7 @@ describe("ask", () => {
   });
 
   it("quotes whole sentences verbatim from the best paragraph", () => {
-    for (const { q } of projectQuestions().slice(0, 120)) {
+    for (const { q } of corpusQuestions().slice(0, 120)) {
       const { parts } = engine.ask(q);
       for (const part of parts) {
         expect(part.passage.text, q).toContain(part.text);

@@ -4,7 +4,7 @@
  * arrived (body read), or, for the full reply, when the fake accepted the final answer.
  */
 import { randomBytes } from "node:crypto";
-import { projectQuestions } from "../../src/tools/questions.js";
+import { corpusQuestions } from "../../src/tools/questions.js";
 import type {
   FakeDiscord,
   InteractionPayload,
@@ -16,7 +16,7 @@ import { percentile } from "./stats.js";
 const CALLBACK_ROUTE = "POST /interactions/:id/:token/callback";
 
 /** Questions as people type them in Discord, answerable and not, in a fixed order. */
-export const QUESTIONS: readonly string[] = projectQuestions()
+export const QUESTIONS: readonly string[] = corpusQuestions()
   .filter((c) => c.set === "project")
   .map((c) => c.q);
 

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import matter from "gray-matter";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -7,7 +7,7 @@ import { CorpusError } from "../errors.js";
 import { DEFAULT_CORPUS_DIR } from "../paths.js";
 import { isValidLocalDate } from "../calendar/time.js";
 import { LOCALES, SOURCE_LOCALE } from "../i18n/locales.js";
-import type { AliasTable, Article, Corpus, Paragraph, StatusCard } from "./types.js";
+import type { AliasTable, Article, Corpus, LabelledQuestion, Paragraph, StatusCard } from "./types.js";
 
 /** The corpus shipped with the bot. */
 
@@ -78,6 +78,22 @@ const statusFile = z.strictObject({
 });
 
 const questionsFile = z.array(nonEmpty, { message: "must be a list of questions (strings)" });
+
+/** The questions file of messages about no article (off-topic chat, greetings). */
+export const OFF_TOPIC_QUESTIONS = "off-topic";
+/** Kinds of the messages that file holds. */
+const OFF_TOPIC_KINDS = ["offtopic", "greeting"] as const;
+/** The kind of an on-topic question the article does not answer. */
+export const OUT_OF_SCOPE_KIND = "oos";
+
+const labelledQuestion = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: "must be lowercase letters, digits and dashes" }),
+  q: nonEmpty.max(1000, { message: "must be at most 1000 characters" }),
+  gold: z.array(nonEmpty).default([]),
+  kind: nonEmpty,
+  voice: nonEmpty,
+  split: z.enum(["fit", "held-back"], { message: "must be 'fit' or 'held-back'" }),
+});
 
 const aliasFile = z.record(z.string(), z.union([nonEmpty, z.array(nonEmpty).min(1)]));
 
@@ -231,12 +247,91 @@ function parseStatusCard(file: string, data: unknown, articles: ReadonlyMap<stri
   return { id: card.id, asOf: card.as_of, file, sections };
 }
 
+/**
+ * Parses one questions file: `questions/<article-id>.jsonl` (questions about that article) or
+ * `questions/off-topic.jsonl` (messages about nothing in the coverage). One JSON object a line; each gold
+ * phrase must occur verbatim in exactly one paragraph of the article, and those paragraphs are the answer.
+ */
+function parseQuestions(file: string, text: string, article: Article | null): LabelledQuestion[] {
+  const out: LabelledQuestion[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (line.trim() === "") return;
+    const where = `${file}:${index + 1}`;
+    let data: unknown;
+    try {
+      data = JSON.parse(line);
+    } catch (error) {
+      throw new CorpusError(`corpus: ${where}: not valid JSON (${(error as Error).message})`);
+    }
+    const parsed = labelledQuestion.safeParse(data);
+    if (!parsed.success) throw zodProblem(where, parsed.error);
+    const { id, q, gold, kind, voice, split } = parsed.data;
+    if (!article) {
+      if (gold.length > 0 || !(OFF_TOPIC_KINDS as readonly string[]).includes(kind))
+        throw new CorpusError(
+          `corpus: ${where}: a message about no article has no 'gold' and 'kind' ${OFF_TOPIC_KINDS.map((k) => `'${k}'`).join(" or ")}`,
+        );
+    } else if (gold.length === 0 && kind !== OUT_OF_SCOPE_KIND) {
+      throw new CorpusError(
+        `corpus: ${where}: 'gold' must name the phrase(s) that answer it, or 'kind' must be '${OUT_OF_SCOPE_KIND}' (the article does not answer it)`,
+      );
+    } else if (gold.length > 0 && kind === OUT_OF_SCOPE_KIND) {
+      throw new CorpusError(`corpus: ${where}: a question of kind '${OUT_OF_SCOPE_KIND}' has no 'gold' phrases`);
+    }
+    const paragraphs = new Set<number>();
+    for (const phrase of gold) {
+      const found = (article?.paragraphs ?? []).filter((p) => p.text.includes(phrase));
+      if (found.length !== 1)
+        throw new CorpusError(
+          found.length === 0
+            ? `corpus: ${where}: gold phrase "${phrase}" does not occur verbatim in ${article?.id} (check spelling, quotes and apostrophes)`
+            : `corpus: ${where}: gold phrase "${phrase}" occurs in paragraphs ${found.map((p) => p.number).join(", ")} of ${article?.id}; make it longer, so it names one`,
+        );
+      paragraphs.add((found[0] as Paragraph).number);
+    }
+    out.push({
+      id,
+      text: q,
+      articleId: article?.id ?? null,
+      paragraphs: [...paragraphs].sort((a, b) => a - b),
+      gold,
+      kind,
+      voice,
+      split,
+      source: where,
+    });
+  });
+  return out;
+}
+
+function loadQuestions(dir: string, articles: ReadonlyMap<string, Article>): LabelledQuestion[] {
+  const all: LabelledQuestion[] = [];
+  const seen = new Map<string, string>();
+  for (const path of listFiles(join(dir, "questions"), [".jsonl"])) {
+    const file = relative(dir, path);
+    const name = basename(path, ".jsonl");
+    const article = articles.get(name);
+    if (!article && name !== OFF_TOPIC_QUESTIONS)
+      throw new CorpusError(
+        `corpus: ${file}: names no article; a questions file is named after its article's id (or ${OFF_TOPIC_QUESTIONS}.jsonl)`,
+      );
+    for (const question of parseQuestions(file, readFileSync(path, "utf8"), article ?? null)) {
+      const first = seen.get(question.id);
+      if (first) throw new CorpusError(`corpus: ${question.source}: 'id' ${question.id} is already used at ${first}`);
+      seen.set(question.id, question.source);
+      all.push(question);
+    }
+  }
+  return all;
+}
+
 function newestFirst<T>(items: T[], date: (item: T) => string, id: (item: T) => string): T[] {
   return items.sort((a, b) => date(b).localeCompare(date(a)) || id(a).localeCompare(id(b)));
 }
 
 /**
- * Loads and validates the whole corpus: `articles/*.md`, `aliases.yaml`, `status/*.yaml`.
+ * Loads and validates the whole corpus: `articles/*.md`, `aliases.yaml`, `status/*.yaml`, `questions.yaml` and
+ * `questions/*.jsonl`.
  * Throws a CorpusError naming the file and the field at the first problem.
  */
 export function loadCorpus(folder: string = DEFAULT_CORPUS_DIR): Corpus {
@@ -282,6 +377,8 @@ export function loadCorpus(folder: string = DEFAULT_CORPUS_DIR): Corpus {
     seenCards.add(card.id);
   }
 
+  const questions = loadQuestions(dir, byId);
+
   return {
     dir,
     articles: newestFirst(
@@ -296,5 +393,6 @@ export function loadCorpus(folder: string = DEFAULT_CORPUS_DIR): Corpus {
       (c) => c.id,
     ),
     suggestedQuestions,
+    questions,
   };
 }

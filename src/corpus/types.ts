@@ -64,6 +64,32 @@ export interface AliasTable {
   readonly entries: ReadonlyMap<string, readonly string[]>;
 }
 
+/** The split a labelled question belongs to, for good: fitted on, or held back to measure on. */
+export type QuestionSplit = "fit" | "held-back";
+
+/**
+ * A question members ask, labelled with what answers it: the paragraphs of its article that hold one of its
+ * gold phrases (verbatim), or none when the coverage does not answer it. The answer engine learns from them.
+ */
+export interface LabelledQuestion {
+  readonly id: string;
+  readonly text: string;
+  /** The article it asks about; null for a message about something else entirely (off-topic, a greeting). */
+  readonly articleId: string | null;
+  /** 1-based paragraphs holding a gold phrase; empty when the coverage does not answer it. */
+  readonly paragraphs: readonly number[];
+  /** Phrases of the answering sentence(s), each verbatim in exactly one paragraph of the article. */
+  readonly gold: readonly string[];
+  /** What it asks (who, when, …); `oos` for an on-topic question the article does not answer, `offtopic` and
+   * `greeting` for messages about something else. */
+  readonly kind: string;
+  /** Who asks it this way (the question set's voice). */
+  readonly voice: string;
+  readonly split: QuestionSplit;
+  /** `questions/<file>.jsonl:<line>`, for messages. */
+  readonly source: string;
+}
+
 export interface Corpus {
   readonly dir: string;
   /** Newest first. */
@@ -73,4 +99,6 @@ export interface Corpus {
   readonly statusCards: readonly StatusCard[];
   /** Questions `/ask` autocomplete offers (`questions.yaml`); each must be answerable. */
   readonly suggestedQuestions: readonly string[];
+  /** The labelled questions (`questions/*.jsonl`), in file order; an article needs none. */
+  readonly questions: readonly LabelledQuestion[];
 }

@@ -20,8 +20,11 @@ export interface Passage {
   score: number;
 }
 
-/** Why there is no answer: nothing matched, or the question is not in English (the coverage's language). */
-export type NoAnswerReason = "no-match" | "other-language";
+/**
+ * Why there is no answer: nothing matched, the question is not in English (the coverage's language), or the
+ * message is only a greeting or thanks (small talk), which gets a friendly line instead of a refusal.
+ */
+export type NoAnswerReason = "no-match" | "other-language" | "greeting" | "thanks";
 
 /** One answered part of a question (a message asking two things gets two). */
 export interface AnswerPart {

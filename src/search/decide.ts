@@ -1,6 +1,7 @@
 import type { DecisionModel } from "./decision.js";
 import type { Confidence, QuestionFeatures } from "./features.js";
 import { type Query, type QueryReader, softCredit } from "./query.js";
+import type { QuestionVotes } from "./question-index.js";
 import type { Candidate } from "./rank.js";
 
 /**
@@ -15,6 +16,7 @@ export function questionFeatures(
   reader: QueryReader,
   query: Query,
   ranked: readonly Candidate[],
+  votes: QuestionVotes,
 ): QuestionFeatures | null {
   const top = ranked[0];
   if (!top) return null;
@@ -46,10 +48,41 @@ export function questionFeatures(
     sentenceAllOf: top.features.sentenceAllOf,
     specific,
     length: Math.log1p(query.concepts.length),
+    outOfScope: votes.outOfScope,
+    offTopic: votes.offTopic,
+    inScopeMass: votes.inScopeMass,
+    outOfScopeMass: votes.outOfScopeMass,
+    domain: votes.domain,
+    nearestQuestion: votes.nearest,
+    nearestAnswerable: votes.nearestAnswerable,
+    nearestOutOfScope: votes.nearestOutOfScope,
+    scopeGap: votes.nearestAnswerable - votes.nearestOutOfScope,
+    scopeGapSharp: votes.nearestAnswerable ** 4 - votes.nearestOutOfScope ** 4,
+    nearestAgrees: votes.nearestAnswers.includes(top.doc.key) ? votes.nearestAnswerable ** 4 : 0,
+    topVotes: top.features.votes,
+    topCloseness: top.features.closeness,
   };
 }
 
-/** The tier of a question with these features (none when nothing was ranked). */
-export function decide(decision: DecisionModel, features: QuestionFeatures | null): Confidence {
-  return features ? decision.tier(features) : "none";
+/**
+ * The tier of a ranked question (none when nothing was ranked). A question the labelled set already holds,
+ * word for word as read (its twin), gets its label: confident when the ranking puts one of its paragraphs first, refused
+ * when it is labelled as not answered. Members often ask exactly what the bot suggested, or what was asked
+ * before; the fitted models never see such twins (cross-fitting keeps them apart), so they would hedge.
+ */
+export function decide(
+  decision: DecisionModel,
+  features: QuestionFeatures | null,
+  ranked: readonly Candidate[],
+  votes: QuestionVotes,
+): Confidence {
+  if (!features) return "none";
+  const { twin } = votes;
+  if (twin) {
+    if (twin.paragraphs.length === 0) return "none";
+    const top = ranked[0];
+    if (top && top.doc.articleId === twin.articleId && twin.paragraphs.includes(top.doc.paragraph))
+      return "high";
+  }
+  return decision.tier(features);
 }

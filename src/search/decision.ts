@@ -9,11 +9,15 @@ import type { CandidateFeatures, Confidence, QuestionFeatures } from "./features
  * `src/search/model/decision.json` (written by `npm run fit`, see `src/tools/fit-decision.ts`):
  * - `rank`: a conditional logit over the candidate paragraphs' features: the probability that each one is the
  *   paragraph that answers the question (a softmax of linear scores over the candidates);
- * - `inScope`: over a question's features: the probability that the coverage answers it at all;
+ * - `onTopic`: over a question's features: the probability that it is about the coverage's subject at all
+ *   (not the weather, a recipe or the bot itself);
+ * - `inScope`: the probability that the coverage answers it;
  * - `correct`: the probability that the best paragraph answers it.
- * A question is answered `high` when `correct` clears its threshold, refused (`none`) when `inScope` falls
- * below its threshold, and otherwise given the closest passage (`low`). The weights are data: refit them,
- * never edit them by hand.
+ * A question is refused (`none`) when `onTopic` falls below its threshold; otherwise it is answered `high`
+ * when `correct` clears its threshold, refused when `inScope` falls below its threshold, and otherwise given
+ * the closest passage (`low`). There are two sets of the three: one
+ * that reads the question index's votes too (`withQuestions`), and one for a corpus without labelled questions
+ * (`coverageOnly`). The weights are data: refit them, never edit them by hand.
  */
 
 export const DECISION_PATH = join(PROJECT_ROOT, "src", "search", "model", "decision.json");
@@ -34,7 +38,31 @@ export const CANDIDATE_FEATURES = [
   "size",
   "allOf",
   "sentenceAllOf",
+  "votes",
+  "voteNearest",
+  "closeness",
+  "asked",
+  "closenessPlace",
+  "semanticPlace",
+  "closenessTrust",
+  "semanticAlone",
+  "bm25Alone",
+  "sentenceAlone",
+  "typeFitAlone",
 ] as const;
+/** The candidate features that come from the question index (absent without one). */
+export const VOTE_FEATURES: readonly string[] = [
+  "votes",
+  "voteNearest",
+  "closeness",
+  "asked",
+  "closenessPlace",
+  "closenessTrust",
+  "semanticAlone",
+  "bm25Alone",
+  "sentenceAlone",
+  "typeFitAlone",
+];
 export const QUESTION_FEATURES = [
   "top",
   "margin",
@@ -49,28 +77,76 @@ export const QUESTION_FEATURES = [
   "sentenceAllOf",
   "specific",
   "length",
+  "outOfScope",
+  "offTopic",
+  "inScopeMass",
+  "outOfScopeMass",
+  "domain",
+  "nearestQuestion",
+  "nearestAnswerable",
+  "nearestOutOfScope",
+  "scopeGap",
+  "scopeGapSharp",
+  "nearestAgrees",
+  "topVotes",
+  "topCloseness",
 ] as const;
+/** The question features that come from the question index. */
+export const QUESTION_VOTE_FEATURES: readonly string[] = [
+  "outOfScope",
+  "offTopic",
+  "inScopeMass",
+  "outOfScopeMass",
+  "domain",
+  "nearestQuestion",
+  "nearestAnswerable",
+  "nearestOutOfScope",
+  "scopeGap",
+  "scopeGapSharp",
+  "nearestAgrees",
+  "topVotes",
+  "topCloseness",
+];
+
+// Features are standardised, so a weight or bias beyond these bounds is no fit but damage: with it every
+// probability is 0 or 1 and every question would be answered, or refused, the same way.
+const MAX_WEIGHT = 100;
+const MAX_MEAN = 1e6;
+const bounded = (max: number) =>
+  z
+    .number()
+    .refine((x) => Number.isFinite(x) && Math.abs(x) <= max, {
+      message: `must be finite and within ±${max}`,
+    });
 
 const logistic = z.object({
   features: z.array(z.string()).min(1),
   /** Features are standardised with these before the weights apply. */
-  mean: z.array(z.number()),
-  scale: z.array(z.number().positive()),
-  weights: z.array(z.number()),
-  bias: z.number(),
+  mean: z.array(bounded(MAX_MEAN)),
+  scale: z.array(bounded(MAX_MEAN).refine((x) => x > 1e-9, { message: "must be positive" })),
+  weights: z.array(bounded(MAX_WEIGHT)),
+  bias: bounded(MAX_WEIGHT),
 });
 
 const thresholded = logistic.extend({ threshold: z.number().min(0).max(1) });
 
-const decisionFile = z.object({
-  version: z.literal(1),
+const modelSet = z.object({
   rank: logistic,
+  onTopic: thresholded,
   inScope: thresholded,
   correct: thresholded,
+});
+
+const decisionFile = z.object({
+  version: z.literal(2),
+  withQuestions: modelSet,
+  coverageOnly: modelSet,
   fitted: z.record(z.string(), z.unknown()),
 });
 
 export type LogisticModel = z.infer<typeof logistic>;
+/** The three models of one kind of corpus: ranking, confidence and refusal. */
+export type ModelSet = z.infer<typeof modelSet>;
 export type DecisionFile = z.infer<typeof decisionFile>;
 
 /** Candidate features that are shares (0..1) of the question covered: the rank model sees their logarithm. */
@@ -119,13 +195,20 @@ export function predict(model: LogisticModel, values: Readonly<Record<string, nu
 export interface DecisionModel {
   /** A paragraph's ranking score; the engine turns the scores of all candidates into probabilities (softmax). */
   rank(features: CandidateFeatures): number;
+  onTopic(features: QuestionFeatures): number;
   inScope(features: QuestionFeatures): number;
   correct(features: QuestionFeatures): number;
   tier(features: QuestionFeatures): Confidence;
 }
 
-/** A decision model over parsed weights. */
-export function decisionModel(file: DecisionFile): DecisionModel {
+/** The decisions for a corpus with labelled questions and for one without. */
+export interface DecisionModels {
+  readonly withQuestions: DecisionModel;
+  readonly coverageOnly: DecisionModel;
+}
+
+/** A decision model over one parsed set of weights. */
+export function decisionModel(file: ModelSet): DecisionModel {
   const check = (name: string, model: LogisticModel, allowed: readonly string[]) => {
     const n = model.features.length;
     if (model.mean.length !== n || model.scale.length !== n || model.weights.length !== n) {
@@ -135,14 +218,17 @@ export function decisionModel(file: DecisionFile): DecisionModel {
     if (unknown.length > 0) throw new Error(`decision: ${name}: unknown feature(s) ${unknown.join(", ")}`);
   };
   check("rank", file.rank, CANDIDATE_FEATURES);
+  check("onTopic", file.onTopic, QUESTION_FEATURES);
   check("inScope", file.inScope, QUESTION_FEATURES);
   check("correct", file.correct, QUESTION_FEATURES);
   const asRecord = (features: object) => features as Readonly<Record<string, number>>;
   const model: DecisionModel = {
     rank: (features) => linear(file.rank, rankInputs(features)),
+    onTopic: (features) => predict(file.onTopic, asRecord(features)),
     inScope: (features) => predict(file.inScope, asRecord(features)),
     correct: (features) => predict(file.correct, asRecord(features)),
     tier: (features) => {
+      if (model.onTopic(features) < file.onTopic.threshold) return "none";
       if (model.correct(features) >= file.correct.threshold) return "high";
       return model.inScope(features) < file.inScope.threshold ? "none" : "low";
     },
@@ -150,11 +236,16 @@ export function decisionModel(file: DecisionFile): DecisionModel {
   return model;
 }
 
+/** Both decision models of a decision file. */
+export function decisionModels(file: DecisionFile): DecisionModels {
+  return { withQuestions: decisionModel(file.withQuestions), coverageOnly: decisionModel(file.coverageOnly) };
+}
+
 /** Reads and checks `decision.json`; a missing or malformed file fails with its name and the refit command. */
-export function loadDecisionModel(path: string = DECISION_PATH): DecisionModel {
+export function loadDecisionModel(path: string = DECISION_PATH): DecisionModels {
   const shown = relative(process.cwd(), path) || path;
   try {
-    return decisionModel(decisionFile.parse(JSON.parse(readFileSync(path, "utf8"))));
+    return decisionModels(decisionFile.parse(JSON.parse(readFileSync(path, "utf8"))));
   } catch (error) {
     const problem =
       (error as NodeJS.ErrnoException).code === "ENOENT"

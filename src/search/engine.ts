@@ -1,24 +1,27 @@
-import type { Corpus } from "../corpus/types.js";
+import type { Corpus, LabelledQuestion } from "../corpus/types.js";
 import { UserFacingError } from "../errors.js";
 import { type Answer, type AnswerPart, bestSentences, mergePassages, refusal, toPassage } from "./answer.js";
 import { CoverageIndex } from "./coverage-index.js";
 import { decide, questionFeatures } from "./decide.js";
-import { type DecisionModel, loadDecisionModel } from "./decision.js";
+import { type DecisionModel, type DecisionModels, loadDecisionModel } from "./decision.js";
 import type { CandidateFeatures, Confidence, QuestionFeatures } from "./features.js";
 import { type Query, QueryReader } from "./query.js";
+import { NO_VOTES, QuestionIndex, type QuestionVotes } from "./question-index.js";
 import { type Candidate, rank } from "./rank.js";
 import { type ReadQuestion, readQuestion } from "./reading.js";
-import { QuestionSuggester } from "./suggest.js";
+import { QuestionSuggester, speakerQuestion } from "./suggest.js";
 import { WordVectors } from "./word-vectors.js";
 
 export type { Answer, AnswerPart, NoAnswerReason, Passage } from "./answer.js";
 export type { Candidate, CandidateFeatures, Confidence, QuestionFeatures };
 
 /**
- * The answer engine: the question is read (`reading.ts`, `query.ts`), the coverage index finds and measures
- * candidate paragraphs (`coverage-index.ts`, `rank.ts`), the fitted models rank them and decide between a
- * confident answer, the closest the coverage comes and a refusal (`decision.ts`, `decide.ts`), and the answer is
- * the best paragraph's best sentence(s), verbatim (`answer.ts`). Nothing in it is specific to one article.
+ * The answer engine: the question is read (`reading.ts`, `query.ts`); the coverage index finds and measures
+ * candidate paragraphs and the question index finds the nearest labelled questions, whose labels vote
+ * (`coverage-index.ts`, `question-index.ts`, `rank.ts`); the fitted models rank the candidates and decide between
+ * a confident answer, the closest the coverage comes and a refusal (`decision.ts`, `decide.ts`); and the answer
+ * is the best paragraph's best sentence(s), verbatim (`answer.ts`). Nothing in it is specific to one article:
+ * an article with no labelled questions is answered by the coverage alone.
  */
 
 /** The engine's reading of one question (or one part of it), before the tier decision. */
@@ -26,6 +29,8 @@ export interface Analysis {
   readonly query: Query;
   readonly ranked: readonly Candidate[];
   readonly features: QuestionFeatures | null;
+  /** What the nearest labelled questions say (no votes without a question index). */
+  readonly votes: QuestionVotes;
 }
 
 /** Longest question `ask` accepts, in characters. */
@@ -38,6 +43,8 @@ export const MAX_QUESTION_LENGTH = 1000;
 const RECENT_ANSWERS = 500;
 /** Parts of one message answered separately, at most. */
 const MAX_PARTS = 3;
+/** A refused message whose nearest labelled questions are mostly greetings is answered as one. */
+const GREETING_SHARE = 0.5;
 
 export interface EngineOptions {
   /** Most passages returned with an answer. */
@@ -46,8 +53,13 @@ export interface EngineOptions {
   readonly suggestedQuestions: readonly string[] | undefined;
   /** Word vectors (default: the shipped artifact, loaded once per process). */
   readonly vectors: WordVectors | undefined;
-  /** The fitted ranking and tier models (default: the shipped `decision.json`). */
-  readonly decision: DecisionModel | undefined;
+  /**
+   * The fitted ranking and tier models (default: the shipped `decision.json`); one model is used whether or not
+   * there is a question index.
+   */
+  readonly decision: DecisionModels | DecisionModel | undefined;
+  /** The labelled questions the question index holds (default: the corpus's). */
+  readonly questions: readonly LabelledQuestion[] | undefined;
   /**
    * Names of the people the coverage quotes, offered as "What did X say?" (the quote book knows them); a
    * function is called the first time a suggestion is needed, so building the quote book can wait until then.
@@ -62,6 +74,7 @@ const DEFAULT_OPTIONS: EngineOptions = {
   suggestedQuestions: undefined,
   vectors: undefined,
   decision: undefined,
+  questions: undefined,
   speakers: [],
   recentAnswers: RECENT_ANSWERS,
 };
@@ -75,7 +88,11 @@ export function defaultWordVectors(): WordVectors {
 
 /** Answers questions from the corpus: see the module comment. */
 export class AnswerEngine {
+  readonly #coverage: CoverageIndex;
+  readonly #labelled: readonly LabelledQuestion[];
   readonly #reader: QueryReader;
+  readonly #questions: QuestionIndex | null;
+  readonly #models: DecisionModels;
   readonly #decision: DecisionModel;
   readonly #options: EngineOptions;
   readonly #suggestedQuestions: readonly string[];
@@ -83,16 +100,49 @@ export class AnswerEngine {
   /** Answers to the latest questions, exactly as typed: see {@link RECENT_ANSWERS}. */
   readonly #recent = new Map<string, Readonly<Answer>>();
 
-  private constructor(corpus: Corpus, options: EngineOptions) {
+  private constructor(
+    coverage: CoverageIndex,
+    labelled: readonly LabelledQuestion[],
+    suggestedQuestions: readonly string[],
+    options: EngineOptions,
+  ) {
     this.#options = options;
-    this.#decision = options.decision ?? loadDecisionModel();
-    this.#reader = new QueryReader(new CoverageIndex(corpus, options.vectors ?? defaultWordVectors()));
-    this.#suggestedQuestions = options.suggestedQuestions ?? corpus.suggestedQuestions;
+    const decision = options.decision ?? loadDecisionModel();
+    this.#models =
+      "withQuestions" in decision ? decision : { withQuestions: decision, coverageOnly: decision };
+    this.#coverage = coverage;
+    this.#labelled = labelled;
+    this.#reader = new QueryReader(coverage, QuestionIndex.wordsOf(labelled));
+    this.#questions = QuestionIndex.build(this.#reader, labelled);
+    this.#decision = this.#questions ? this.#models.withQuestions : this.#models.coverageOnly;
+    this.#suggestedQuestions = suggestedQuestions;
   }
 
-  /** Builds the index for every paragraph of every article in the corpus. */
+  /**
+   * Builds the coverage index for every paragraph of every article in the corpus, and the question index for
+   * its labelled questions (none when it has none).
+   */
   static fromCorpus(corpus: Corpus, options: Partial<EngineOptions> = {}): AnswerEngine {
-    return new AnswerEngine(corpus, { ...DEFAULT_OPTIONS, ...options });
+    const settings = { ...DEFAULT_OPTIONS, ...options };
+    return new AnswerEngine(
+      new CoverageIndex(corpus, settings.vectors ?? defaultWordVectors()),
+      settings.questions ?? corpus.questions,
+      settings.suggestedQuestions ?? corpus.suggestedQuestions,
+      settings,
+    );
+  }
+
+  /**
+   * The same engine with only the labelled questions `keep` accepts in its question index (the coverage index
+   * is shared): for cross-fitting, and to measure on questions the index does not hold.
+   */
+  withQuestions(keep: (question: LabelledQuestion) => boolean): AnswerEngine {
+    return new AnswerEngine(
+      this.#coverage,
+      this.#labelled.filter(keep),
+      this.#suggestedQuestions,
+      this.#options,
+    );
   }
 
   /** Number of paragraphs indexed. */
@@ -100,13 +150,29 @@ export class AnswerEngine {
     return this.#reader.index.size;
   }
 
-  /** The suggested questions, with the quoted speakers' "What did X say?", built on first use. */
+  /** Number of labelled questions in the question index (0: answers come from the coverage alone). */
+  get questionCount(): number {
+    return this.#questions?.size ?? 0;
+  }
+
+  /**
+   * The suggested questions, with the quoted speakers' "What did X say?", built on first use. Only those the
+   * engine answers with confidence are offered (a speaker's question only when the answer quotes the speaker):
+   * a suggestion the bot itself hedges would mislead.
+   */
   #suggestions(): QuestionSuggester {
     if (!this.#suggester) {
       const { speakers } = this.#options;
+      const names = typeof speakers === "function" ? speakers() : speakers;
+      const confident = (question: string, mustName?: string) => {
+        const answer = this.ask(question);
+        if (answer.confidence !== "high") return false;
+        const surname = mustName?.split(/\s+/).pop()?.toLowerCase();
+        return surname === undefined || (answer.best?.text.toLowerCase().includes(surname) ?? false);
+      };
       this.#suggester = new QuestionSuggester(
-        this.#suggestedQuestions,
-        typeof speakers === "function" ? speakers() : speakers,
+        this.#suggestedQuestions.filter((question) => confident(question)),
+        names.filter((name) => confident(speakerQuestion(name), name)),
       );
     }
     return this.#suggester;
@@ -114,8 +180,9 @@ export class AnswerEngine {
 
   #analyse(text: string, read: ReadQuestion): Analysis {
     const query = this.#reader.read(text, read);
-    const ranked = rank(this.#reader, this.#decision, query);
-    return { query, ranked, features: questionFeatures(this.#reader, query, ranked) };
+    const votes = this.#questions?.votes(query) ?? NO_VOTES;
+    const ranked = rank(this.#reader, this.#decision, query, votes);
+    return { query, ranked, votes, features: questionFeatures(this.#reader, query, ranked, votes) };
   }
 
   /**
@@ -163,9 +230,17 @@ export class AnswerEngine {
       throw new UserFacingError("ask.error.noWords");
     }
     if (read.script !== "latin") return refusal(question, "other-language", read.script);
-    const decided = parts.map((analysis) => ({ analysis, tier: decide(this.#decision, analysis.features) }));
+    if (read.smallTalk) return refusal(question, read.smallTalk === "thanks" ? "thanks" : "greeting");
+    const decided = parts.map((analysis) => ({
+      analysis,
+      tier: decide(this.#decision, analysis.features, analysis.ranked, analysis.votes),
+    }));
     const answered = decided.filter((d) => d.tier !== "none" && d.analysis.ranked.length > 0);
-    if (answered.length === 0) return refusal(question, "no-match");
+    if (answered.length === 0) {
+      // Refused, and mostly like the greetings the index holds: a friendly line rather than the refusal.
+      const greeting = parts.length === 1 && (parts[0]?.votes.greeting ?? 0) >= GREETING_SHARE;
+      return refusal(question, greeting ? "greeting" : "no-match");
+    }
     const confidence: Confidence = answered.every((d) => d.tier === "high") ? "high" : "low";
     const answerParts: AnswerPart[] = [];
     for (const { analysis } of answered) {

@@ -40,6 +40,25 @@ export interface CandidateFeatures {
   readonly allOf: number;
   /** The same within the best sentence: one sentence that says all the question asks about. */
   readonly sentenceAllOf: number;
+  /** Share of the nearest labelled questions' votes that goes to this paragraph (0 without a question index). */
+  readonly votes: number;
+  /** Similarity of the nearest labelled question that this paragraph answers, among the voters. */
+  readonly voteNearest: number;
+  /** Mean similarity of the closest few labelled questions this paragraph answers. */
+  readonly closeness: number;
+  /** BM25 against the paragraph's labelled questions taken together, relative to the best paragraph's. */
+  readonly asked: number;
+  /** 1 / its place among the candidates by closeness (0 when not close at all). */
+  readonly closenessPlace: number;
+  /** 1 / its place among the candidates by semantic coverage. */
+  readonly semanticPlace: number;
+  /** Closeness times the nearest labelled question's similarity: trusted when the index knows the question. */
+  readonly closenessTrust: number;
+  /** Semantic coverage times one minus that similarity: what counts when the index does not. */
+  readonly semanticAlone: number;
+  readonly bm25Alone: number;
+  readonly sentenceAlone: number;
+  readonly typeFitAlone: number;
 }
 
 /** What the tier model sees of a question. */
@@ -64,4 +83,30 @@ export interface QuestionFeatures {
   readonly specific: number;
   /** log(1 + number of concepts). */
   readonly length: number;
+  /** Share of the nearest labelled questions' votes saying the coverage does not answer it. */
+  readonly outOfScope: number;
+  /** Share of those votes from messages about something else entirely. */
+  readonly offTopic: number;
+  /** The neighbours' vote weights for some paragraph and for "not answered" (Σ similarity²). */
+  readonly inScopeMass: number;
+  readonly outOfScopeMass: number;
+  /** Weighted share of the question's words the subject knows (see QuestionVotes.domain). */
+  readonly domain: number;
+  /** Similarity of the nearest labelled question. */
+  readonly nearestQuestion: number;
+  /** Its nearest answerable and nearest out-of-scope labelled questions' similarities, and their difference. */
+  readonly nearestAnswerable: number;
+  readonly nearestOutOfScope: number;
+  readonly scopeGap: number;
+  /** The same difference of their fourth powers: large only when one of them is nearly the same question. */
+  readonly scopeGapSharp: number;
+  /**
+   * The best paragraph answers the nearest answerable labelled question: that question's similarity to the
+   * fourth power (near 1 only when it is nearly the same question), else 0.
+   */
+  readonly nearestAgrees: number;
+  /** The best paragraph's share of the votes. */
+  readonly topVotes: number;
+  /** The best paragraph's closeness (see CandidateFeatures). */
+  readonly topCloseness: number;
 }

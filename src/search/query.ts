@@ -5,7 +5,7 @@ import { type CoverageIndex, idf } from "./coverage-index.js";
 import { editDistance } from "./edit-distance.js";
 import { countries } from "./entities.js";
 import { isFiller, type ReadQuestion } from "./reading.js";
-import { type Neighbours, SIMILARITY_FLOOR } from "./semantic.js";
+import { type Neighbours, type SemanticMatcher, SIMILARITY_FLOOR } from "./semantic.js";
 
 /**
  * A question as the indexes search it: its content words ("concepts"), each spelled as the coverage spells it
@@ -21,6 +21,8 @@ export interface Concept {
   /** Inverse document frequency times light-word and segment factors. */
   readonly weight: number;
   readonly neighbours: Neighbours;
+  /** Words of the labelled questions (none the coverage uses) close to it in meaning, best first. */
+  readonly askedNeighbours: Neighbours;
   /** The coverage uses the word itself. */
   readonly known: boolean;
   /** The word was a misspelling corrected to a coverage word. */
@@ -70,14 +72,26 @@ const NOTHING: Coverage = { lexical: 0, semantic: 0, semanticNames: 0, allOf: 0 
 
 /** Reads questions against one coverage index. */
 export class QueryReader {
-  /** Words of the labelled questions, so a typo of a word only questions use is corrected too. */
+  /**
+   * English words the labelled questions use and the coverage does not ("mediating"): a typo of one is
+   * corrected to it too. Only words the vectors know: the questions' own typos are never a target.
+   */
   readonly #extraWords = new SearchableMap<number>();
 
-  constructor(readonly index: CoverageIndex) {}
+  /** Soft matching against the coverage's words and the extra words. */
+  readonly semantic: SemanticMatcher;
 
-  /** Adds words that spelling correction may aim at besides the coverage's (the labelled questions' words). */
-  addWords(words: Iterable<string>): void {
-    for (const word of words) {
+  /**
+   * `extraWords`: the labelled questions' words, which spelling correction may aim at besides the coverage's
+   * and which close words are looked for among too.
+   */
+  constructor(
+    readonly index: CoverageIndex,
+    extraWords: Iterable<string> = [],
+  ) {
+    const extra = [...extraWords];
+    this.semantic = extra.length > 0 ? index.semantic.withExtraWords(extra) : index.semantic;
+    for (const word of extra) {
       if (word.length < 3 || isStopWord(word) || /^[\d.,]+$/.test(word) || this.index.lexicon.has(word))
         continue;
       this.#extraWords.set(word, (this.#extraWords.get(word) ?? 0) + 1);
@@ -94,15 +108,16 @@ export class QueryReader {
     if (token.length < 3 || /\d/.test(token)) return null;
     if (lexicon.has(token) || this.#extraWords.has(token) || this.index.vocabulary.has(stem(token)))
       return null;
-    if (unfinished) {
+    if (unfinished && !this.semantic.knows(token)) {
       // The last word of a message still being typed ("what did kir"): the commonest coverage word it begins.
+      // A word in its own right ("vet") is finished, whatever longer coverage word it begins ("veto").
       let completion: { word: string; count: number } | null = null;
       for (const [word, count] of lexicon.atPrefix(token)) {
         if (!completion || count > completion.count) completion = { word, count };
       }
       if (completion) return completion.word;
     }
-    if (token.length < 4 || this.index.semantic.knows(token)) return null;
+    if (token.length < 4 || this.semantic.knows(token)) return null;
     const maxDistance = token.length >= 8 ? 2 : 1;
     let best: { word: string; distance: number; count: number } | null = null;
     for (const source of [lexicon, this.#extraWords]) {
@@ -117,9 +132,13 @@ export class QueryReader {
     return best?.word ?? null;
   }
 
-  /** The question's concepts: its content words, corrected, weighted by rarity and by where they stand. */
-  read(text: string, read: ReadQuestion | null): Query {
-    const { index } = this;
+  /**
+   * The question's concepts: its content words, corrected, weighted by rarity and by where they stand. `light`
+   * skips the words close in meaning (a labelled question stored in the question index needs only its own
+   * words: the asker's close words meet them); a word the coverage does not use then weighs as an unseen one.
+   */
+  read(text: string, read: ReadQuestion | null, light = false): Query {
+    const { index, semantic } = this;
     const segments = read ? read.segments : [{ text, weight: 1, question: true }];
     const concepts = new Map<string, Concept>();
     const n = index.size;
@@ -147,6 +166,7 @@ export class QueryReader {
             term: entity.term,
             weight,
             neighbours: NO_NEIGHBOURS,
+            askedNeighbours: NO_NEIGHBOURS,
             known: df > 0,
             corrected: false,
             generic: index.isGeneric(df),
@@ -161,11 +181,12 @@ export class QueryReader {
         const term = stem(token);
         const df = index.documentFrequency(term);
         // A name the coverage uses matches itself only: its neighbours are other names.
-        const neighbours = index.names.has(term)
-          ? NO_NEIGHBOURS
-          : df > 0
-            ? closeOnly(index.semantic.neighbours(token), KNOWN_WORD_FLOOR)
-            : index.semantic.neighbours(token);
+        const neighbours =
+          light || index.names.has(term)
+            ? NO_NEIGHBOURS
+            : df > 0
+              ? closeOnly(semantic.neighbours(token), KNOWN_WORD_FLOOR)
+              : semantic.neighbours(token);
         let weight: number;
         if (df > 0) weight = idf(df, n);
         else {
@@ -174,8 +195,7 @@ export class QueryReader {
           const [closest] = neighbours.keys();
           weight = closest === undefined ? idf(0, n) : idf(index.documentFrequency(closest), n);
         }
-        const general =
-          df > 0 ? index.semantic.informativeness(token) : index.semantic.informativeness(token, 0.1);
+        const general = df > 0 ? semantic.informativeness(token) : semantic.informativeness(token, 0.1);
         weight *= general * (isLightWord(token) ? LIGHT_WEIGHT : 1) * segment.weight;
         const existing = concepts.get(term);
         if (existing && existing.weight >= weight) return;
@@ -184,10 +204,11 @@ export class QueryReader {
           term,
           weight,
           neighbours,
+          askedNeighbours: light ? NO_NEIGHBOURS : semantic.extraNeighbours(token),
           known: df > 0,
           corrected: fix !== null,
           generic: index.isGeneric(df),
-          vector: index.semantic.vector(token),
+          vector: semantic.vector(token),
         });
       });
     }

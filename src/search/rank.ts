@@ -3,13 +3,15 @@ import { CANDIDATES, type IndexedParagraph } from "./coverage-index.js";
 import type { DecisionModel } from "./decision.js";
 import type { CandidateFeatures } from "./features.js";
 import type { Concept, Query, QueryReader } from "./query.js";
+import type { QuestionVotes } from "./question-index.js";
 import { cosine } from "./vector-math.js";
 
 /**
  * Ranking: the paragraphs BM25 finds for a question's words and for the coverage words closest to them in
- * meaning, each measured (how much of the question it and its best sentence cover, by word and by meaning,
- * whether that sentence holds the kind of answer asked for…) and scored by the fitted ranking model; the
- * scores become probabilities over the candidates.
+ * meaning, and those the nearest labelled questions vote for, each measured (how much of the question it and its
+ * best sentence cover, by word and by meaning, whether that sentence holds the kind of answer asked for, the
+ * labelled questions' votes…) and scored by the fitted ranking model; the scores become probabilities over the
+ * candidates.
  */
 
 /** BM25 weight of a neighbour term relative to its cosine with the query word. */
@@ -50,6 +52,7 @@ function measure(
   queryVector: Float32Array | null,
   doc: IndexedParagraph,
   bm25: number,
+  votes: QuestionVotes,
 ): { features: CandidateFeatures; bestSentence: number } {
   const paragraph = reader.coverage(query, (term) => doc.terms.get(term) ?? 0);
   const own = reader.coverage(query, (term) => ((doc.terms.get(term) ?? 0) === 1 ? 1 : 0));
@@ -69,6 +72,7 @@ function measure(
   const chosen = sentences[bestSentence];
   let meaning = 0;
   for (const sentence of sentences) meaning = Math.max(meaning, cosine(queryVector, sentence.vector));
+  const vote = votes.paragraphs.get(doc.key);
   const heaviest = query.concepts.reduce<Concept | undefined>(
     (best, c) => (!best || c.weight > best.weight ? c : best),
     undefined,
@@ -91,27 +95,68 @@ function measure(
       size: Math.log1p(doc.terms.size),
       allOf: paragraph.allOf,
       sentenceAllOf: sentenceCoverage.allOf,
+      votes: vote?.share ?? 0,
+      voteNearest: vote?.nearest ?? 0,
+      closeness: vote?.closeness ?? 0,
+      asked: vote?.asked ?? 0,
+      closenessPlace: 0,
+      semanticPlace: 0,
+      closenessTrust: 0,
+      semanticAlone: 0,
+      bm25Alone: 0,
+      sentenceAlone: 0,
+      typeFitAlone: 0,
     },
   };
 }
 
-/** Ranks paragraphs for one question (or one part of a message), best first. */
-export function rank(reader: QueryReader, decision: DecisionModel, query: Query): Candidate[] {
+/**
+ * Ranks paragraphs for one question (or one part of a message), best first: BM25's best CANDIDATES, and every
+ * paragraph the nearest labelled questions vote for.
+ */
+export function rank(
+  reader: QueryReader,
+  decision: DecisionModel,
+  query: Query,
+  votes: QuestionVotes,
+): Candidate[] {
   if (query.concepts.length === 0) return [];
   const hits = reader.index.search(searchTerms(reader, query));
   const topBm25 = hits[0]?.score ?? 0;
-  const queryVector = reader.meaning(query);
-  const ranked: Candidate[] = [];
-  for (const hit of hits.slice(0, CANDIDATES)) {
-    const { features, bestSentence } = measure(
-      reader,
-      query,
-      queryVector,
-      hit.doc,
-      topBm25 > 0 ? hit.score / topBm25 : 0,
-    );
-    ranked.push({ doc: hit.doc, features, score: decision.rank(features), bestSentence });
+  const bm25 = new Map(hits.map((hit) => [hit.doc.key, hit.score]));
+  const docs = hits.slice(0, CANDIDATES).map((hit) => hit.doc);
+  for (const key of votes.paragraphs.keys()) {
+    const doc = reader.index.docs[key];
+    if (doc && !docs.includes(doc)) docs.push(doc);
   }
+  const queryVector = reader.meaning(query);
+  const measured = docs.map((doc) => {
+    const score = bm25.get(doc.key) ?? 0;
+    return {
+      doc,
+      ...measure(reader, query, queryVector, doc, topBm25 > 0 ? score / topBm25 : 0, votes),
+    };
+  });
+  // Each paragraph's place in the labelled questions' order and in BM25's: the two lists agree or not.
+  const placeOf = (value: (f: CandidateFeatures) => number) => {
+    const order = [...measured].sort((a, b) => value(b.features) - value(a.features));
+    return new Map(order.map((m, i) => [m.doc.key, value(m.features) > 0 ? 1 / (1 + i) : 0]));
+  };
+  const closenessPlace = placeOf((f) => f.closeness);
+  const semanticPlace = placeOf((f) => f.semantic);
+  const ranked: Candidate[] = measured.map(({ doc, features: measuredFeatures, bestSentence }) => {
+    const features = {
+      ...measuredFeatures,
+      closenessPlace: closenessPlace.get(doc.key) ?? 0,
+      semanticPlace: semanticPlace.get(doc.key) ?? 0,
+      closenessTrust: measuredFeatures.closeness * votes.nearest,
+      semanticAlone: measuredFeatures.semantic * (1 - votes.nearest),
+      bm25Alone: measuredFeatures.bm25 * (1 - votes.nearest),
+      sentenceAlone: measuredFeatures.sentenceAllOf * (1 - votes.nearest),
+      typeFitAlone: measuredFeatures.typeFit * (1 - votes.nearest),
+    };
+    return { doc, features, score: decision.rank(features), bestSentence };
+  });
   // Scores become probabilities over the candidates (the ranking model is a conditional logit).
   const max = Math.max(...ranked.map((c) => c.score));
   let total = 0;

@@ -31,6 +31,11 @@ export interface ReadQuestion {
   /** The separate questions of a message that asks two or more things; a single question gives one. */
   readonly parts: readonly string[];
   readonly type: AnswerType;
+  /**
+   * Set when the message is only chat: a greeting ("hi all", "how are you doing today bot") or thanks
+   * ("ty that helped"), with nothing asked about anything.
+   */
+  readonly smallTalk: "hello" | "thanks" | null;
 }
 
 // Words that carry no topic in chat: greetings, politeness, hedges, talk about asking. Together with the
@@ -45,6 +50,37 @@ const FILLER = new Set(
     .split(/\s+/)
     .filter(Boolean),
 );
+
+// Words of a message that greets, thanks or asks after the bot, besides the filler: "how are you doing today",
+// "nice to meet you", "that helped, great". A message made only of these and filler is small talk.
+const SMALL_TALK = new Set(
+  `doing today tonight day night good great nice fine well meet welcome new here back bye goodbye later see
+  soon help helped helps helpful useful awesome cool amazing perfect love glad happy hope wish nice
+  shalom salam salaam alaykum alaikum marhaba ahlan toda raba shukran habibi yalla gn gm tmrw ttyl cya
+  bro man dude sir friend friends y'all yall`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+const THANKS = new Set([
+  "thanks",
+  "thank",
+  "thx",
+  "ty",
+  "tysm",
+  "cheers",
+  "appreciate",
+  "appreciated",
+  "toda",
+  "shukran",
+]);
+
+/** Small talk (see {@link ReadQuestion.smallTalk}) by the words of a cleaned message. */
+function smallTalkOf(text: string): "hello" | "thanks" | null {
+  const words = tokenize(text).filter((word) => !isStopWord(word));
+  if (words.length === 0 || words.length > 12) return null;
+  if (!words.every((word) => FILLER.has(word) || SMALL_TALK.has(word))) return null;
+  return words.some((word) => THANKS.has(word)) ? "thanks" : "hello";
+}
 
 const QUESTION_START =
   /^(?:who|whom|whose|what|when|where|why|how|which|is|are|was|were|do|does|did|can|could|will|would|should|has|have|had|any|anything|whats|whos|wheres|whens|hows|whys)\b/;
@@ -142,5 +178,12 @@ export function readQuestion(raw: string): ReadQuestion {
   const questions = segments.filter((s) => s.question).map((s) => s.text);
   const parts = questions.length > 1 ? questions : questions.flatMap(splitParts);
   const typeSource = questions[0] ?? text;
-  return { text, script, segments, parts: parts.length > 0 ? parts : [text], type: answerType(typeSource) };
+  return {
+    text,
+    script,
+    segments,
+    parts: parts.length > 0 ? parts : [text],
+    type: answerType(typeSource),
+    smallTalk: script === "latin" ? smallTalkOf(text) : null,
+  };
 }

@@ -1,47 +1,72 @@
 import { isStopWord, stem } from "../text/normalize.js";
-import { dot } from "./vector-math.js";
 import type { WordVectors } from "./word-vectors.js";
 
 /**
  * Soft term matching: which words of the coverage a query word means, by the cosine of their word vectors.
- * "captives" finds "hostages", "truce" finds "ceasefire", "spy" finds "intelligence". Built once per corpus
- * over the coverage's own vocabulary, so a lookup compares one query word with every distinct coverage word
- * that has a vector (a few thousand at most), and the answers are cached.
+ * "captives" finds "hostages", "truce" finds "ceasefire", "spy" finds "intelligence". Built over the coverage's
+ * own vocabulary, and optionally a second one (the labelled questions' words), so a lookup compares one query
+ * word with every distinct word of both in one pass over a contiguous matrix, and the answers are cached.
  */
 
 /** Below this cosine two words are not taken to mean the same thing. */
 export const SIMILARITY_FLOOR = 0.5;
-/** Neighbours kept per query word, best first. */
+/** Neighbours kept per query word and vocabulary, best first. */
 const MAX_NEIGHBOURS = 8;
 const CACHE_LIMIT = 5000;
 
-/** Coverage terms (stems) a query word is close to, with their cosine (below 1: never the word itself). */
+/** Terms (stems) a query word is close to, with their cosine (below 1: never the word itself). */
 export type Neighbours = ReadonlyMap<string, number>;
 
 const NONE: Neighbours = new Map();
 
-export class SemanticMatcher {
-  /** Vector rows of the coverage's words, their family vectors, and the stem each word indexes under. */
-  readonly #rows: Int32Array;
-  readonly #families: Float32Array[];
-  readonly #stems: string[];
-  readonly #cache = new Map<string, Neighbours>();
+/** A word's neighbours in each vocabulary. */
+interface Found {
+  readonly coverage: Neighbours;
+  readonly extra: Neighbours;
+}
 
+export class SemanticMatcher {
+  /** Per row: its word's unit vector, then its family's, `2 × dimensions` floats. */
+  readonly #matrix: Float32Array;
+  readonly #stems: string[];
+  /** 1 for a row of the extra vocabulary. */
+  readonly #extra: Uint8Array;
+  readonly #cache = new Map<string, Found>();
+  readonly #coverageWords: readonly string[];
+
+  /**
+   * `coverageWords`: what {@link neighbours} finds; `extraWords`: what {@link extraNeighbours} finds (a word in
+   * both counts as coverage).
+   */
   constructor(
-    private readonly vectors: WordVectors,
+    readonly vectors: WordVectors,
     coverageWords: Iterable<string>,
+    extraWords: Iterable<string> = [],
   ) {
-    const rows: number[] = [];
-    const stems: string[] = [];
-    for (const word of new Set(coverageWords)) {
+    const rows: { id: number; stem: string; extra: boolean }[] = [];
+    const seen = new Set<string>();
+    const add = (word: string, extra: boolean) => {
+      if (seen.has(word)) return;
+      seen.add(word);
       const id = vectors.id(word);
-      if (id < 0 || isStopWord(word)) continue;
-      rows.push(id);
-      stems.push(stem(word));
-    }
-    this.#rows = Int32Array.from(rows);
-    this.#families = rows.map((row) => vectors.familyVector(row));
-    this.#stems = stems;
+      if (id >= 0 && !isStopWord(word)) rows.push({ id, stem: stem(word), extra });
+    };
+    this.#coverageWords = [...new Set(coverageWords)];
+    for (const word of this.#coverageWords) add(word, false);
+    for (const word of extraWords) add(word, true);
+    const d = vectors.dimensions;
+    this.#matrix = new Float32Array(rows.length * 2 * d);
+    this.#stems = rows.map((row) => row.stem);
+    this.#extra = Uint8Array.from(rows, (row) => (row.extra ? 1 : 0));
+    rows.forEach((row, i) => {
+      this.#matrix.set(vectors.vector(row.id), i * 2 * d);
+      this.#matrix.set(vectors.familyVector(row.id), i * 2 * d + d);
+    });
+  }
+
+  /** A matcher over the same coverage words plus `extraWords`. */
+  withExtraWords(extraWords: Iterable<string>): SemanticMatcher {
+    return new SemanticMatcher(this.vectors, this.#coverageWords, extraWords);
   }
 
   /** True when the vectors know the word (it can be matched by meaning). */
@@ -81,28 +106,60 @@ export class SemanticMatcher {
    * its own stem, best first.
    */
   neighbours(word: string): Neighbours {
+    return this.#find(word).coverage;
+  }
+
+  /** The same among the extra vocabulary's stems. */
+  extraNeighbours(word: string): Neighbours {
+    return this.#find(word).extra;
+  }
+
+  #find(word: string): Found {
     const cached = this.#cache.get(word);
     if (cached) return cached;
     const id = this.vectors.id(word);
-    let result = NONE;
+    let found: Found = { coverage: NONE, extra: NONE };
     if (id >= 0) {
       const own = stem(word);
+      const d = this.vectors.dimensions;
+      const wordVector = this.vectors.vector(id);
       const family = this.vectors.familyVector(id);
-      const best = new Map<string, number>();
-      for (let i = 0; i < this.#rows.length; i++) {
+      const best = [new Map<string, number>(), new Map<string, number>()];
+      const m = this.#matrix;
+      for (let i = 0, at = 0; i < this.#stems.length; i++, at += 2 * d) {
+        // As words or as families, whichever is closer: "mediating" meets "brokered" through "brokering".
+        const asWord = dotAt(wordVector, m, at, d);
+        const asFamily = dotAt(family, m, at + d, d);
+        const similarity = Math.min(1, Math.max(asWord, asFamily));
+        if (similarity < SIMILARITY_FLOOR) continue;
         const term = this.#stems[i] as string;
         if (term === own) continue;
-        // As words or as families, whichever is closer: "mediating" meets "brokered" through "brokering".
-        const similarity = Math.max(
-          this.vectors.similarity(id, this.#rows[i] as number),
-          dot(family, this.#families[i] as Float32Array),
-        );
-        if (similarity >= SIMILARITY_FLOOR && similarity > (best.get(term) ?? 0)) best.set(term, similarity);
+        const into = best[this.#extra[i] as number] as Map<string, number>;
+        if (similarity > (into.get(term) ?? 0)) into.set(term, similarity);
       }
-      result = new Map([...best].sort((a, b) => b[1] - a[1]).slice(0, MAX_NEIGHBOURS));
+      const top = (map: Map<string, number>): Neighbours =>
+        map.size === 0 ? NONE : new Map([...map].sort((a, b) => b[1] - a[1]).slice(0, MAX_NEIGHBOURS));
+      found = { coverage: top(best[0] as Map<string, number>), extra: top(best[1] as Map<string, number>) };
     }
     if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
-    this.#cache.set(word, result);
-    return result;
+    this.#cache.set(word, found);
+    return found;
   }
+}
+
+/** Σ a[k]·m[at + k] for k < d, four at a time (the scan's inner loop). */
+function dotAt(a: Float32Array, m: Float32Array, at: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < d; k += 4) {
+    s0 += (a[k] as number) * (m[at + k] as number);
+    s1 += (a[k + 1] as number) * (m[at + k + 1] as number);
+    s2 += (a[k + 2] as number) * (m[at + k + 2] as number);
+    s3 += (a[k + 3] as number) * (m[at + k + 3] as number);
+  }
+  for (; k < d; k++) s0 += (a[k] as number) * (m[at + k] as number);
+  return s0 + s1 + s2 + s3;
 }

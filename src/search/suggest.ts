@@ -21,12 +21,17 @@ interface Entry {
   readonly order: number;
 }
 
+/** The question offered for a person the coverage quotes. */
+export function speakerQuestion(name: string): string {
+  return `What did ${name} say?`;
+}
+
 /** Ranks a fixed list of questions against partial input. */
 export class QuestionSuggester {
   private readonly entries: Entry[] = [];
   /** `speakers`: the names of people the coverage quotes, each offered as "What did X say?". */
   constructor(curated: readonly string[], speakers: readonly string[]) {
-    const generated = speakers.map((name) => `What did ${name} say?`);
+    const generated = speakers.map(speakerQuestion);
     const seen = new Set<string>();
     for (const raw of [...curated, ...generated]) {
       const text = raw.trim().replace(/\s+/g, " ");
