@@ -1,4 +1,5 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
+import type { Corpus } from "../src/corpus/types.js";
 import { UserFacingError } from "../src/errors.js";
 import { englishText, type Lang, langFor } from "../src/i18n/index.js";
 import {
@@ -62,19 +63,33 @@ export const cli = {
 };
 
 /**
- * `--json` (README, "The `ask --json` contract"): `{question, answer, confidence, passages: [{article,
- * paragraph, text, score}]}`; `answer` is null only when `confidence` is "none", and then `passages` is empty.
- * Passages are best first by score: a two-part question's parts come interleaved from the engine.
+ * `--json` (README, "The `ask --json` contract"): `{question, answer, confidence, reason?, passages: [{article,
+ * source, published, title, paragraph, text, score}]}`; `answer` is null only when `confidence` is "none",
+ * and then `passages` is empty and `reason` says why. Passages are best first by score: a two-part question's
+ * parts come interleaved from the engine.
  */
-export function answerJson(answer: Answer) {
+export function answerJson(answer: Answer, corpus: Corpus) {
+  const articles = new Map(corpus.articles.map((article) => [article.id, article]));
   return {
     question: answer.question,
     answer: answer.answer,
     confidence: answer.confidence,
+    ...(answer.reason ? { reason: answer.reason } : {}),
     passages: answer.passages
       .slice(0, 5)
       .sort((a, b) => b.score - a.score)
-      .map((p) => ({ article: p.articleId, paragraph: p.paragraph, text: p.text, score: p.score })),
+      .map((p) => {
+        const article = articles.get(p.articleId);
+        return {
+          article: p.articleId,
+          source: article?.source ?? null,
+          published: article?.published ?? null,
+          title: article?.title ?? null,
+          paragraph: p.paragraph,
+          text: p.text,
+          score: p.score,
+        };
+      }),
   };
 }
 
@@ -119,7 +134,7 @@ export function answerFor(
       mentionUserId: options.mention,
       suggestions: answer.confidence === "none" ? suggestionsAfterRefusal(ctx, answer) : undefined,
     }),
-    data: answerJson(answer),
+    data: answerJson(answer, ctx.corpus),
   };
 }
 

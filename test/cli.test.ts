@@ -101,8 +101,21 @@ describe.concurrent("talks-bot CLI", () => {
       expect(body.passages.length).toBeLessThanOrEqual(5);
       expect(body.passages[0]).toMatchObject({ article: ARTICLE_ID, paragraph: 2 });
       for (const passage of body.passages) {
-        expect(Object.keys(passage).sort()).toEqual(["article", "paragraph", "score", "text"]);
+        expect(Object.keys(passage).sort()).toEqual([
+          "article",
+          "paragraph",
+          "published",
+          "score",
+          "source",
+          "text",
+          "title",
+        ]);
         expect(passage.article).toBe(ARTICLE_ID);
+        expect(passage).toMatchObject({
+          source: "CNN",
+          published: "2024-02-22",
+          title: "US races to secure a hostage deal and Gaza ceasefire before Ramadan",
+        });
         expect(Number.isInteger(passage.paragraph)).toBe(true);
         // The whole paragraph, verbatim, not a snippet.
         expect(passage.text).toBe(PARAGRAPHS[passage.paragraph - 1]);
@@ -120,7 +133,13 @@ describe.concurrent("talks-bot CLI", () => {
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
       expect(jsonLines(result.stdout)).toEqual([
-        { question: "who won the super bowl", answer: null, confidence: "none", passages: [] },
+        {
+          question: "who won the super bowl",
+          answer: null,
+          confidence: "none",
+          reason: "no-match",
+          passages: [],
+        },
       ]);
     });
 
@@ -151,6 +170,7 @@ describe.concurrent("talks-bot CLI", () => {
         question: "who won the super bowl",
         answer: null,
         confidence: "none",
+        reason: "no-match",
         passages: [],
       });
       expect(mediators?.answer).toContain("Qatar, Egypt and the United States");
@@ -162,9 +182,14 @@ describe.concurrent("talks-bot CLI", () => {
     const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
     const contract = /\*\*The `ask --json` contract\.\*\*([\s\S]*?)\n\n/.exec(readme)?.[1] ?? "";
     const longLine = "why ".repeat(300);
-    const input = ["who is brokering the talks", "🙂🙂", longLine, "how many people fled to rafah", ""].join(
-      "\n",
-    );
+    const input = [
+      "who is brokering the talks",
+      "🙂🙂",
+      longLine,
+      "how many people fled to rafah",
+      "who won the super bowl",
+      "",
+    ].join("\n");
     let batch: Promise<CliResult> | undefined;
 
     it("a refused line in batch mode gets the documented error object; the others are answered; exit 1", async ({
@@ -174,9 +199,11 @@ describe.concurrent("talks-bot CLI", () => {
       const result = await batch;
       expect(result.stderr).toBe("");
       expect(result.code).toBe(1);
-      const [mediators, emoji, long, rafah, ...rest] = jsonLines(result.stdout) as (AskJson & {
+      const [mediators, emoji, long, rafah, refused, ...rest] = jsonLines(result.stdout) as (AskJson & {
         error?: string;
+        reason?: string;
       })[];
+      expect(refused).toMatchObject({ confidence: "none", reason: "no-match", passages: [] });
       expect(rest).toEqual([]);
       expect(mediators?.answer).toContain("Qatar, Egypt and the United States");
       expect(rafah?.answer).toContain("1.5 million");
@@ -209,9 +236,13 @@ describe.concurrent("talks-bot CLI", () => {
         "error",
         "paragraph",
         "passages",
+        "published",
         "question",
+        "reason",
         "score",
+        "source",
         "text",
+        "title",
       ]);
       for (const field of fields) expect(contract).toContain(`"${field}"`);
     });

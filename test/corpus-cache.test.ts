@@ -199,7 +199,7 @@ describe("the corpus cache", () => {
   });
 
   it("on a full disk, loads the files and leaves no partial cache file behind", async ({ skip }) => {
-    const disk = mountSmallDisk(64);
+    const disk = mountSmallDisk(1024);
     if (!disk) return skip("mounting a small file system needs root");
     cleanups.push(() => disk.unmount());
     const { dir } = corpusCopy();

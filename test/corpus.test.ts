@@ -200,6 +200,75 @@ describe("corpus validation names the file and the field", () => {
   });
 });
 
+describe("labelled questions", () => {
+  const ARTICLE_ID = "cnn-2024-02-22-ceasefire-talks";
+  const file = `questions/${ARTICLE_ID}.jsonl`;
+  const line = (fields: Record<string, unknown>) =>
+    JSON.stringify({
+      id: "t-001",
+      q: "who is mediating?",
+      gold: ["brokered by Qatar, Egypt and the United States"],
+      kind: "who",
+      voice: "test",
+      split: "fit",
+      ...fields,
+    });
+  /** A corpus whose questions file for the article holds a good line, then `bad` on line 2. */
+  const withLine = (bad: string, name = file) => corpusWith(name, `${line({ id: "t-000" })}\n${bad}\n`);
+
+  it("loads the shipped questions, each answerable one with the paragraphs its gold phrases are in", () => {
+    const { questions } = loadCorpus();
+    expect(questions.length).toBeGreaterThan(1000);
+    const mediating = questions.find((q) => q.text === "who is mediating?");
+    expect(mediating).toMatchObject({ articleId: ARTICLE_ID, paragraphs: [3], split: "fit" });
+    const offTopic = questions.filter((q) => q.articleId === null);
+    expect(offTopic.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(offTopic.map((q) => q.kind))).toEqual(new Set(["offtopic", "greeting"]));
+    expect(new Set(questions.map((q) => q.split))).toEqual(new Set(["fit", "held-back"]));
+  });
+
+  it("needs none: an article without a questions file loads", () => {
+    const copy = copyCorpus();
+    copies.push(copy);
+    rmSync(join(copy.dir, "questions"), { recursive: true });
+    expect(loadCorpus(copy.dir).questions).toEqual([]);
+  });
+
+  it("stops on a bad line with the file, the line and what is wrong", () => {
+    const where = `corpus: ${file}:2:`;
+    expect(() => loadCorpus(withLine("{not json"))).toThrow(`${where} not valid JSON`);
+    expect(() => loadCorpus(withLine(line({ split: "train" })))).toThrow(
+      `${where} 'split' must be 'fit' or 'held-back'`,
+    );
+    expect(() => loadCorpus(withLine(line({ gold: ["brokered by Norway alone"] })))).toThrow(
+      `${where} gold phrase "brokered by Norway alone" does not occur verbatim in ${ARTICLE_ID}`,
+    );
+    expect(() => loadCorpus(withLine(line({ gold: ["Rafah"] })))).toThrow(
+      new RegExp(`${where} gold phrase "Rafah" occurs in paragraphs 2, 3, .* make it longer`),
+    );
+    expect(() => loadCorpus(withLine(line({ id: "t-000" })))).toThrow(
+      `${where} 'id' t-000 is already used at ${file}:1`,
+    );
+    expect(() => loadCorpus(withLine(line({ gold: [] })))).toThrow(
+      `${where} 'gold' must name the phrase(s) that answer it, or 'kind' must be 'oos'`,
+    );
+    expect(() => loadCorpus(withLine(line({ kind: "oos" })))).toThrow(
+      `${where} a question of kind 'oos' has no 'gold' phrases`,
+    );
+    expect(() => loadCorpus(withLine(line({ voice: undefined })))).toThrow(`${where} 'voice' is required`);
+    expect(() => loadCorpus(withLine(line({ extra: 1 })))).toThrow(`${where} unknown field(s) 'extra'`);
+  });
+
+  it("names the article a questions file must be named after, and keeps off-topic messages apart", () => {
+    expect(() => loadCorpus(withLine(line({ id: "t-009" }), "questions/no-such-article.jsonl"))).toThrow(
+      "corpus: questions/no-such-article.jsonl: names no article",
+    );
+    expect(() =>
+      loadCorpus(withLine(line({ id: "t-009", kind: "offtopic" }), "questions/off-topic.jsonl")),
+    ).toThrow("corpus: questions/off-topic.jsonl:1: a message about no article has no 'gold'");
+  });
+});
+
 describe("a second article", () => {
   it("is picked up, newest first", () => {
     const dir = corpusWith("articles/example.md", SECOND_ARTICLE);

@@ -156,9 +156,12 @@ describe("ask", () => {
 
   it("follows the tier model: high and low keep the answer and passages, none drops both", () => {
     const q = "how many people fled to rafah";
-    const high = AnswerEngine.fromCorpus(corpus, { decision: fixedTiers("high") }).ask(q);
-    const low = AnswerEngine.fromCorpus(corpus, { decision: fixedTiers("low") }).ask(q);
-    const none = AnswerEngine.fromCorpus(corpus, { decision: fixedTiers("none") }).ask(q);
+    // Without labelled questions: one of them is this question, and a labelled twin gets its label.
+    const engineWith = (tier: "high" | "low" | "none") =>
+      AnswerEngine.fromCorpus(corpus, { decision: fixedTiers(tier), questions: [] });
+    const high = engineWith("high").ask(q);
+    const low = engineWith("low").ask(q);
+    const none = engineWith("none").ask(q);
     expect(high).toMatchObject({ confidence: "high", best: { paragraph: 2 } });
     expect(low).toMatchObject({ confidence: "low", best: { paragraph: 2 } });
     expect(high.answer).toBe(low.answer);
@@ -265,20 +268,25 @@ describe("suggest", () => {
     expect(engine.suggest("ceasfire").every((s) => /ceasefire/i.test(s))).toBe(true);
   });
 
-  it("suggests only questions the engine answers", () => {
+  it("suggests only questions the engine answers with confidence", () => {
     const all = engine.suggestions();
     expect(all.length).toBeGreaterThanOrEqual(25);
     for (const q of all) {
       expect(q.length, q).toBeLessThanOrEqual(100);
-      expect(engine.ask(q).confidence, q).not.toBe("none");
+      expect(engine.ask(q).confidence, q).toBe("high");
     }
   });
 
-  it("generates a 'What did X say?' suggestion for each person the coverage quotes", () => {
+  it("offers 'What did X say?' for people the coverage quotes, when the answer quotes them", () => {
     const speakers = QuoteBook.fromCorpus(corpus).namesQuotedInFull();
-    const all = AnswerEngine.fromCorpus(corpus, { speakers }).suggestions();
-    for (const name of ["John Kirby", "Benny Gantz", "Gal Hirsch", "Majed Al-Ansari"]) {
-      expect(all, name).toContain(`What did ${name} say?`);
+    const withSpeakers = AnswerEngine.fromCorpus(corpus, { speakers });
+    const all = withSpeakers.suggestions();
+    const offered = speakers.filter((name) => all.includes(`What did ${name} say?`));
+    expect(offered.length).toBeGreaterThanOrEqual(3);
+    for (const name of offered) {
+      const answer = withSpeakers.ask(`What did ${name} say?`);
+      expect(answer.confidence, name).toBe("high");
+      expect(answer.best?.text, name).toContain(name.split(" ").pop());
     }
     // Named only inside someone else's quotation: not quoted.
     expect(all).not.toContain("What did Benjamin Netanyahu say?");
@@ -355,6 +363,14 @@ describe("a second article in the same corpus", () => {
       ...corpus,
       articles: [article(), ...corpus.articles],
     }).namesQuotedInFull();
-    expect(AnswerEngine.fromCorpus(corpus, { speakers }).suggestions()).toContain("What did Jo Quillon say?");
+    expect(speakers).toContain("Jo Quillon");
+    // Offered only when answered with confidence, from the paragraph that quotes the speaker.
+    const withSpeakers = AnswerEngine.fromCorpus(
+      { ...corpus, articles: [article(), ...corpus.articles] },
+      { speakers },
+    );
+    const jo = withSpeakers.ask("What did Jo Quillon say?");
+    expect(jo.best).toMatchObject({ articleId: FIXTURE_ID, paragraph: 2 });
+    expect(withSpeakers.suggestions().includes("What did Jo Quillon say?")).toBe(jo.confidence === "high");
   });
 });

@@ -29,10 +29,17 @@ export async function createContext(options: ContextOptions): Promise<BotContext
     quotes ??= QuoteBook.fromCorpus(corpus);
     return quotes;
   };
+  const engine = AnswerEngine.fromCorpus(corpus, { speakers: () => quoteBook().namesQuotedInFull() });
+  if (engine.questionCount === 0) {
+    options.logger.info(
+      { corpus: corpus.dir },
+      "question index: the corpus has no labelled questions (questions/*.jsonl), so answers come from the coverage alone",
+    );
+  }
   return {
     config: options.config,
     corpus,
-    engine: AnswerEngine.fromCorpus(corpus, { speakers: () => quoteBook().namesQuotedInFull() }),
+    engine,
     get quotes() {
       return quoteBook();
     },

@@ -14,6 +14,7 @@ export type AnswerType =
   | "duration"
   | "why"
   | "yesno"
+  | "future"
   | "quote"
   | "what";
 
@@ -32,9 +33,17 @@ const TYPE_CUES: readonly (readonly [AnswerType, RegExp])[] = [
   ["yesno", /^(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|had)\b/],
 ];
 
-/** The kind of answer a question wants: the earliest question cue in it decides ("who…, and when…" is who). */
+// What will happen, or what someone means to do: "is israel going to attack rafah?", "will there be a deal".
+const FUTURE_CUE =
+  /^(?:is|are|will|would|does|do)\b.*\b(?:going to|gonna|will|plan(?:s|ning)? to|about to|intend(?:s|ing)? to|expected to|likely to|ever)\b|^will\b/;
+
+/**
+ * The kind of answer a question wants: the earliest question cue in it decides ("who…, and when…" is who). A
+ * yes/no question about what will happen asks for what the coverage reports of intentions and expectations.
+ */
 export function answerType(text: string): AnswerType {
   const folded = foldText(text);
+  if (FUTURE_CUE.test(folded)) return "future";
   let best: AnswerType = "what";
   let at = Number.POSITIVE_INFINITY;
   for (const [type, cue] of TYPE_CUES) {
@@ -60,6 +69,9 @@ const ROLE =
 // Only explicit reasons: "would" or "if" are in half of all news sentences, whether they explain anything or not.
 const REASON =
   /\b(?:because|given that|so that|in order to|as a result|due to|reason|evidence that|shows)\b/i;
+// What a sentence says about the future: threats, warnings, plans, expectations, conditions.
+const FUTURE =
+  /\b(?:will|would|could|might|threat(?:en(?:s|ed|ing)?|s)?|warn(?:s|ed|ing)?|expect(?:s|ed)?|plan(?:s|ned|ning)?|impending|upcoming|coming (?:days|weeks)|intend(?:s|ed)?|if|unless|aim(?:s|ed)? to|prepar(?:e|es|ed|ing))\b/i;
 const ATTRIBUTION =
   /\b(?:said|says|told|warned|wrote|added|described|dismissed|according to|argue[sd]?|believe[sd]?)\b/i;
 const QUOTE_MARK = /["\u201c\u201d]/;
@@ -93,6 +105,8 @@ export function fitsType(sentence: string, type: AnswerType, question: ReadonlyS
       return REASON.test(sentence);
     case "quote":
       return QUOTE_MARK.test(sentence) || ATTRIBUTION.test(sentence);
+    case "future":
+      return FUTURE.test(sentence);
     default:
       return false;
   }

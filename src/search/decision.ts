@@ -113,11 +113,9 @@ export const QUESTION_VOTE_FEATURES: readonly string[] = [
 const MAX_WEIGHT = 100;
 const MAX_MEAN = 1e6;
 const bounded = (max: number) =>
-  z
-    .number()
-    .refine((x) => Number.isFinite(x) && Math.abs(x) <= max, {
-      message: `must be finite and within ±${max}`,
-    });
+  z.number().refine((x) => Number.isFinite(x) && Math.abs(x) <= max, {
+    message: `must be finite and within ±${max}`,
+  });
 
 const logistic = z.object({
   features: z.array(z.string()).min(1),

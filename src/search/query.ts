@@ -108,11 +108,13 @@ export class QueryReader {
     if (token.length < 3 || /\d/.test(token)) return null;
     if (lexicon.has(token) || this.#extraWords.has(token) || this.index.vocabulary.has(stem(token)))
       return null;
-    if (unfinished && !this.semantic.knows(token)) {
+    if (unfinished) {
       // The last word of a message still being typed ("what did kir"): the commonest coverage word it begins.
-      // A word in its own right ("vet") is finished, whatever longer coverage word it begins ("veto").
+      // A word in its own right ("vet") is finished, unless what it begins is a name ("kir" → Kirby).
+      const known = this.semantic.knows(token);
       let completion: { word: string; count: number } | null = null;
       for (const [word, count] of lexicon.atPrefix(token)) {
+        if (known && !this.index.names.has(stem(word))) continue;
         if (!completion || count > completion.count) completion = { word, count };
       }
       if (completion) return completion.word;

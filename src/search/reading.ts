@@ -57,7 +57,7 @@ const SMALL_TALK = new Set(
   `doing today tonight day night good great nice fine well meet welcome new here back bye goodbye later see
   soon help helped helps helpful useful awesome cool amazing perfect love glad happy hope wish nice
   shalom salam salaam alaykum alaikum marhaba ahlan toda raba shukran habibi yalla gn gm tmrw ttyl cya
-  bro man dude sir friend friends y'all yall`
+  bro man dude sir friend friends y'all yall r u ya up`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -75,11 +75,18 @@ const THANKS = new Set([
 ]);
 
 /** Small talk (see {@link ReadQuestion.smallTalk}) by the words of a cleaned message. */
+// Asking after the bot itself, in words that are otherwise all little words.
+const HOW_ARE_YOU = /\bhow (?:are|r) (?:you|u|ya)\b|\bwhat'?s up\b|\bwhats up\b/;
+
 function smallTalkOf(text: string): "hello" | "thanks" | null {
-  const words = tokenize(text).filter((word) => !isStopWord(word));
-  if (words.length === 0 || words.length > 12) return null;
+  const tokens = tokenize(text);
+  const chat = tokens.filter((word) => FILLER.has(word) || SMALL_TALK.has(word));
+  if (chat.length === 0 && HOW_ARE_YOU.test(foldText(text))) chat.push("how are you");
+  const words = tokens.filter((word) => !isStopWord(word));
+  // Chat words, and nothing else but the little words between them ("how are you", "thank you so much").
+  if (chat.length === 0 || tokens.length > 12) return null;
   if (!words.every((word) => FILLER.has(word) || SMALL_TALK.has(word))) return null;
-  return words.some((word) => THANKS.has(word)) ? "thanks" : "hello";
+  return tokens.some((word) => THANKS.has(word)) ? "thanks" : "hello";
 }
 
 const QUESTION_START =

@@ -78,7 +78,8 @@ function withRank(rank: LogisticModel): DecisionModel {
   });
 }
 
-function foldOf(id: string): number {
+/** The fold a labelled question belongs to, by its id (stable across runs and machines). */
+export function foldOf(id: string): number {
   return (createHash("sha256").update(id).digest()[0] as number) % FOLDS;
 }
 
@@ -95,9 +96,10 @@ const isRight = (o: Outcome) => isAnswerable(o) && o.top1;
 
 /**
  * An engine whose rank model can be swapped between analyses, with one question index per fold (each without
- * that fold's questions), and what it makes of questions.
+ * that fold's questions), and what it makes of questions: every question is read with the index of its own
+ * fold, which never holds it.
  */
-class Bench {
+export class CrossFitBench {
   #current: DecisionModel = withRank({
     features: ["semantic"],
     mean: [0],
@@ -130,13 +132,14 @@ class Bench {
     this.#current = model;
   }
 
-  #analyse(question: EvalQuestion) {
+  /** The engine's reading of a question, with the question index of its fold. */
+  analyse(question: EvalQuestion) {
     return (this.#byFold[foldOf(question.id)] as AnswerEngine).analyse(question.q);
   }
 
   /** Every part's candidates, labelled: the rank model's training data for one question. */
   group(question: EvalQuestion): Group {
-    const candidates = this.#analyse(question).parts.flatMap((part) => part.ranked);
+    const candidates = this.analyse(question).parts.flatMap((part) => part.ranked);
     return {
       x: candidates.map((c) => rankInputs(c.features)),
       gold: candidates.map((c) => question.paras.includes(c.doc.paragraph)),
@@ -145,7 +148,7 @@ class Bench {
 
   outcomes(questions: readonly EvalQuestion[]): Outcome[] {
     return questions.map((question) => {
-      const first = this.#analyse(question).parts[0];
+      const first = this.analyse(question).parts[0];
       const top = first?.ranked[0];
       return {
         question,
@@ -188,7 +191,7 @@ interface SetReport {
 
 /** Fits one set of models (see the module comment) with questions read on `bench`. */
 function fitSet(
-  bench: Bench,
+  bench: CrossFitBench,
   questions: readonly EvalQuestion[],
   options: {
     candidateFeatures: readonly string[];
@@ -312,7 +315,7 @@ export function fitDecision(options: FitOptions): DecisionFile {
   const lambdas = options.lambdas ?? LAMBDAS;
   const ids = new Set(questions.map((q) => q.id));
   log("with the question index:");
-  const withQuestions = fitSet(new Bench(corpus, ids), questions, {
+  const withQuestions = fitSet(new CrossFitBench(corpus, ids), questions, {
     candidateFeatures: CANDIDATE_FEATURES,
     questionFeatures: QUESTION_FEATURES,
     rankFeatures: options.rankFeatures,
@@ -320,7 +323,7 @@ export function fitDecision(options: FitOptions): DecisionFile {
     log,
   });
   log("the coverage alone:");
-  const coverageOnly = fitSet(new Bench(corpus, new Set()), questions, {
+  const coverageOnly = fitSet(new CrossFitBench(corpus, new Set()), questions, {
     candidateFeatures: CANDIDATE_FEATURES.filter((f) => !VOTE_FEATURES.includes(f)),
     questionFeatures: QUESTION_FEATURES.filter((f) => !QUESTION_VOTE_FEATURES.includes(f)),
     rankFeatures: options.rankFeatures,

@@ -67,6 +67,18 @@ function refusal(
         ]
       : [];
   const sources = sourcesLabel({ markup, lang }, corpus);
+  if (answer.reason === "greeting" || answer.reason === "thanks") {
+    // Chat, not a question: a friendly line and where to start, never the refusal.
+    return {
+      title,
+      tone: "info",
+      description:
+        answer.reason === "thanks"
+          ? lang.t("ask.greeting.thanks")
+          : lang.t("ask.greeting.hello", { sources }),
+      fields: answer.reason === "thanks" ? [] : tryThese,
+    };
+  }
   if (answer.reason === "other-language") {
     return {
       title,
