@@ -64,6 +64,37 @@ describe("the decision model", () => {
     copyFileSync(DECISION_PATH, bad);
     expect(() => loadDecisionModel(bad)).not.toThrow();
   });
+
+  it("stops on weights that are not finite or beyond sane bounds, naming the file and the refit", () => {
+    const bad = join(dir, "decision.json");
+    const shipped = JSON.parse(readFileSync(DECISION_PATH, "utf8")) as {
+      withQuestions: { correct: { weights: number[]; bias: number }; inScope: { scale: number[] } };
+    };
+    const withChange = (change: (file: typeof shipped) => void) => {
+      const file = structuredClone(shipped);
+      change(file);
+      writeFileSync(bad, JSON.stringify(file));
+      return () => loadDecisionModel(bad);
+    };
+    // JSON has no Infinity: 1e308 is as close as a file gets, and it would make every answer the same.
+    expect(
+      withChange((f) => {
+        f.withQuestions.correct.weights[0] = 1e308;
+      }),
+    ).toThrow(
+      /decision\.json: malformed \(withQuestions\.correct\.weights\.0: must be finite and within ±100\).*npm run fit/,
+    );
+    expect(
+      withChange((f) => {
+        f.withQuestions.correct.bias = -1e6;
+      }),
+    ).toThrow(/withQuestions\.correct\.bias: must be finite and within ±100/);
+    expect(
+      withChange((f) => {
+        f.withQuestions.inScope.scale[0] = 0;
+      }),
+    ).toThrow(/withQuestions\.inScope\.scale\.0: must be positive/);
+  });
 });
 
 describe("fitting", () => {
