@@ -6,6 +6,7 @@ import { isStopWord, stem, tokenize } from "../text/normalize.js";
 import { type SentenceSpan, splitSentences } from "../text/sentences.js";
 import { countries } from "./entities.js";
 import { SemanticMatcher } from "./semantic.js";
+import { runNow, type Steps } from "./steps.js";
 import { addScaled, firstPrincipalComponent, removeProjection } from "./vector-math.js";
 import type { WordVectors } from "./word-vectors.js";
 
@@ -45,6 +46,8 @@ const CONTEXT_CREDIT = 0.5;
 const MAX_SEARCH_TERMS = 12;
 /** A word in more than this share of paragraphs is generic: it takes no part in finding candidates. */
 const GENERIC_SHARE = 0.3;
+/** Paragraphs (or vectors) handled between two yields of a stepped build. */
+const STEP = 250;
 /** Paragraphs whose features are computed in full. */
 export const CANDIDATES = 30;
 
@@ -67,15 +70,14 @@ export class CoverageIndex {
   readonly lexicon = new SearchableMap<number>();
   /** Terms the coverage writes capitalised mid-sentence: names, which never stand in for one another. */
   readonly names = new Set<string>();
-  /** Soft matching of any word against the coverage's words. */
-  readonly semantic: SemanticMatcher;
   readonly #index: MiniSearch<IndexedParagraph>;
   readonly #peopleByArticle = new Map<string, readonly Person[]>();
   readonly #sentenceCache = new Map<number, SentenceInfo[]>();
+  #semantic: SemanticMatcher | undefined;
   /** The direction most paragraph meaning vectors share (their first principal component), removed from all. */
-  readonly #commonDirection: Float32Array | null;
+  #commonDirection: Float32Array | null = null;
 
-  constructor(corpus: Corpus, vectors: WordVectors) {
+  private constructor() {
     const split = (text: string) => (text.length === 0 ? [] : text.split(" "));
     this.#index = new MiniSearch<IndexedParagraph>({
       idField: "key",
@@ -91,22 +93,45 @@ export class CoverageIndex {
         combineWith: "OR",
       },
     });
+  }
+
+  /** Indexes every paragraph of every article of the corpus. */
+  static build(corpus: Corpus, vectors: WordVectors): CoverageIndex {
+    return runNow(CoverageIndex.steps(corpus, vectors));
+  }
+
+  /** The same, in steps (see steps.ts): an article, a few hundred paragraphs or vectors at a time. */
+  static *steps(corpus: Corpus, vectors: WordVectors): Steps<CoverageIndex> {
+    const index = new CoverageIndex();
     const words = new Set<string>();
     const capitals = new Map<string, [number, number]>();
-    for (const article of corpus.articles) this.#addArticle(article, words, capitals);
-    this.#index.addAll(this.docs);
-    for (const [word, [upper, lower]] of capitals)
-      if (upper > 0 && upper >= 4 * lower) this.names.add(stem(word));
-    this.semantic = new SemanticMatcher(vectors, words);
-    // Measured on at most 2,000 evenly spread paragraphs: enough for one direction, bounded for large corpora.
-    const step = Math.max(1, Math.floor(this.docs.length / 2000));
-    const sample: Float32Array[] = [];
-    this.#commonDirection = null;
-    for (let i = 0; i < this.docs.length; i += step) {
-      const vector = this.meaningVector((this.docs[i] as IndexedParagraph).text);
-      if (vector) sample.push(vector);
+    for (const article of corpus.articles) {
+      index.#addArticle(article, words, capitals);
+      yield;
     }
-    this.#commonDirection = firstPrincipalComponent(sample);
+    for (let from = 0; from < index.docs.length; from += STEP) {
+      index.#index.addAll(index.docs.slice(from, from + STEP));
+      yield;
+    }
+    for (const [word, [upper, lower]] of capitals)
+      if (upper > 0 && upper >= 4 * lower) index.names.add(stem(word));
+    index.#semantic = new SemanticMatcher(vectors, words);
+    yield;
+    // Measured on at most 2,000 evenly spread paragraphs: enough for one direction, bounded for large corpora.
+    const every = Math.max(1, Math.floor(index.docs.length / 2000));
+    const sample: Float32Array[] = [];
+    for (let i = 0; i < index.docs.length; i += every) {
+      const vector = index.meaningVector((index.docs[i] as IndexedParagraph).text);
+      if (vector) sample.push(vector);
+      if (sample.length % STEP === 0) yield;
+    }
+    index.#commonDirection = firstPrincipalComponent(sample);
+    return index;
+  }
+
+  /** Soft matching of any word against the coverage's words. */
+  get semantic(): SemanticMatcher {
+    return this.#semantic as SemanticMatcher;
   }
 
   /** Number of paragraphs indexed. */

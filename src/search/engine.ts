@@ -9,6 +9,7 @@ import { type Query, QueryReader } from "./query.js";
 import { NO_VOTES, QuestionIndex, type QuestionVotes } from "./question-index.js";
 import { type Candidate, rank } from "./rank.js";
 import { type ReadQuestion, readQuestion } from "./reading.js";
+import { runNow, runSliced, type Steps } from "./steps.js";
 import { QuestionSuggester, speakerQuestion } from "./suggest.js";
 import { WordVectors } from "./word-vectors.js";
 
@@ -100,32 +101,46 @@ export class AnswerEngine {
   /** Answers to the latest questions, exactly as typed: see {@link RECENT_ANSWERS}. */
   readonly #recent = new Map<string, Readonly<Answer>>();
 
-  private constructor(
+  private constructor(parts: {
+    coverage: CoverageIndex;
+    labelled: readonly LabelledQuestion[];
+    reader: QueryReader;
+    questions: QuestionIndex | null;
+    suggestedQuestions: readonly string[];
+    models: DecisionModels;
+    options: EngineOptions;
+  }) {
+    this.#options = parts.options;
+    this.#models = parts.models;
+    this.#coverage = parts.coverage;
+    this.#labelled = parts.labelled;
+    this.#reader = parts.reader;
+    this.#questions = parts.questions;
+    this.#decision = parts.questions ? parts.models.withQuestions : parts.models.coverageOnly;
+    this.#suggestedQuestions = parts.suggestedQuestions;
+  }
+
+  /** The engine over a coverage index, with a question index of `labelled`, in steps. */
+  static *#assemble(
     coverage: CoverageIndex,
     labelled: readonly LabelledQuestion[],
     suggestedQuestions: readonly string[],
     options: EngineOptions,
-  ) {
-    this.#options = options;
-    const decision = options.decision ?? loadDecisionModel();
-    this.#models =
+    loaded?: DecisionModels,
+  ): Steps<AnswerEngine> {
+    const decision = loaded ?? options.decision ?? loadDecisionModel();
+    const models =
       "withQuestions" in decision ? decision : { withQuestions: decision, coverageOnly: decision };
-    this.#coverage = coverage;
-    this.#labelled = labelled;
-    this.#reader = new QueryReader(coverage, QuestionIndex.wordsOf(labelled));
-    this.#questions = QuestionIndex.build(this.#reader, labelled);
-    this.#decision = this.#questions ? this.#models.withQuestions : this.#models.coverageOnly;
-    this.#suggestedQuestions = suggestedQuestions;
+    const reader = new QueryReader(coverage, QuestionIndex.wordsOf(labelled));
+    const questions = yield* QuestionIndex.steps(reader, labelled);
+    return new AnswerEngine({ coverage, labelled, reader, questions, suggestedQuestions, models, options });
   }
 
-  /**
-   * Builds the coverage index for every paragraph of every article in the corpus, and the question index for
-   * its labelled questions (none when it has none).
-   */
-  static fromCorpus(corpus: Corpus, options: Partial<EngineOptions> = {}): AnswerEngine {
+  static *#steps(corpus: Corpus, options: Partial<EngineOptions>): Steps<AnswerEngine> {
     const settings = { ...DEFAULT_OPTIONS, ...options };
-    return new AnswerEngine(
-      new CoverageIndex(corpus, settings.vectors ?? defaultWordVectors()),
+    const coverage = yield* CoverageIndex.steps(corpus, settings.vectors ?? defaultWordVectors());
+    return yield* AnswerEngine.#assemble(
+      coverage,
       settings.questions ?? corpus.questions,
       settings.suggestedQuestions ?? corpus.suggestedQuestions,
       settings,
@@ -133,15 +148,34 @@ export class AnswerEngine {
   }
 
   /**
+   * Builds the coverage index for every paragraph of every article in the corpus, and the question index for
+   * its labelled questions (none when it has none).
+   */
+  static fromCorpus(corpus: Corpus, options: Partial<EngineOptions> = {}): AnswerEngine {
+    return runNow(AnswerEngine.#steps(corpus, options));
+  }
+
+  /**
+   * The same, in slices of about `sliceMs` between which the event loop runs: a bot rebuilds its indexes for
+   * a changed corpus this way while it keeps answering with the old ones.
+   */
+  static build(corpus: Corpus, options: Partial<EngineOptions> = {}, sliceMs = 20): Promise<AnswerEngine> {
+    return runSliced(AnswerEngine.#steps(corpus, options), sliceMs);
+  }
+
+  /**
    * The same engine with only the labelled questions `keep` accepts in its question index (the coverage index
    * is shared): for cross-fitting, and to measure on questions the index does not hold.
    */
   withQuestions(keep: (question: LabelledQuestion) => boolean): AnswerEngine {
-    return new AnswerEngine(
-      this.#coverage,
-      this.#labelled.filter(keep),
-      this.#suggestedQuestions,
-      this.#options,
+    return runNow(
+      AnswerEngine.#assemble(
+        this.#coverage,
+        this.#labelled.filter(keep),
+        this.#suggestedQuestions,
+        this.#options,
+        this.#models,
+      ),
     );
   }
 

@@ -5,6 +5,7 @@ import type { AnswerType } from "./answer-types.js";
 import { type Concept, type Query, type QueryReader, softCredit } from "./query.js";
 import { readQuestion } from "./reading.js";
 import type { Neighbours } from "./semantic.js";
+import { runNow, type Steps } from "./steps.js";
 
 /**
  * The question index: the corpus's labelled questions, read the way `ask` reads a message (filler set aside,
@@ -168,8 +169,14 @@ export class QuestionIndex {
    * ranks and decides by the coverage alone.
    */
   static build(reader: QueryReader, questions: readonly LabelledQuestion[]): QuestionIndex | null {
+    return runNow(QuestionIndex.steps(reader, questions));
+  }
+
+  /** The same, in steps (see steps.ts): twenty questions at a time. */
+  static *steps(reader: QueryReader, questions: readonly LabelledQuestion[]): Steps<QuestionIndex | null> {
     const entries: Entry[] = [];
-    for (const question of questions) {
+    for (const [i, question] of questions.entries()) {
+      if (i % 20 === 19) yield;
       const paragraphs = question.articleId
         ? question.paragraphs.flatMap(
             (number) => reader.index.paragraph(question.articleId as string, number)?.key ?? [],

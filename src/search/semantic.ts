@@ -59,7 +59,7 @@ export class SemanticMatcher {
     this.#stems = rows.map((row) => row.stem);
     this.#extra = Uint8Array.from(rows, (row) => (row.extra ? 1 : 0));
     rows.forEach((row, i) => {
-      this.#matrix.set(vectors.vector(row.id), i * 2 * d);
+      vectors.writeVector(row.id, this.#matrix, i * 2 * d);
       this.#matrix.set(vectors.familyVector(row.id), i * 2 * d + d);
     });
   }

@@ -181,10 +181,15 @@ export class WordVectors {
 
   /** Unit vector of a row as floats (for averaging a sentence's words). */
   vector(id: number): Float32Array {
+    return this.writeVector(id, new Float32Array(this.dimensions), 0);
+  }
+
+  /** Writes a row's unit vector into `out` at `offset` (filling a matrix without a copy per row); returns `out`. */
+  writeVector(id: number, out: Float32Array, offset: number): Float32Array {
     const d = this.dimensions;
-    const out = new Float32Array(d);
     const scale = this.#scales[id] as number;
-    for (let i = 0; i < d; i++) out[i] = (this.#components[id * d + i] as number) * scale;
+    for (let i = 0, from = id * d; i < d; i++)
+      out[offset + i] = (this.#components[from + i] as number) * scale;
     return out;
   }
 

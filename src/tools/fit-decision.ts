@@ -471,6 +471,33 @@ export function describe(
   );
 }
 
+/**
+ * JSON as the project's formatter (Biome) writes it: two-space indents, and an array of plain values on one
+ * line when the line fits in 110 characters.
+ */
+export function formatJson(value: unknown): string {
+  const lines = JSON.stringify(value, null, 2).split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.endsWith("[")) {
+      const end = lines.findIndex((l, j) => j > i && /^\s*\],?$/.test(l));
+      const items = lines.slice(i + 1, end).map((l) => l.trim());
+      if (end > i && items.every((item) => !/[[{]/.test(item))) {
+        const close = (lines[end] as string).trim().slice(1);
+        const joined = `${line}${items.join(" ")}]${close}`;
+        if (joined.length <= 110) {
+          out.push(joined);
+          i = end;
+          continue;
+        }
+      }
+    }
+    out.push(line);
+  }
+  return `${out.join("\n")}\n`;
+}
+
 function main(): void {
   const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
   const corpus = loadCorpus();
@@ -494,7 +521,7 @@ function main(): void {
   const dev = devQuestions();
   if (dev.length > 0) process.stdout.write(`${describe(file, "dev", dev, () => true, corpus)}\n`);
   if (!values.check) {
-    writeFileSync(DECISION_PATH, `${JSON.stringify(file, null, 2)}\n`);
+    writeFileSync(DECISION_PATH, formatJson(file));
     process.stdout.write(`wrote ${DECISION_PATH}\n`);
   }
 }
