@@ -21,9 +21,15 @@ export interface EvalQuestion {
   readonly split: "fit" | "held-back" | "dev" | "fixture";
   /** Which voice (question set) it comes from. */
   readonly set: string;
+  /** In a corpus of several reports: the report whose paragraphs `paras` are (absent: the only one). */
+  readonly article?: string | undefined;
+  /** The answer changed between reports: `article` is the newest that gives it, `earlier` an older one. */
+  readonly earlier?: { readonly article: string; readonly paras: readonly number[] } | undefined;
 }
 
 export const FIXTURE_DIR = join(PROJECT_ROOT, "test", "fixtures", "harbourton");
+/** Four fictional reports of one story whose facts change between them, and questions about them. */
+export const REPORTS_DIR = join(PROJECT_ROOT, "test", "fixtures", "port-ellery");
 export const DEV_SET = join(PROJECT_ROOT, "..", "shared", "eval", "dev-questions.jsonl");
 
 function readJsonl(file: string): Record<string, unknown>[] {
@@ -72,4 +78,40 @@ export function devQuestions(file = DEV_SET): EvalQuestion[] {
   } catch {
     return [];
   }
+}
+
+/** The paragraphs of `articleId` that hold one of `gold`; throws when a phrase is in none of them. */
+function paragraphsOf(corpus: Corpus, articleId: string, gold: readonly string[], id: string): number[] {
+  const article = corpus.articles.find((a) => a.id === articleId);
+  if (!article) throw new Error(`questions: ${id}: no article ${articleId}`);
+  return gold.map((phrase) => {
+    const found = article.paragraphs.find((p) => p.text.includes(phrase));
+    if (!found) throw new Error(`questions: ${id}: "${phrase}" is not in ${articleId}`);
+    return found.number;
+  });
+}
+
+/**
+ * The fictional reports' questions (`test/fixtures/port-ellery/questions.jsonl`): the answering report and
+ * paragraphs from the gold phrases, the superseded answer of a fact that changed, and `after-newest` for a
+ * question about a time after the newest report (no answer: the bot should say how recent its coverage is).
+ */
+export function reportsQuestions(corpus: Corpus = loadCorpus(REPORTS_DIR)): EvalQuestion[] {
+  return readJsonl(join(REPORTS_DIR, "questions.jsonl")).map((row) => {
+    const id = String(row.id);
+    const article = typeof row.article === "string" ? row.article : undefined;
+    const gold = (row.gold as string[]) ?? [];
+    const earlier = row.earlier as { article: string; gold: string[] } | undefined;
+    return {
+      ...fromRow(
+        { ...row, paras: article ? paragraphsOf(corpus, article, gold, id) : [] },
+        "reports",
+        "fixture",
+      ),
+      article,
+      earlier: earlier
+        ? { article: earlier.article, paras: paragraphsOf(corpus, earlier.article, earlier.gold, id) }
+        : undefined,
+    };
+  });
 }
