@@ -12,7 +12,7 @@ import {
   optionString,
 } from "../src/runtime/command.js";
 import { CommandType, Context, Integration, OptionType } from "../src/runtime/command-codes.js";
-import { type Answer, MAX_QUESTION_LENGTH } from "../src/search/engine.js";
+import { type Answer, MAX_QUESTION_LENGTH, type Passage } from "../src/search/engine.js";
 import type { Script } from "../src/search/reading.js";
 import { askView, feedbackThanks, moreSourcesView } from "../src/views/ask.js";
 import type { Reply } from "../src/views/card.js";
@@ -65,32 +65,44 @@ export const cli = {
 /**
  * `--json` (README, "The `ask --json` contract"): `{question, answer, confidence, reason?, passages: [{article,
  * source, published, title, paragraph, text, score}]}`; `answer` is null only when `confidence` is "none",
- * and then `passages` is empty and `reason` says why. Passages are best first by score: a two-part question's
- * parts come interleaved from the engine.
+ * and then `passages` is empty and `reason` says why. Passages: each answered part's own first (a newer
+ * report's when one leads), then the rest by score. `earlier` is the earlier report's answer a newer one
+ * replaced; `newestReport` says how recent the coverage is, for a question about a later time.
  */
 export function answerJson(answer: Answer, corpus: Corpus) {
   const articles = new Map(corpus.articles.map((article) => [article.id, article]));
+  const report = (p: Passage) => {
+    const article = articles.get(p.articleId);
+    return {
+      article: p.articleId,
+      source: article?.source ?? null,
+      published: article?.published ?? null,
+      title: article?.title ?? null,
+      paragraph: p.paragraph,
+    };
+  };
+  const earlier = answer.parts.length === 1 ? answer.parts[0]?.earlier : undefined;
   return {
     question: answer.question,
     answer: answer.answer,
     confidence: answer.confidence,
     ...(answer.reason ? { reason: answer.reason } : {}),
-    passages: answer.passages
+    ...(earlier ? { earlier: { ...report(earlier.passage), text: earlier.text } } : {}),
+    ...(answer.newestReport ? { newestReport: answer.newestReport } : {}),
+    passages: leadsFirst(answer)
       .slice(0, 5)
-      .sort((a, b) => b.score - a.score)
-      .map((p) => {
-        const article = articles.get(p.articleId);
-        return {
-          article: p.articleId,
-          source: article?.source ?? null,
-          published: article?.published ?? null,
-          title: article?.title ?? null,
-          paragraph: p.paragraph,
-          text: p.text,
-          score: p.score,
-        };
-      }),
+      .map((p) => ({ ...report(p), text: p.text, score: p.score })),
   };
+}
+
+/**
+ * The passages each answered part quotes first (a newer report's, when one leads), then the others by score.
+ */
+function leadsFirst(answer: Answer): Passage[] {
+  const same = (a: Passage, b: Passage) => a.articleId === b.articleId && a.paragraph === b.paragraph;
+  const leads = answer.parts.map((part) => part.passage);
+  const rest = answer.passages.filter((p) => !leads.some((lead) => same(lead, p)));
+  return [...leads, ...rest.sort((a, b) => b.score - a.score)];
 }
 
 /** Suggestions already found for a refused answer (the engine remembers answers, so they come back). */

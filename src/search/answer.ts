@@ -32,6 +32,17 @@ export interface AnswerPart {
   /** Verbatim sentence(s) from `passage`. */
   readonly text: string;
   readonly passage: Passage;
+  /**
+   * An earlier report's answer to the same part, when a newer report leads (see reports.ts): shown with its
+   * own date so the change is visible, never merged into `text`.
+   */
+  readonly earlier?: { readonly text: string; readonly passage: Passage } | undefined;
+}
+
+/** The newest report of the coverage: its outlet and date (ISO). */
+export interface ReportDate {
+  readonly source: string;
+  readonly published: string;
 }
 
 /** The engine's reply to a question. */
@@ -51,6 +62,11 @@ export interface Answer {
   best: Passage | null;
   /** Best first, at most `maxPassages`; empty when `confidence` is none. */
   passages: Passage[];
+  /**
+   * Set when the question asks about a time after the newest report ("in 2025", "still", "right now"): the
+   * answer says how recent the coverage is.
+   */
+  newestReport?: ReportDate | undefined;
 }
 
 // A sentence that opens with one of these leans on the sentence before it for its subject.
@@ -115,9 +131,15 @@ export function mergePassages(rankings: readonly (readonly Candidate[])[], max: 
 }
 
 /** An answer that answers nothing, and why. */
-export function refusal(question: string, reason: NoAnswerReason, script?: Script): Answer {
+export function refusal(
+  question: string,
+  reason: NoAnswerReason,
+  script?: Script,
+  newestReport?: ReportDate,
+): Answer {
   return {
     question,
+    ...(newestReport ? { newestReport } : {}),
     answer: null,
     confidence: "none",
     reason,

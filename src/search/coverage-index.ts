@@ -72,6 +72,8 @@ export class CoverageIndex {
   readonly names = new Set<string>();
   readonly #index: MiniSearch<IndexedParagraph>;
   readonly #peopleByArticle = new Map<string, readonly Person[]>();
+  /** Each article's report: outlet and date (ISO), for answers across reports. */
+  readonly reports = new Map<string, { readonly source: string; readonly published: string }>();
   readonly #sentenceCache = new Map<number, SentenceInfo[]>();
   #semantic: SemanticMatcher | undefined;
   /** The direction most paragraph meaning vectors share (their first principal component), removed from all. */
@@ -134,6 +136,40 @@ export class CoverageIndex {
     return this.#semantic as SemanticMatcher;
   }
 
+  /**
+   * How much two articles are reports of one story: the Jaccard overlap of the names they use (people, places,
+   * bodies: the terms written capitalised mid-sentence). Reports of one story name the same actors.
+   */
+  storyOverlap(a: string, b: string): number {
+    if (a === b) return 1;
+    const namesOf = (id: string) => {
+      let names = this.#storyNames.get(id);
+      if (!names) {
+        names = new Set();
+        for (const doc of this.#byArticle().get(id) ?? [])
+          for (const term of doc.terms.keys()) if (this.names.has(term)) names.add(term);
+        this.#storyNames.set(id, names);
+      }
+      return names;
+    };
+    const x = namesOf(a);
+    const y = namesOf(b);
+    let shared = 0;
+    for (const name of x) if (y.has(name)) shared++;
+    const union = x.size + y.size - shared;
+    return union > 0 ? shared / union : 0;
+  }
+
+  readonly #storyNames = new Map<string, Set<string>>();
+
+  /** The newest report's date (ISO) and outlet; null for an empty corpus. */
+  get newestReport(): { readonly source: string; readonly published: string } | null {
+    let newest: { source: string; published: string } | null = null;
+    for (const report of this.reports.values())
+      if (!newest || report.published > newest.published) newest = report;
+    return newest;
+  }
+
   /** Number of paragraphs indexed. */
   get size(): number {
     return this.docs.length;
@@ -172,6 +208,7 @@ export class CoverageIndex {
     for (const paragraph of article.paragraphs) countCapitals(paragraph.text, capitals);
     const people = peopleOf(article);
     this.#peopleByArticle.set(article.id, people);
+    this.reports.set(article.id, { source: article.source, published: article.published });
     let previous: string[] = [];
     for (const paragraph of article.paragraphs) {
       const textTerms = termsOf(paragraph.text);

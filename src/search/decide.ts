@@ -61,11 +61,13 @@ export function questionFeatures(
     nearestAgrees: votes.nearestAnswers.includes(top.doc.key) ? votes.nearestAnswerable ** 4 : 0,
     topVotes: top.features.votes,
     topCloseness: top.features.closeness,
+    topUncovered: top.features.uncovered,
   };
 }
 
 /**
- * The tier of a ranked question (none when nothing was ranked). A question the labelled set already holds,
+ * The tier of a ranked question (none when nothing was ranked), by `coverageOnly` when its best paragraph is
+ * uncovered. A question the labelled set already holds,
  * word for word as read (its twin), gets its label: confident when the ranking puts one of its paragraphs first, refused
  * when it is labelled as not answered. Members often ask exactly what the bot suggested, or what was asked
  * before; the fitted models never see such twins (cross-fitting keeps them apart), so they would hedge.
@@ -75,8 +77,12 @@ export function decide(
   features: QuestionFeatures | null,
   ranked: readonly Candidate[],
   votes: QuestionVotes,
+  coverageOnly: DecisionModel = decision,
 ): Confidence {
   if (!features) return "none";
+  // The best paragraph is one no labelled question is answered by (an article without any): its tiers are
+  // those fitted for a corpus without labelled questions, which never counted on votes.
+  if (features.topUncovered === 1 && votes.covered.size > 0) return coverageOnly.tier(features);
   const { twin } = votes;
   if (twin) {
     if (twin.paragraphs.length === 0) return "none";

@@ -49,6 +49,12 @@ export const CANDIDATE_FEATURES = [
   "bm25Alone",
   "sentenceAlone",
   "typeFitAlone",
+  "uncovered",
+  "semanticUncovered",
+  "bm25Uncovered",
+  "sentenceUncovered",
+  "typeFitUncovered",
+  "meaningUncovered",
 ] as const;
 /** The candidate features that come from the question index (absent without one). */
 export const VOTE_FEATURES: readonly string[] = [
@@ -62,6 +68,12 @@ export const VOTE_FEATURES: readonly string[] = [
   "bm25Alone",
   "sentenceAlone",
   "typeFitAlone",
+  "uncovered",
+  "semanticUncovered",
+  "bm25Uncovered",
+  "sentenceUncovered",
+  "typeFitUncovered",
+  "meaningUncovered",
 ];
 export const QUESTION_FEATURES = [
   "top",
@@ -90,6 +102,7 @@ export const QUESTION_FEATURES = [
   "nearestAgrees",
   "topVotes",
   "topCloseness",
+  "topUncovered",
 ] as const;
 /** The question features that come from the question index. */
 export const QUESTION_VOTE_FEATURES: readonly string[] = [
@@ -106,6 +119,7 @@ export const QUESTION_VOTE_FEATURES: readonly string[] = [
   "nearestAgrees",
   "topVotes",
   "topCloseness",
+  "topUncovered",
 ];
 
 // Features are standardised, so a weight or bias beyond these bounds is no fit but damage: with it every

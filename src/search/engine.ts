@@ -9,6 +9,7 @@ import { type Query, QueryReader } from "./query.js";
 import { NO_VOTES, QuestionIndex, type QuestionVotes } from "./question-index.js";
 import { type Candidate, rank } from "./rank.js";
 import { type ReadQuestion, readQuestion } from "./reading.js";
+import { asksAfter, newestLeads } from "./reports.js";
 import { runNow, runSliced, type Steps } from "./steps.js";
 import { QuestionSuggester, speakerQuestion } from "./suggest.js";
 import { WordVectors } from "./word-vectors.js";
@@ -85,6 +86,19 @@ let shippedVectors: WordVectors | undefined;
 export function defaultWordVectors(): WordVectors {
   shippedVectors ??= WordVectors.load();
   return shippedVectors;
+}
+
+/**
+ * A question the labelled set holds word for word (its twin, see decide.ts) is answered by its labelled
+ * paragraph: the best-ranked of them goes first, the rest keep their order.
+ */
+function twinFirst(ranked: Candidate[], votes: QuestionVotes): Candidate[] {
+  const twin = votes.twin;
+  if (!twin || twin.paragraphs.length === 0) return ranked;
+  const answer = ranked.find(
+    (c) => c.doc.articleId === twin.articleId && twin.paragraphs.includes(c.doc.paragraph),
+  );
+  return answer ? [answer, ...ranked.filter((c) => c !== answer)] : ranked;
 }
 
 /** Answers questions from the corpus: see the module comment. */
@@ -215,7 +229,7 @@ export class AnswerEngine {
   #analyse(text: string, read: ReadQuestion): Analysis {
     const query = this.#reader.read(text, read);
     const votes = this.#questions?.votes(query) ?? NO_VOTES;
-    const ranked = rank(this.#reader, this.#decision, query, votes);
+    const ranked = twinFirst(rank(this.#reader, this.#decision, query, votes), votes);
     return { query, ranked, votes, features: questionFeatures(this.#reader, query, ranked, votes) };
   }
 
@@ -265,36 +279,54 @@ export class AnswerEngine {
     }
     if (read.script !== "latin") return refusal(question, "other-language", read.script);
     if (read.smallTalk) return refusal(question, read.smallTalk === "thanks" ? "thanks" : "greeting");
+    const newest = this.#coverage.newestReport;
+    const newestReport = newest && asksAfter(read.text, newest.published) ? newest : undefined;
     const decided = parts.map((analysis) => ({
       analysis,
-      tier: decide(this.#decision, analysis.features, analysis.ranked, analysis.votes),
+      tier: decide(
+        this.#decision,
+        analysis.features,
+        analysis.ranked,
+        analysis.votes,
+        this.#models.coverageOnly,
+      ),
     }));
     const answered = decided.filter((d) => d.tier !== "none" && d.analysis.ranked.length > 0);
     if (answered.length === 0) {
       // Refused, and mostly like the greetings the index holds: a friendly line rather than the refusal.
       const greeting = parts.length === 1 && (parts[0]?.votes.greeting ?? 0) >= GREETING_SHARE;
-      return refusal(question, greeting ? "greeting" : "no-match");
+      return refusal(question, greeting ? "greeting" : "no-match", undefined, newestReport);
     }
     const confidence: Confidence = answered.every((d) => d.tier === "high") ? "high" : "low";
     const answerParts: AnswerPart[] = [];
+    const rankings: Candidate[][] = [];
     for (const { analysis } of answered) {
-      const top = analysis.ranked[0] as Candidate;
+      const { lead, earlier } = newestLeads(this.#coverage, analysis.ranked) ?? {
+        lead: analysis.ranked[0] as Candidate,
+        earlier: null,
+      };
+      // The lead first, then the rest as ranked: the passages show the newer report first.
+      rankings.push([lead, ...analysis.ranked.filter((c) => c !== lead)]);
       if (
         answerParts.some(
-          (p) => p.passage.articleId === top.doc.articleId && p.passage.paragraph === top.doc.paragraph,
+          (p) => p.passage.articleId === lead.doc.articleId && p.passage.paragraph === lead.doc.paragraph,
         )
       )
         continue;
       answerParts.push({
         question: analysis.query.text,
-        text: bestSentences(this.#reader, analysis.query, top),
-        passage: toPassage(top),
+        text: bestSentences(this.#reader, analysis.query, lead),
+        passage: toPassage(lead),
+        ...(earlier
+          ? {
+              earlier: {
+                text: bestSentences(this.#reader, analysis.query, earlier),
+                passage: toPassage(earlier),
+              },
+            }
+          : {}),
       });
     }
-    const passages = mergePassages(
-      answered.map((d) => d.analysis.ranked),
-      this.#options.maxPassages,
-    );
     return {
       question,
       answer: answerParts.map((p) => p.text).join("\n\n"),
@@ -302,7 +334,8 @@ export class AnswerEngine {
       parts: answerParts,
       unanswered: decided.filter((d) => !answered.includes(d)).map((d) => d.analysis.query.text),
       best: answerParts[0]?.passage ?? null,
-      passages,
+      passages: mergePassages(rankings, this.#options.maxPassages),
+      ...(newestReport ? { newestReport } : {}),
     };
   }
 

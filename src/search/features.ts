@@ -59,6 +59,14 @@ export interface CandidateFeatures {
   readonly bm25Alone: number;
   readonly sentenceAlone: number;
   readonly typeFitAlone: number;
+  /** 1 when no labelled question in the index is answered by this paragraph (an article without any). */
+  readonly uncovered: number;
+  /** The paragraph's own evidence when it is uncovered (0 otherwise). */
+  readonly semanticUncovered: number;
+  readonly bm25Uncovered: number;
+  readonly sentenceUncovered: number;
+  readonly typeFitUncovered: number;
+  readonly meaningUncovered: number;
 }
 
 /** What the tier model sees of a question. */
@@ -109,4 +117,6 @@ export interface QuestionFeatures {
   readonly topVotes: number;
   /** The best paragraph's closeness (see CandidateFeatures). */
   readonly topCloseness: number;
+  /** The best paragraph is one no labelled question is answered by. */
+  readonly topUncovered: number;
 }

@@ -94,6 +94,12 @@ export interface QuestionVotes {
   readonly nearestOutOfScope: number;
   /** Paragraph keys of the nearest answerable labelled question. */
   readonly nearestAnswers: readonly number[];
+  /**
+   * Keys of the paragraphs some labelled question of the index is answered by. A paragraph outside it (of an
+   * article with no labelled questions) gets no votes whatever it says: the ranking knows to judge it by the
+   * coverage alone.
+   */
+  readonly covered: ReadonlySet<number>;
   /** The neighbours, nearest first, for explanations and tests. */
   readonly neighbours: readonly { readonly question: LabelledQuestion; readonly similarity: number }[];
   /**
@@ -116,6 +122,7 @@ export const NO_VOTES: QuestionVotes = {
   nearestOutOfScope: 0,
   nearestAnswers: [],
   twin: null,
+  covered: new Set(),
   neighbours: [],
 };
 
@@ -126,6 +133,7 @@ export class QuestionIndex {
   readonly #profiles: MiniSearch<{ id: number; terms: string }>;
   /** Terms of the labelled questions about an article: the subject's words as members use them. */
   readonly #onTopicTerms = new Set<string>();
+  readonly #covered = new Set<number>();
   readonly #coverageTerms: ReadonlyMap<string, number>;
 
   private constructor(entries: Entry[], coverageTerms: ReadonlyMap<string, number>) {
@@ -311,6 +319,7 @@ export class QuestionIndex {
       nearestAnswers: nearest.find(({ entry }) => entry.paragraphs.length > 0)?.entry.paragraphs ?? [],
       nearestOutOfScope: nearest.find(({ entry }) => entry.paragraphs.length === 0)?.similarity ?? 0,
       neighbours: nearest.map(({ entry, similarity }) => ({ question: entry.question, similarity })),
+      covered: this.#covered,
       twin:
         nearest.find(({ entry, similarity }) => similarity >= TWIN_SIMILARITY && entry.type === query.type)
           ?.entry.question ?? null,

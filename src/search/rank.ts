@@ -106,7 +106,23 @@ function measure(
       bm25Alone: 0,
       sentenceAlone: 0,
       typeFitAlone: 0,
+      ...uncoveredFeatures(undefined, 0),
     },
+  };
+}
+
+/**
+ * A paragraph no labelled question is answered by (an article without any) has no votes whatever it says:
+ * whether it is one, and its own evidence apart, so the ranking can weigh it by the coverage alone.
+ */
+function uncoveredFeatures(features: CandidateFeatures | undefined, uncovered: number) {
+  return {
+    uncovered,
+    semanticUncovered: (features?.semantic ?? 0) * uncovered,
+    bm25Uncovered: (features?.bm25 ?? 0) * uncovered,
+    sentenceUncovered: (features?.sentenceAllOf ?? 0) * uncovered,
+    typeFitUncovered: (features?.typeFit ?? 0) * uncovered,
+    meaningUncovered: (features?.meaning ?? 0) * uncovered,
   };
 }
 
@@ -154,6 +170,7 @@ export function rank(
       bm25Alone: measuredFeatures.bm25 * (1 - votes.nearest),
       sentenceAlone: measuredFeatures.sentenceAllOf * (1 - votes.nearest),
       typeFitAlone: measuredFeatures.typeFit * (1 - votes.nearest),
+      ...uncoveredFeatures(measuredFeatures, votes.covered.has(doc.key) ? 0 : 1),
     };
     return { doc, features, score: decision.rank(features), bestSentence };
   });

@@ -56,6 +56,11 @@ const TARGET_PRECISION = 0.96;
 const MAX_CONFIDENT_OUT_OF_SCOPE = 0.04;
 /** Share of answerable questions the refusal threshold may refuse, in cross-validation. */
 const MAX_FALSE_REFUSALS = 0.03;
+/**
+ * Share of the paragraphs whose labelled questions each fold's index leaves out, so that the models also learn
+ * from paragraphs of an article without labelled questions (see CrossFitBench).
+ */
+const UNCOVERED_SHARE = 0.3;
 /** Share of answerable questions the off-topic gate may refuse, in cross-validation. */
 const MAX_OFF_TOPIC_REFUSALS = 0.01;
 /** Kinds of the labelled messages about something else entirely (see corpus/load.ts). */
@@ -76,6 +81,11 @@ function withRank(rank: LogisticModel): DecisionModel {
     inScope: { ...NEUTRAL, threshold: 0.5 },
     correct: { ...NEUTRAL, threshold: 1 },
   });
+}
+
+/** A stable number in 0..1 for a string. */
+function share(key: string): number {
+  return (createHash("sha256").update(key).digest().readUInt32BE(0) as number) / 2 ** 32;
 }
 
 /** The fold a labelled question belongs to, by its id (stable across runs and machines). */
@@ -114,7 +124,7 @@ export class CrossFitBench {
    * `indexed`: the labelled questions the question index may hold (never the one being read: see the module
    * comment); none for the coverage-only models.
    */
-  constructor(corpus: Corpus, indexed: ReadonlySet<string>) {
+  constructor(corpus: Corpus, indexed: ReadonlySet<string>, uncoveredShare = 0) {
     const decision: DecisionModel = {
       rank: (f) => this.#current.rank(f),
       onTopic: (f) => this.#current.onTopic(f),
@@ -123,8 +133,14 @@ export class CrossFitBench {
       tier: (f) => this.#current.tier(f),
     };
     this.#full = AnswerEngine.fromCorpus(corpus, { decision, recentAnswers: 0 });
+    // Each fold's index also leaves out every question about a share of the paragraphs, as if they were in
+    // an article no one has labelled: the ranking learns to judge such paragraphs by the coverage alone.
+    const uncovered = (fold: number, q: LabelledQuestion) =>
+      q.articleId !== null && q.paragraphs.some((p) => share(`${fold}:${q.articleId}:${p}`) < uncoveredShare);
     this.#byFold = Array.from({ length: FOLDS }, (_, fold) =>
-      this.#full.withQuestions((q: LabelledQuestion) => indexed.has(q.id) && foldOf(q.id) !== fold),
+      this.#full.withQuestions(
+        (q: LabelledQuestion) => indexed.has(q.id) && foldOf(q.id) !== fold && !uncovered(fold, q),
+      ),
     );
   }
 
@@ -189,11 +205,15 @@ interface SetReport {
   readonly crossValidatedTop1: number;
 }
 
-/** Fits one set of models (see the module comment) with questions read on `bench`. */
+/**
+ * Fits one set of models (see the module comment): the rank model with questions read on `bench`, the tier
+ * models with questions read on `tierBench` (by default the same).
+ */
 function fitSet(
   bench: CrossFitBench,
   questions: readonly EvalQuestion[],
   options: {
+    tierBench?: CrossFitBench;
     candidateFeatures: readonly string[];
     questionFeatures: readonly string[];
     rankFeatures: readonly string[] | undefined;
@@ -251,7 +271,16 @@ function fitSet(
     if (top1 > best.top1) best = { lambda, top1, outcomes: list };
   }
   const rank = fitRank(null, best.lambda);
-  const oof = best.outcomes;
+  const tierBench = options.tierBench ?? bench;
+  let oof = best.outcomes;
+  if (tierBench !== bench) {
+    oof = [];
+    for (let fold = 0; fold < FOLDS; fold++) {
+      tierBench.use(withRank(fitRank(fold, best.lambda)));
+      oof.push(...tierBench.outcomes(questions.filter((q) => foldOf(q.id) === fold)));
+    }
+    log(`rank: cross-validated top-1 with every paragraph's questions indexed ${top1Rate(oof).toFixed(3)}`);
+  }
 
   // 2. Tier models over forward-selected features, thresholds from cross-validated probabilities.
   const cvProbabilities = (label: (o: Outcome) => boolean, features: readonly string[]) => {
@@ -315,7 +344,11 @@ export function fitDecision(options: FitOptions): DecisionFile {
   const lambdas = options.lambdas ?? LAMBDAS;
   const ids = new Set(questions.map((q) => q.id));
   log("with the question index:");
-  const withQuestions = fitSet(new CrossFitBench(corpus, ids), questions, {
+  // The ranking learns from folds with uncovered paragraphs; the tiers from folds as the shipped bot sees its
+  // own article (every paragraph covered): an answer from an uncovered paragraph is decided by the
+  // coverage-only tiers (see decide.ts).
+  const withQuestions = fitSet(new CrossFitBench(corpus, ids, UNCOVERED_SHARE), questions, {
+    tierBench: new CrossFitBench(corpus, ids),
     candidateFeatures: CANDIDATE_FEATURES,
     questionFeatures: QUESTION_FEATURES,
     rankFeatures: options.rankFeatures,

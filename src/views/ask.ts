@@ -46,6 +46,14 @@ export interface AskViewOptions {
   readonly suggestions?: readonly string[];
 }
 
+/** "The newest report I have is from …", for a question about a time after it. */
+function newestNote(answer: Answer, lang: Lang): string[] {
+  const newest = answer.newestReport;
+  return newest
+    ? [lang.t("ask.newestReport", { date: lang.date(newest.published), source: newest.source })]
+    : [];
+}
+
 function refusal(
   corpus: Corpus,
   answer: Answer,
@@ -95,7 +103,11 @@ function refusal(
   return {
     title,
     tone: "notice",
-    description: `${lang.t("ask.noAnswer")} ${covers}\n${lang.t("ask.refusal.next")}`,
+    description: [
+      `${lang.t("ask.noAnswer")} ${covers}`,
+      ...newestNote(answer, lang),
+      lang.t("ask.refusal.next"),
+    ].join("\n"),
     fields: tryThese,
     footer: asOfFooter(corpus, lang),
   };
@@ -159,6 +171,9 @@ function buildCards(
           )
           .join("\n\n")
       : markup.quote(markup.escape(answer.answer));
+  const earlier = answer.parts.length === 1 ? answer.parts[0]?.earlier : undefined;
+  const dateOf = (passage: Passage) =>
+    lang.date(corpus.articles.find((a) => a.id === passage.articleId)?.published ?? "");
   const fields: CardField[] = [];
   // When the answer is the whole paragraph, showing it twice adds nothing.
   if (answer.parts.length <= 1 && best.text.trim() !== answer.answer.trim()) {
@@ -167,7 +182,20 @@ function buildCards(
       value: truncate(markup.escape(best.text), LIMITS.fieldValue),
     });
   }
-  const cited = answer.parts.length > 1 ? answer.parts.map((p) => p.passage) : [best];
+  if (earlier) {
+    // A newer report leads; what the earlier one said stays visible, with its own date, never merged.
+    fields.push({
+      name: verbatimLabel(lang.t("ask.field.earlier", { date: dateOf(earlier.passage) }), lang),
+      value: truncate(
+        `${markup.quote(markup.escape(earlier.text))} (${paragraph(earlier.passage.paragraph)})`,
+        LIMITS.fieldValue,
+      ),
+    });
+  }
+  const cited =
+    answer.parts.length > 1
+      ? answer.parts.map((p) => p.passage)
+      : [best, ...(earlier ? [earlier.passage] : [])];
   fields.push({
     name: lang.t("ask.field.source"),
     value: cited.map((p) => passageCitation(corpus, p, markup, lang)).join("\n"),
@@ -184,10 +212,11 @@ function buildCards(
   if (!sure) fields.push({ name: lang.t("ask.field.notWhat"), value: lang.t("ask.notWhat") });
   const lead = sure ? [] : [lang.t("ask.notSure")];
   const verbatim = lang.locale === "en" ? [] : [markup.italic(lang.t("common.verbatim"))];
+  const asOf = earlier ? [markup.bold(lang.t("ask.asOf", { date: dateOf(best) }))] : [];
   const card: Card = {
     title,
     tone: sure ? "answer" : "tentative",
-    description: [...lead, ...verbatim, quoted].join("\n"),
+    description: [...lead, ...verbatim, ...asOf, quoted, ...newestNote(answer, lang)].join("\n"),
     fields,
     footer: asOfFooter(corpus, lang),
   };
