@@ -4,6 +4,7 @@ import { loadCorpus } from "../src/corpus/load.js";
 import type { AliasTable, Article, Corpus } from "../src/corpus/types.js";
 import { UserFacingError } from "../src/errors.js";
 import { extractQuotes, type Quote, QuoteBook, type QuoteMatch } from "../src/quotes.js";
+import { REPORTS_DIR } from "../src/tools/questions.js";
 
 const CNN = "cnn-2024-02-22-ceasefire-talks";
 
@@ -555,5 +556,166 @@ describe("a second article", () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe("across reports", () => {
+  /** The four fictional Port Ellery reports (test/fixtures/port-ellery) and the shipped CNN article. */
+  let reports: Corpus;
+  let all: QuoteBook;
+  beforeAll(() => {
+    const fixture = loadCorpus(REPORTS_DIR);
+    reports = syntheticCorpus([...fixture.articles, article]);
+    all = QuoteBook.fromCorpus(reports);
+  });
+
+  const PORT = {
+    open: "2025-04-02-harbour-wire-port-talks-open",
+    raised: "2025-04-24-harbour-wire-offer-raised-strike-delayed",
+    judge: "2025-05-13-harbour-wire-retired-judge-takes-over-talks",
+    deal: "2025-06-04-harbour-wire-dockworkers-accept-deal",
+  };
+
+  it("attributes every quote of the reports to the person who said it", () => {
+    const byReport = (id: string) =>
+      all
+        .all()
+        .filter((q) => q.articleId === id)
+        .map((q) => [q.paragraph, q.speaker.key, q.text.slice(0, 24)]);
+    expect(byReport(PORT.open)).toEqual([
+      [3, "nell-brackwater", "Three per cent is not an"],
+      [3, "nell-brackwater", "Our members will not car"],
+      // "Tobias Quarrendon, the association's chief negotiator, said the offer was …. “…,” he said."
+      [5, "tobias-quarrendon", "We have put a serious pr"],
+      [7, "hester-ambleforth", "Both parties have come t"],
+      [10, "corwin-tallis", "Every day a ship sits in"],
+      // "Brackwater said the 1 May date … “…,” she said."
+      [13, "nell-brackwater", "That is enough time for "],
+      // Named for the first time in the sentence before: "Dario Fenwick-Lusk, a crane operator …, said".
+      [14, "dario-fenwick-lusk", "I am not asking for a ho"],
+      [16, "agathe-renwyck", "one in every nine jobs i"],
+    ]);
+    expect(byReport(PORT.raised)).toEqual([
+      [3, "tobias-quarrendon", "We have moved a long way"],
+      [3, "tobias-quarrendon", "Four and a half per cent"],
+      [5, "nell-brackwater", "This is movement, and we"],
+      [5, "nell-brackwater", "We are giving the talks "],
+      [9, "corwin-tallis", "We are past the point of"],
+      [9, "corwin-tallis", "Fruit growers in the Ash"],
+      // "Hester Ambleforth, the provincial conciliator chairing the talks, said …": not "the talks".
+      [11, "hester-ambleforth", "real progress"],
+      [11, "hester-ambleforth", "narrower than at any poi"],
+      // "…, Osric Pellham, said … “hour by hour” and urged both sides to “…”".
+      [12, "osric-pellham", "hour by hour"],
+      [12, "osric-pellham", "finish the job before th"],
+      [13, "osric-pellham", "I would much rather not "],
+      [14, "josef-kettleby", "People want the money, n"],
+    ]);
+    expect(byReport(PORT.judge).map(([p, key]) => `${p} ${key}`)).toEqual([
+      "4 ilse-marrowby",
+      "6 nell-brackwater",
+      "9 tobias-quarrendon",
+      "9 tobias-quarrendon",
+      "13 corwin-tallis",
+      "13 corwin-tallis",
+      // "Marrowby, 68, retired …" in the paragraph before: "She said she would hold sessions …".
+      "15 ilse-marrowby",
+      "16 osric-pellham",
+    ]);
+    expect(byReport(PORT.deal).map(([p, key]) => `${p} ${key}`)).toEqual([
+      "3 nell-brackwater", // her statement
+      "3 nell-brackwater", // "…, who in April had dismissed the employers' first offer … as “…”"
+      "7 ilse-marrowby",
+      "8 tobias-quarrendon", // "Tobias Quarrendon, the employers' chief negotiator, said …"
+      "12 corwin-tallis", // "Corwin Tallis, chair …, welcomed the deal but said exporters had lost “…”"
+      "15 dario-fenwick-lusk",
+    ]);
+  });
+
+  it("is one speaker per person, by the newest description, whichever way each report names them", () => {
+    const speakers = all.speakers();
+    expect(new Set(speakers.map((s) => s.key)).size).toBe(speakers.length);
+    const keys = speakers.map((s) => s.key);
+    // Reports that print only "Ambleforth" or "Pellham" are the people another report names in full.
+    expect(keys).not.toContain("ambleforth");
+    expect(keys).not.toContain("pellham");
+    const ambleforth = found(all.find({ speaker: "Ambleforth" }));
+    expect(new Set(ambleforth.map((q) => q.articleId))).toEqual(new Set([PORT.raised, PORT.open]));
+    expect(new Set(ambleforth.map((q) => q.speaker.label))).toEqual(
+      new Set(["Hester Ambleforth, the provincial conciliator chairing the talks"]),
+    );
+    // The newest report's description: the employers' chief negotiator, not the association's.
+    const quarrendon = found(all.find({ speaker: "quarrendon" }));
+    expect(quarrendon[0]?.speaker.label).toBe("Tobias Quarrendon, the employers' chief negotiator");
+    expect(new Set(quarrendon.map((q) => q.articleId)).size).toBe(4);
+  });
+
+  it("quotes a speaker newest report first, each quote naming its report", () => {
+    // Whatever order the corpus lists its reports in.
+    const oldestFirst = QuoteBook.fromCorpus(syntheticCorpus([...reports.articles].reverse()));
+    const brackwater = found(oldestFirst.find({ speaker: "Nell Brackwater" }));
+    const statements = brackwater.filter((q) => q.kind === "statement");
+    expect(statements.map((q) => q.articleId)).toEqual([
+      PORT.deal,
+      PORT.judge,
+      PORT.raised,
+      PORT.raised,
+      PORT.open,
+      PORT.open,
+      PORT.open,
+    ]);
+    const dates = brackwater.map((q) => reports.articles.find((a) => a.id === q.articleId)?.published ?? "");
+    expect(dates.slice(0, statements.length)).toEqual(
+      [...dates.slice(0, statements.length)].sort().reverse(),
+    );
+    // A topic ranks by relevance first, then by date: "strike" is in the newest quotes that say it.
+    const strike = found(oldestFirst.find({ speaker: "brackwater", topic: "strike" }));
+    expect(strike[0]?.articleId).toBe(PORT.judge);
+  });
+
+  const ANSARI = "Majed Al-Ansari, Qatari Foreign Ministry spokesman";
+
+  it("merges spellings of one name across reports: case, hyphens, titles, middle names, initials", () => {
+    const later = syntheticArticle("wire-2024-03-05", "2024-03-05", [
+      "“Talks continue,” Dr. Majed al Ansari said in Doha.",
+      "“We are hopeful,” Sheikh Mohammed bin Abdulrahman Al Thani, Qatar's prime minister, told reporters.",
+      "“The vote can wait,” said J. Kirby.",
+    ]);
+    const latest = syntheticArticle("wire-2024-03-09", "2024-03-09", [
+      "“Nothing is agreed yet,” Al-Ansari said.",
+      "“Both sides must move,” Mohammed Al Thani said.",
+      "“We will keep talking,” said Ansari.",
+    ]);
+    const book = QuoteBook.fromCorpus(syntheticCorpus([latest, later, article]));
+    const ansari = found(book.find({ speaker: "Al-Ansari" }));
+    expect(ansari.map((q) => [q.articleId, q.text])).toEqual([
+      ["wire-2024-03-09", "Nothing is agreed yet"],
+      ["wire-2024-03-09", "We will keep talking"],
+      ["wire-2024-03-05", "Talks continue"],
+      [CNN, "Qatar has received these confirmations as a broker of the agreement"],
+    ]);
+    // One person, by the description with a role (CNN's), under every name the reports used.
+    expect(new Set(ansari.map((q) => q.speaker.label))).toEqual(new Set([ANSARI]));
+    expect(found(book.find({ speaker: "majed al ansari" })).length).toBe(4);
+    expect(book.speakers().filter((s) => /ansari/i.test(s.label))).toHaveLength(1);
+    const thani = found(book.find({ speaker: "Al Thani" }));
+    expect(thani.map((q) => q.text)).toEqual(["Both sides must move", "We are hopeful"]);
+    expect(thani[0]?.speaker.name).toBe("Mohammed bin Abdulrahman Al Thani");
+    const kirby = found(book.find({ speaker: "kirby" }));
+    expect(new Set(kirby.map((q) => q.speaker.label))).toEqual(new Set([KIRBY]));
+    expect(kirby[0]?.text).toBe("The vote can wait");
+  });
+
+  it("keeps apart people who only share a surname, and a bare surname two of them could own", () => {
+    const family = syntheticArticle("wire-2024-04-01", "2024-04-01", [
+      "“I am proud of my father,” said Hunter Biden, a lawyer.",
+      "“We stand together,” said Jill Biden, a teacher.",
+    ]);
+    const bare = syntheticArticle("wire-2024-04-02", "2024-04-02", ["“Not now,” Biden said."]);
+    const book = QuoteBook.fromCorpus(syntheticCorpus([bare, family, article]));
+    const bidens = book.speakers().filter((s) => /biden/i.test(s.key));
+    expect(bidens.map((s) => s.key).sort()).toEqual(["biden", "hunter-biden", "jill-biden", "joe-biden"]);
+    // Organisations are never merged into a person: "the US" stays itself.
+    expect(book.speakers().find((s) => s.key === "us")?.label).toBe(US);
   });
 });

@@ -1,6 +1,7 @@
 import { processTerm } from "../text/normalize.js";
 import {
   isCapitalized,
+  isPossessiveApostrophe,
   lower,
   type ReadParagraph,
   shortHash,
@@ -17,6 +18,7 @@ import {
   POSTMODIFIERS,
   PRONOUNS,
   ROLE_NOUNS,
+  SPEECH_VERBS,
   TIME_WORDS,
   VERBS,
 } from "./lexicon.js";
@@ -124,6 +126,18 @@ export function readName(
     // "Burns' visit": a bare apostrophe after the name is a possessive, and ends it.
     const after = read.tokens[i];
     if (after?.kind === "punct" && /['\u2019]/.test(after.text)) break;
+    // "J. Kirby", "John F. Kirby": an initial's period belongs to the name when a name word follows it.
+    if (
+      /^\p{Lu}$/u.test(word) &&
+      after?.kind === "punct" &&
+      after.text === "." &&
+      after.start === token.end &&
+      i + 1 < limit &&
+      isNameWord(read.tokens[i + 1])
+    ) {
+      parts[parts.length - 1] = `${word}.`;
+      i++;
+    }
   }
   return { last, name: parts.join(" ") };
 }
@@ -205,6 +219,7 @@ function isAppositive(read: ReadParagraph, first: number, last: number): boolean
     return false;
   for (let i = first; i <= last; i++) {
     const token = read.tokens[i];
+    if (isPossessiveApostrophe(read, i)) continue;
     if (!isWord(token)) return false;
     const low = lower(token.text);
     if (ROLE_NOUNS.has(low)) return true;
@@ -219,7 +234,8 @@ function appositiveEnd(read: ReadParagraph, first: number, limit: number): numbe
   let last = first - 1;
   for (let i = first; i < limit; i++) {
     const token = read.tokens[i];
-    if (!isWord(token)) break;
+    // "chair of the Port Ellery Shippers' Council": a plural possessive's apostrophe does not end it.
+    if (!isWord(token) && !(isPossessiveApostrophe(read, i) && isWord(read.tokens[i + 1]))) break;
     last = i;
   }
   return last;
@@ -272,6 +288,9 @@ export class Cast {
   private readonly entries = new Map<string, Entry>();
   private readonly order: Entry[] = [];
   private last: Entry | null = null;
+  /** A person a sentence opened with and the cast does not know yet: kept until a pronoun refers to them. */
+  private pending: { mention: Pick<NamedMention, "name" | "role" | "appositive">; paragraph: number } | null =
+    null;
 
   constructor(
     private readonly articleId: string,
@@ -364,6 +383,38 @@ export class Cast {
   /** Records that `key` spoke, for pronouns ("he said") further on. */
   spoke(key: string): void {
     this.last = this.entries.get(key) ?? this.last;
+    this.pending = null;
+  }
+
+  /**
+   * Notes whom a sentence without quotations is about when it opens with a person ("Brackwater said the date
+   * …", "Marrowby, 68, retired …", "Dario Fenwick-Lusk, a crane operator …, said he backed …"): a pronoun in a
+   * later quote ("…,” she said) refers to them rather than to whoever was quoted last. Someone the article has
+   * not named before counts only as the subject of a speech verb, and joins the cast only if a pronoun then
+   * refers to them.
+   */
+  noteSubject(read: ReadParagraph, start: number, end: number, paragraph: number): void {
+    const opening = openingPerson(read, start, end);
+    if (!opening) return;
+    const known = this.byName(opening.mention.name, paragraph);
+    if (known) {
+      if (isPerson(known)) this.spoke(known.key);
+      return;
+    }
+    if (opening.mention.name.includes(" ") && SPEECH_VERBS.has(opening.verb))
+      this.pending = { mention: opening.mention, paragraph };
+  }
+
+  /**
+   * The person a sentence opens with, as the speaker of a quote its own words attribute to that subject
+   * through a second verb ("Corwin Tallis, chair of …, welcomed the deal but said exporters had lost “…”").
+   */
+  subjectOf(read: ReadParagraph, start: number, end: number, paragraph: number): string | null {
+    const opening = openingPerson(read, start, end);
+    if (!opening) return null;
+    const known = this.byName(opening.mention.name, paragraph);
+    if (known) return known.key;
+    return opening.mention.name.includes(" ") ? this.person(opening.mention, paragraph) : null;
   }
 
   /**
@@ -374,7 +425,17 @@ export class Cast {
     [first, last] = trimPhrase(read, first, last);
     if (last < first) return null;
     const only = read.tokens[first];
-    if (first === last && isWord(only) && PRONOUNS.has(lower(only.text))) return this.last?.key ?? null;
+    if (first === last && isWord(only) && PRONOUNS.has(lower(only.text))) {
+      // "…,” he said after "Dario Fenwick-Lusk, a crane operator …, said he backed …": the person the
+      // sentences before were about, named there for the first time.
+      const pending = this.pending;
+      if (pending && PERSONAL_PRONOUNS.has(lower(only.text))) {
+        const key = this.person(pending.mention, pending.paragraph);
+        this.spoke(key);
+        return key;
+      }
+      return this.last?.key ?? null;
+    }
 
     const commas: number[] = [];
     for (let i = first; i <= last; i++) if (isComma(read.tokens[i])) commas.push(i);
@@ -386,6 +447,10 @@ export class Cast {
       }
       const apposed = apposedAt(read, first, last + 1);
       if (apposed && commas.length === 1 && apposed.last === last) return this.person(apposed, paragraph);
+      // "Hester Ambleforth, the provincial conciliator chairing the talks": a name described after a comma,
+      // whether or not the description has a title noun in it.
+      const described = commas.length === 1 ? describedName(read, first, firstComma, last) : null;
+      if (described) return this.byName(described.name, paragraph)?.key ?? this.person(described, paragraph);
       // "…, the White House said": the attribution is the last clause of the phrase.
       const lastComma = commas[commas.length - 1] ?? firstComma;
       return this.resolve(read, lastComma + 1, last, paragraph);
@@ -569,4 +634,98 @@ function descriptionHead(
   const head = read.tokens[end];
   if (!isWord(head) || end < start) return null;
   return { stem: headStem(head.text), core: sliceText(read, start, end) };
+}
+
+/** Pronouns that only a person is referred to by. */
+const PERSONAL_PRONOUNS: ReadonlySet<string> = new Set(["he", "she"]);
+
+/** A named entry that is a person: someone titled, or with a first name and a surname (not "Hamas"). */
+function isPerson(entry: Entry): boolean {
+  return entry.named && entry.label === null && (entry.role !== null || (entry.name ?? "").includes(" "));
+}
+
+/**
+ * Tokens [first, last] describe a thing rather than name one: words only (a plural possessive's apostrophe
+ * included), opening with a lowercase word, a number or a possessive ("the …", "a crane operator …", "68",
+ * "Varden's …"). A capitalised opening reads as the next item of a list ("Qatar, Egypt and the US").
+ */
+function isDescription(read: ReadParagraph, first: number, last: number): boolean {
+  if (last < first) return false;
+  for (let i = first; i <= last; i++) {
+    if (!isWord(read.tokens[i]) && !isPossessiveApostrophe(read, i)) return false;
+  }
+  const lead = read.tokens[first];
+  if (!isWord(lead)) return false;
+  return !isCapitalized(lead.text) || /^\p{N}/u.test(lead.text) || stripPossessive(lead.text).possessive;
+}
+
+/** "Name, description" in tokens [first, last] with its one comma at `comma`: the name and the description. */
+function describedName(
+  read: ReadParagraph,
+  first: number,
+  comma: number,
+  last: number,
+): Pick<NamedMention, "name" | "role" | "appositive"> | null {
+  if (!isDescription(read, comma + 1, last)) return null;
+  let at = first;
+  while (at < comma && (HONORIFICS.has(lower(read.tokens[at]?.text ?? "")) || read.tokens[at]?.text === "."))
+    at++;
+  const described = describedAs(sliceText(read, comma + 1, last));
+  // "Sheikh Mohammed bin Abdulrahman Al Thani, Qatar's prime minister": the title is not part of the name.
+  for (let k = at; k < comma; k++) {
+    const titled = titledAt(read, k, 1, at, comma);
+    if (titled && titled.first === at && titled.last === comma - 1)
+      return { name: titled.name, ...(described.role !== null ? described : titled) };
+  }
+  const name = readName(read, at, comma);
+  if (!name || name.last !== comma - 1) return null;
+  return { name: name.name, ...described };
+}
+
+/** A description as a role ("the provincial conciliator"); an age ("68") describes no role. */
+function describedAs(appositive: string): Pick<NamedMention, "role" | "appositive"> {
+  if (/^\p{N}+$/u.test(appositive)) return { role: null, appositive: null };
+  return { role: appositive.replace(/^(?:the|a|an)\s+/i, ""), appositive };
+}
+
+/**
+ * A person a sentence opens with, and the first word after the name (and its description, if any): a titled
+ * name ("Mayor Agathe Renwyck urged"), a name after a courtesy title ("Dr Yasmin Thorncroft, an economist …,
+ * said"), or a bare name ("Brackwater said"). The word after must be lowercase, as a verb is.
+ */
+function openingPerson(
+  read: ReadParagraph,
+  start: number,
+  end: number,
+): { mention: Pick<NamedMention, "name" | "role" | "appositive">; verb: string } | null {
+  let at = start;
+  while (at < end && (HONORIFICS.has(lower(read.tokens[at]?.text ?? "")) || read.tokens[at]?.text === "."))
+    at++;
+  let mention: Pick<NamedMention, "name" | "role" | "appositive"> | null = null;
+  let after = at;
+  for (let k = at; k < Math.min(end, at + 8) && mention === null; k++) {
+    const titled = titledAt(read, k, 2, at, end);
+    if (titled && titled.first === at) {
+      mention = titled;
+      after = titled.last + 1;
+    }
+  }
+  if (mention === null) {
+    const name = readName(read, at, end);
+    if (!name) return null;
+    mention = { name: name.name, role: null, appositive: null };
+    after = name.last + 1;
+  }
+  if (isComma(read.tokens[after])) {
+    // "Name, a description, verb …"
+    let close = after + 1;
+    while (close < end && !isComma(read.tokens[close])) close++;
+    if (close >= end || !isDescription(read, after + 1, close - 1)) return null;
+    if (mention.role === null)
+      mention = { ...mention, ...describedAs(sliceText(read, after + 1, close - 1)) };
+    after = close + 1;
+  }
+  const verb = read.tokens[after];
+  if (!isWord(verb) || isCapitalized(verb.text)) return null;
+  return { mention, verb: lower(verb.text) };
 }

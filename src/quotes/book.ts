@@ -1,12 +1,13 @@
 import { distance } from "fastest-levenshtein";
-import type { AliasTable, Corpus } from "../corpus/types.js";
+import type { AliasTable, Article, Corpus } from "../corpus/types.js";
 import { UserFacingError } from "../errors.js";
+import { identifySpeakers } from "../people/identity.js";
 import { POSTMODIFIERS } from "../people/lexicon.js";
 import { processTerm, tokenize } from "../text/normalize.js";
 import { compact, words } from "../text/prose.js";
 import { splitSentences } from "../text/sentences.js";
 import { truncate } from "../text/truncate.js";
-import { readArticle } from "./extract.js";
+import { readArticle, UNATTRIBUTED } from "./extract.js";
 import type { Quote, QuoteMatch, QuoteQuery, Speaker, SpeakerChoice } from "./types.js";
 
 /** Longest speaker or topic accepted, in characters (Discord's option limit). */
@@ -54,7 +55,10 @@ interface SpeakerEntry {
 
 interface QuoteEntry {
   readonly quote: Quote;
+  /** Reading order, newest article first. */
   readonly order: number;
+  /** Its article's date: among equally good matches, the newest report's quotes come first. */
+  readonly published: string;
   readonly fields: readonly { readonly terms: ReadonlySet<string>; readonly weight: number }[];
 }
 
@@ -255,29 +259,6 @@ function topicScore(entry: QuoteEntry, concepts: readonly Concept[]): number {
   return total / (WEIGHT.quote * concepts.length);
 }
 
-/**
- * An article that calls someone only by surname ("Kirby said") without introducing them refers to the
- * person another article introduces in full, when exactly one person in the corpus has that surname.
- */
-function surnameLinks(speakers: readonly Speaker[]): Map<string, string> {
-  const bySurname = new Map<string, string[]>();
-  for (const s of speakers) {
-    const parts = s.name?.split(" ") ?? [];
-    const surname = parts[parts.length - 1];
-    if (parts.length < 2 || surname === undefined) continue;
-    const key = compact(surname);
-    bySurname.set(key, [...(bySurname.get(key) ?? []), s.key]);
-  }
-  const links = new Map<string, string>();
-  for (const s of speakers) {
-    if (s.name === null || s.name.includes(" ") || s.role !== null || s.label !== s.name) continue;
-    const targets = bySurname.get(compact(s.name)) ?? [];
-    const [target] = targets;
-    if (targets.length === 1 && target !== undefined && target !== s.key) links.set(s.key, target);
-  }
-  return links;
-}
-
 function checkLength(what: "speaker" | "topic", value: string): void {
   const length = [...value].length;
   if (length > MAX_QUERY_LENGTH) {
@@ -301,6 +282,11 @@ function sentenceQuoting(paragraph: string, phrase: string): string {
   return splitSentences(paragraph).find((s) => s.text.includes(quoted))?.text ?? paragraph;
 }
 
+/** Articles newest first, as the corpus lists them; a corpus built by hand may list them in any order. */
+function newestFirst(articles: readonly Article[]): Article[] {
+  return [...articles].sort((a, b) => b.published.localeCompare(a.published));
+}
+
 /** Every quote in the corpus, searchable by speaker and topic. */
 export class QuoteBook {
   private readonly entries: readonly QuoteEntry[];
@@ -315,44 +301,35 @@ export class QuoteBook {
   }
 
   /**
-   * Extracts the quotes of every article. A person named in several articles is one speaker (same key);
-   * the newest article's description of them wins, and their aliases are merged.
+   * Extracts the quotes of every article. A person named in several articles is one speaker, however each
+   * article spells them (see `people/identity.ts`): the newest article's description of them wins, and every
+   * name and alias they were given finds them.
    */
   static fromCorpus(corpus: Corpus): QuoteBook {
-    const speakers = new Map<string, Speaker>();
-    const merge = (speaker: Speaker): Speaker => {
-      const known = speakers.get(speaker.key);
-      if (!known) {
-        speakers.set(speaker.key, speaker);
-        return speaker;
-      }
-      const aliases = [...new Set([...known.aliases, ...speaker.aliases])];
-      const merged: Speaker = { ...known, role: known.role ?? speaker.role, aliases };
-      speakers.set(speaker.key, merged);
-      return merged;
-    };
-    const raw: { quote: Quote; fields: QuoteEntry["fields"] }[] = [];
-    for (const article of corpus.articles) {
+    const occurrences: Speaker[] = [];
+    const raw: { quote: Quote; fields: QuoteEntry["fields"]; published: string }[] = [];
+    for (const article of newestFirst(corpus.articles)) {
       const { quotes, people } = readArticle(article);
-      for (const person of people.values()) merge(person);
+      occurrences.push(...people.values());
       const paragraphTerms = new Map(article.paragraphs.map((p) => [p.number, termsOf(p.text)]));
       for (const quote of quotes) {
-        merge(quote.speaker);
+        if (quote.speaker.key === UNATTRIBUTED.key) occurrences.push(quote.speaker);
         const fields = [
           { terms: termsOf(quote.text), weight: WEIGHT.quote },
           { terms: paragraphTerms.get(quote.paragraph) ?? new Set<string>(), weight: WEIGHT.paragraph },
           { terms: paragraphTerms.get(quote.paragraph - 1) ?? new Set<string>(), weight: WEIGHT.previous },
         ];
-        raw.push({ quote, fields });
+        raw.push({ quote, fields, published: article.published });
       }
     }
-    const sameAs = surnameLinks([...speakers.values()]);
-    for (const key of sameAs.keys()) speakers.delete(key);
-    const final = (key: string) => speakers.get(sameAs.get(key) ?? key);
+    const identity = identifySpeakers(occurrences);
+    const final = (key: string) => identity.get(key);
+    const speakers = new Map<string, Speaker>();
+    for (const speaker of identity.values()) speakers.set(speaker.key, speaker);
     const paragraphs = new Map(
       corpus.articles.flatMap((a) => a.paragraphs.map((p) => [`${a.id}#${p.number}`, p.text] as const)),
     );
-    const entries: QuoteEntry[] = raw.map(({ quote, fields }, order) => ({
+    const entries: QuoteEntry[] = raw.map(({ quote, fields, published }, order) => ({
       quote: {
         ...quote,
         speaker: final(quote.speaker.key) ?? quote.speaker,
@@ -366,6 +343,7 @@ export class QuoteBook {
           : {}),
       },
       order,
+      published,
       fields,
     }));
     const byKey = new Map<string, Quote[]>();
@@ -445,6 +423,7 @@ export class QuoteBook {
       (a, b) =>
         Number(a.entry.quote.kind === "phrase") - Number(b.entry.quote.kind === "phrase") ||
         b.score - a.score ||
+        b.entry.published.localeCompare(a.entry.published) ||
         a.entry.order - b.entry.order,
     );
     return {

@@ -1,5 +1,5 @@
 import type { Article } from "../corpus/types.js";
-import { Cast } from "../people/cast.js";
+import { Cast, readName } from "../people/cast.js";
 import {
   BOUNDARY_WORDS,
   CATENATIVE_VERBS,
@@ -16,6 +16,7 @@ import {
 } from "../people/lexicon.js";
 import {
   isCapitalized,
+  isPossessiveApostrophe,
   lower,
   type ReadParagraph,
   readParagraph,
@@ -61,9 +62,19 @@ function isPunct(token: Token | undefined, chars: string): boolean {
   return token?.kind === "punct" && chars.includes(token.text);
 }
 
-/** "Dr." — a period that belongs to a courtesy title, not to the sentence. */
+/** "Dr.", "J. Kirby" — a period that belongs to a courtesy title or an initial, not to the sentence. */
 function isTitlePeriod(read: ReadParagraph, i: number): boolean {
-  return isPunct(read.tokens[i], ".") && HONORIFICS.has(word(read.tokens[i - 1]) ?? "");
+  if (!isPunct(read.tokens[i], ".")) return false;
+  const before = read.tokens[i - 1];
+  if (HONORIFICS.has(word(before) ?? "")) return true;
+  const after = read.tokens[i + 1];
+  return (
+    before?.kind === "word" &&
+    /^\p{Lu}$/u.test(before.text) &&
+    before.end === read.tokens[i]?.start &&
+    after?.kind === "word" &&
+    isCapitalized(after.text)
+  );
 }
 
 /**
@@ -106,7 +117,7 @@ function phraseBefore(read: ReadParagraph, end: number, floor: number): Range | 
       }
       break;
     }
-    if (isTitlePeriod(read, i)) {
+    if (isTitlePeriod(read, i) || isPossessiveApostrophe(read, i)) {
       first = i;
       continue;
     }
@@ -185,7 +196,11 @@ function speakerBefore(read: ReadParagraph, quote: number, sentenceStart: number
   const trigger = triggerBefore(read, quote, sentenceStart);
   if (trigger === null) return null;
   const triggerWord = word(read.tokens[trigger]) ?? "";
-  const subject = phraseBefore(read, skipBeforeVerb(read, trigger), sentenceStart);
+  const verbAt = skipBeforeVerb(read, trigger);
+  const subject =
+    apposedSubject(read, verbAt, sentenceStart) ??
+    relativeAntecedent(read, verbAt, sentenceStart) ??
+    phraseBefore(read, verbAt, sentenceStart);
   if (!triggerWord.endsWith("ing")) return subject;
   // A participle hangs off a noun ("its own resolution calling for") or a clause; the speaker is the
   // subject of the main verb before it.
@@ -203,6 +218,63 @@ function speakerBefore(read: ReadParagraph, quote: number, sentenceStart: number
     if (main) return main;
   }
   return subject;
+}
+
+/**
+ * "Hester Ambleforth, the provincial conciliator chairing the talks, said": the comma at `closing` ends a
+ * description of the name before the comma that opens it. The name and its description, or null.
+ */
+function apposedSubject(read: ReadParagraph, closing: number, floor: number): Range | null {
+  if (!isPunct(read.tokens[closing], ",")) return null;
+  let opening = closing - 1;
+  while (opening > floor && !isPunct(read.tokens[opening], ",")) {
+    const token = read.tokens[opening];
+    if (token?.kind !== "word" && !isPossessiveApostrophe(read, opening)) return null;
+    opening--;
+  }
+  if (!isPunct(read.tokens[opening], ",") || closing - opening - 1 > MAX_PHRASE_WORDS) return null;
+  const lead = read.tokens[opening + 1];
+  if (lead?.kind !== "word" || (isCapitalized(lead.text) && !/^\p{N}|['\u2019]s$/u.test(lead.text)))
+    return null;
+  // The name ends at the opening comma; read it from its first word.
+  let nameStart = opening;
+  while (nameStart - 1 >= floor && read.tokens[nameStart - 1]?.kind === "word") nameStart--;
+  for (let at = nameStart; at < opening; at++) {
+    const name = readName(read, at, opening);
+    if (name && name.last === opening - 1) return [at, closing - 1];
+  }
+  return null;
+}
+
+/**
+ * "Nell Brackwater, the union's general secretary, who in April had dismissed …": the subject of a verb in a
+ * relative clause is the phrase the clause describes.
+ */
+function relativeAntecedent(read: ReadParagraph, verbAt: number, floor: number): Range | null {
+  let who = verbAt;
+  while (
+    who > floor &&
+    read.tokens[who]?.kind === "word" &&
+    !RELATIVE_PRONOUNS.has(word(read.tokens[who]) ?? "")
+  )
+    who--;
+  if (!RELATIVE_PRONOUNS.has(word(read.tokens[who]) ?? "") || !isPunct(read.tokens[who - 1], ","))
+    return null;
+  return apposedSubject(read, who - 1, floor) ?? phraseBefore(read, who - 2, floor);
+}
+
+const RELATIVE_PRONOUNS: ReadonlySet<string> = new Set(["who", "which"]);
+
+/**
+ * Whether the verb that attributes a quote shares its subject with an earlier verb ("welcomed the deal but
+ * said …", "said … and urged both sides to “…”"): then no phrase stands before it, and the sentence's subject
+ * is the speaker.
+ */
+function coordinatedTrigger(read: ReadParagraph, quote: number, sentenceStart: number): boolean {
+  const trigger = triggerBefore(read, quote, sentenceStart);
+  if (trigger === null) return false;
+  const before = word(read.tokens[skipBeforeVerb(read, trigger)]);
+  return before === "and" || before === "but";
 }
 
 /** Attribution after the quote: "…,” said a diplomat …", "…,” Al-Ansari said", "…,” Gal Hirsch, the …, told CNN". */
@@ -246,6 +318,11 @@ function speakerAfter(read: ReadParagraph, quote: number, end: number): Range | 
     if (++words > MAX_PHRASE_WORDS) return null;
   }
   return null;
+}
+
+function hasQuote(read: ReadParagraph, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (read.tokens[i]?.kind === "quote") return true;
+  return false;
 }
 
 function endsSentence(inner: string): boolean {
@@ -304,18 +381,36 @@ export function readArticle(article: Article): ArticleQuotes {
   reads.forEach((read, index) => {
     const paragraph = article.paragraphs[index]?.number ?? index + 1;
     const list: Found[] = [];
+    let subjectsRead = 0;
     read.tokens.forEach((token, i) => {
       if (token.kind !== "quote" || token.span === undefined) return;
       const inner = read.spans[token.span]?.inner ?? "";
       const [start, end] = sentenceOf(read, i);
       const crossingEnd = sentenceOf(read, Math.min(i + 1, read.tokens.length - 1))[1];
-      const range = endsSentence(inner)
-        ? (speakerBefore(read, i, start) ?? speakerAfter(read, i, Math.max(end, crossingEnd)))
-        : (speakerAfter(read, i, end) ?? speakerBefore(read, i, start));
-      const speaker = range ? cast.resolve(read, range[0], range[1], paragraph) : null;
+      // Sentences before this quote's own, without quotations, may name whom a pronoun refers to.
+      for (; subjectsRead < read.sentences.length; subjectsRead++) {
+        const [from, to] = read.sentences[subjectsRead] ?? [0, 0];
+        if (from >= start) break;
+        if (!hasQuote(read, from, to)) cast.noteSubject(read, from, to, paragraph);
+      }
+      const before = () => speakerBefore(read, i, start);
+      const after = () => speakerAfter(read, i, endsSentence(inner) ? Math.max(end, crossingEnd) : end);
+      // The first attribution that names someone: a phrase after the quote may hold no one ("and urged").
+      let range: Range | null = null;
+      let speaker: string | null = null;
+      for (const find of endsSentence(inner) ? [before, after] : [after, before]) {
+        const found = find();
+        if (!found) continue;
+        range ??= found;
+        speaker = cast.resolve(read, found[0], found[1], paragraph);
+        if (speaker !== null) break;
+      }
+      const coordinated = speaker === null && coordinatedTrigger(read, i, start);
+      if (coordinated) speaker = cast.subjectOf(read, start, end, paragraph);
       if (speaker) cast.spoke(speaker);
-      // A sentence with its own attribution verb that names no one is left unattributed, not guessed.
-      const attributed = range !== null || triggerBefore(read, i, start) !== null;
+      // A sentence with its own attribution verb that names no one is left unattributed, not guessed; one whose
+      // verb shares an earlier verb's subject continues the quote before it.
+      const attributed = !coordinated && (range !== null || triggerBefore(read, i, start) !== null);
       list.push({ quote: i, span: token.span, sentenceStart: start, speaker, attributed });
     });
 
@@ -339,9 +434,13 @@ export function readArticle(article: Article): ArticleQuotes {
         opensParagraph?.speaker ??
         null;
     });
-    // Pronouns in the next paragraph refer to whoever spoke last here.
+    // Pronouns in the next paragraph refer to whoever spoke last here, or whom a later sentence is about.
     const lastSpeaker = list.at(-1)?.speaker;
     if (lastSpeaker) cast.spoke(lastSpeaker);
+    for (; subjectsRead < read.sentences.length; subjectsRead++) {
+      const [from, to] = read.sentences[subjectsRead] ?? [0, 0];
+      if (!hasQuote(read, from, to)) cast.noteSubject(read, from, to, paragraph);
+    }
     found.push(list);
   });
 

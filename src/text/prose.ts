@@ -142,6 +142,23 @@ export function stripPossessive(word: string): { word: string; possessive: boole
   return match?.[1] ? { word: match[1], possessive: true } : { word, possessive: false };
 }
 
+/**
+ * Whether token `i` is the apostrophe of a plural possessive ("the employers' chief negotiator", "Burns'
+ * visit"): a bare apostrophe written against a word that ends in s. It belongs to that word, not to the
+ * punctuation of the sentence.
+ */
+export function isPossessiveApostrophe(read: ReadParagraph, i: number): boolean {
+  const token = read.tokens[i];
+  const before = read.tokens[i - 1];
+  return (
+    token?.kind === "punct" &&
+    /^['\u2019]$/u.test(token.text) &&
+    before?.kind === "word" &&
+    before.end === token.start &&
+    /s$/iu.test(before.text)
+  );
+}
+
 /** Lowercase, accent-free, letters and digits only: "Al-Ansari" → "alansari". */
 export function compact(text: string): string {
   return text
