@@ -121,6 +121,21 @@ describe("markup", () => {
     ]);
   });
 
+  it("writes the bot's own links with their previews stopped, whole whatever their URL holds", () => {
+    const link = discordMarkup.link("CNN", "https://www.cnn.com/x");
+    expect(link).toBe("[CNN](<https://www.cnn.com/x>)");
+    // Parentheses, brackets, spaces and angle brackets cannot end the target early; the label keeps its `]`.
+    const odd = discordMarkup.link(
+      discordMarkup.escape("Talks [day 2]"),
+      "https://example.org/a_(b)/c d?q=[1]&x=<y>#f",
+    );
+    expect(maskedLinks(odd)).toEqual(["https://example.org/a_%28b%29/c%20d?q=[1]&x=%3Cy%3E#f"]);
+    expect(odd).toMatch(/^\[Talks \\\[day 2\\\]\]\(<https:/);
+    // Only web links are links: anything else is shown as its label.
+    expect(discordMarkup.link("x", "javascript:alert(1)")).toBe("x");
+    expect(discordMarkup.link("x", "not a url")).toBe("x");
+  });
+
   it("escapes bidi embeddings, overrides and isolates in text from outside, and isolates a line with a mark", () => {
     const text = "who \u202eis mediating\u202c \u2066x\u2069 \u202a\u202b\u202d \u2067\u2068";
     for (const markup of [discordMarkup, textMarkup, textMarkupFor(langFor("ar"))]) {

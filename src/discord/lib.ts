@@ -20,6 +20,8 @@ export const {
   escapeMarkdown,
   GatewayIntentBits,
   HTTPError,
+  hideLinkEmbed,
+  hyperlink,
   InteractionResponseType,
   MessageFlags,
   Options,

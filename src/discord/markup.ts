@@ -1,6 +1,6 @@
 import { neutralizeBidi } from "../text/bidi.js";
 import type { Markup } from "../views/card.js";
-import { escapeMarkdown, TimestampStyles, time } from "./lib.js";
+import { escapeMarkdown, hideLinkEmbed, hyperlink, TimestampStyles, time } from "./lib.js";
 
 const ESCAPE_CACHE_SIZE = 2000;
 const escapeCache = new Map<string, string>();
@@ -20,6 +20,22 @@ function escapeLinks(text: string): string {
     last = match.index + match[0].length;
   }
   return out + text.slice(last).replaceAll("[", "\\[");
+}
+
+/**
+ * A URL as a masked link's target: http(s) only, normalised by the WHATWG URL parser (which percent-encodes
+ * spaces, quotes and angle brackets), with parentheses encoded too, so no character of it can end the link
+ * early. Null for anything else (a `javascript:` URL, text that is not a URL).
+ */
+function linkTarget(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
+  return parsed.href.replaceAll("(", "%28").replaceAll(")", "%29");
 }
 
 /** Discord markdown: user and corpus text is escaped, links cannot unfurl, timestamps are live. */
@@ -46,6 +62,10 @@ export const discordMarkup: Markup = {
   timestamp: (at, style) =>
     time(at, style === "date" ? TimestampStyles.LongDate : TimestampStyles.LongDateTime),
   liveRelative: (at) => time(at, TimestampStyles.RelativeTime),
-  link: (label, url) => `[${label}](${url})`,
+  // `[label](<url>)`: the brackets stop Discord's preview of the page; a `]` in the label cannot end it early.
+  link: (label, url) => {
+    const target = linkTarget(url);
+    return target === null ? label : hyperlink(label.replace(/(?<!\\)\]/g, "\\]"), hideLinkEmbed(target));
+  },
   userMention: (userId) => `<@${userId}>`,
 };
