@@ -595,6 +595,7 @@ describe.concurrent("talks-bot CLI", () => {
         "ask",
         "quote",
         "status",
+        "sources",
         "countdown",
         "validate-corpus",
         "deploy-commands",

@@ -77,7 +77,7 @@ describe("start-up and registration", () => {
     );
     expect(printed).toMatch(
       new RegExp(
-        `Registered 7 command\\(s\\) to guild ${guildId}: “Ask talks-bot” \\(menu\\), /ask, /countdown, /help, /quote, /reminders, /status`,
+        `Registered 8 command\\(s\\) to guild ${guildId}: “Ask talks-bot” \\(menu\\), /ask, /countdown, /help, /quote, /reminders, /sources, /status`,
       ),
     );
     const put = fake.requests
@@ -90,6 +90,7 @@ describe("start-up and registration", () => {
       "help",
       "quote",
       "reminders",
+      "sources",
       "status",
     ]);
     const reminders = (
@@ -100,7 +101,7 @@ describe("start-up and registration", () => {
 
     printed = "";
     await deployCommands(loadConfig(botEnv(fake, join(dir.path, "x.db")), { requireDiscord: true }), out);
-    expect(printed).toMatch(/^Registered 7 command\(s\) globally/);
+    expect(printed).toMatch(/^Registered 8 command\(s\) globally/);
     expect(fake.requests.at(-1)?.route).toBe("PUT /applications/:app/commands");
 
     printed = "";
@@ -401,7 +402,7 @@ describe("in the reader's language", () => {
       for (const option of node.options ?? []) walk(option, chatInput);
     };
     const sent = put?.body as (Localized & { type?: number })[];
-    expect(sent).toHaveLength(7);
+    expect(sent).toHaveLength(8);
     for (const command of sent) walk(command, (command.type ?? 1) === 1);
   });
 

@@ -62,6 +62,7 @@ const commandPaths = [
   "quote",
   "countdown",
   "help",
+  "sources",
   "reminders set",
   "reminders show",
   "reminders off",
@@ -82,6 +83,7 @@ const optionNames = [
   "language",
   "city",
   "method",
+  "page",
   "nope",
 ];
 

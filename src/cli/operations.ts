@@ -91,7 +91,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   },
   console: {
     usage: "console",
-    summary: "Type slash commands as in Discord (/ask, /quote, /status, /countdown, /help)",
+    summary: "Type slash commands as in Discord (/ask, /quote, /status, /sources, /countdown, /help)",
     async run(run) {
       noArgs("console", run.args);
       return consoleWith(run, await contextFor(run));

@@ -49,8 +49,24 @@ export function citation(
   });
 }
 
+/** Articles newest first, whatever order they come in (the same date: by id). */
+export function newestFirst(articles: readonly Article[]): Article[] {
+  return [...articles].sort((a, b) => b.published.localeCompare(a.published) || a.id.localeCompare(b.id));
+}
+
 export function findArticle(corpus: Corpus, id: string): Article | undefined {
   return corpus.articles.find((article) => article.id === id);
+}
+
+/** A report as `--json` names it: `{article, source, title, published}` (the id alone if it is not found). */
+export function reportOf(corpus: Corpus, id: string) {
+  const article = findArticle(corpus, id);
+  return {
+    article: id,
+    source: article?.source ?? null,
+    title: article?.title ?? null,
+    published: article?.published ?? null,
+  };
 }
 
 /** The newest date the corpus covers: every answer is "as of" it. */
