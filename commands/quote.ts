@@ -38,7 +38,7 @@ export function run(invocation: Invocation, ctx: BotContext): Reply {
   const { lang } = invocation;
   return {
     ...quoteView(invocation, ctx.corpus, match, { speaker, topic }),
-    data: quoteJson(match),
+    data: quoteJson(match, ctx.corpus),
     failure:
       match.status === "unknown-speaker"
         ? unknownSpeakerText({ markup: textMarkupFor(lang), lang }, match)

@@ -17,3 +17,18 @@ export const LIMITS = {
 } as const;
 
 export { truncate } from "../text/truncate.js";
+
+/** The characters of a card that count toward Discord's 6,000-character total for a message's embeds. */
+export function cardLength(card: {
+  readonly title: string;
+  readonly description?: string | undefined;
+  readonly footer?: string | undefined;
+  readonly fields?: readonly { readonly name: string; readonly value: string }[];
+}): number {
+  return (
+    card.title.length +
+    (card.description?.length ?? 0) +
+    (card.footer?.length ?? 0) +
+    (card.fields ?? []).reduce((sum, f) => sum + f.name.length + f.value.length, 0)
+  );
+}

@@ -3,7 +3,7 @@ import type { Lang } from "../i18n/index.js";
 import type { Quote, QuoteMatch, Speaker } from "../quotes.js";
 import type { Card, Markup, Reply, Voice } from "./card.js";
 import { LIMITS, truncate } from "./limits.js";
-import { citation, findArticle } from "./source.js";
+import { citation, findArticle, reportOf } from "./source.js";
 
 const SHOWN = 5;
 
@@ -139,11 +139,12 @@ export function quoteView(
 
 /**
  * `--json`: `{status, didYouMean?, quoted?, quotes: [{speaker, role, label, text, kind, sentence?, article,
- * paragraph}]}`. `didYouMean` (speaker labels): for an unknown speaker, the close ones; for a speaker found
- * only by a close spelling, the ones shown. `quoted`: for an unknown speaker, everyone quoted in full.
- * `kind` "phrase" is a word or phrase quoted inside the coverage's own sentence, given as `sentence`.
+ * source, title, published, paragraph}]}`. `didYouMean` (speaker labels): for an unknown speaker, the close
+ * ones; for a speaker found only by a close spelling, the ones shown. `quoted`: for an unknown speaker, everyone
+ * quoted in full. `kind` "phrase" is a word or phrase quoted inside the coverage's own sentence, given as
+ * `sentence`. Each quote names its report: `article` (its id), `source` (the outlet), `title`, `published`.
  */
-export function quoteJson(match: QuoteMatch) {
+export function quoteJson(match: QuoteMatch, corpus: Corpus) {
   const quotes = match.status === "found" ? match.quotes : [];
   const didYouMean =
     match.status === "unknown-speaker"
@@ -162,7 +163,7 @@ export function quoteJson(match: QuoteMatch) {
       text: q.text,
       kind: q.kind,
       ...(q.sentence !== undefined ? { sentence: q.sentence } : {}),
-      article: q.articleId,
+      ...reportOf(corpus, q.articleId),
       paragraph: q.paragraph,
     })),
   };
