@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadCorpus } from "../src/corpus/load.js";
 import { QuoteBook } from "../src/quotes.js";
 import { AnswerEngine } from "../src/search/engine.js";
+import { REPORTS_DIR } from "../src/tools/questions.js";
 import { reportsCorpus } from "./support/corpus.js";
 import { createCliSandbox } from "./support/run-cli.js";
 
@@ -77,6 +78,24 @@ describe.concurrent("the CLI on several reports", () => {
     }
     expect(stdout).toContain("6 reports are newer than this summary, newest first.");
     expect(stdout).not.toContain("more reports not shown");
+  });
+
+  it("status with no status card shows the newest reports' leads instead, and --json lists them all", async () => {
+    const fixture = { CORPUS_DIR: REPORTS_DIR, CACHE_DIR: join(sandbox.dir, "cache") };
+    const text = await sandbox.run(["status"], { env: fixture });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^== Where the talks stand ==\nNo status card is available yet\.\n/);
+    expect(text.stdout).toContain("== The latest reports ==\nThe coverage has 4 reports, newest first.");
+    const json = await sandbox.run(["status", "--json"], { env: fixture });
+    const data = JSON.parse(json.stdout) as { asOf: null; sections: []; newer: { published: string }[] };
+    expect(data.asOf).toBeNull();
+    expect(data.sections).toEqual([]);
+    expect(data.newer.map((r) => r.published)).toEqual([
+      "2025-06-04",
+      "2025-05-13",
+      "2025-04-24",
+      "2025-04-02",
+    ]);
   });
 
   it("sources lists every report newest first, and --json gives every field the README names", async () => {
