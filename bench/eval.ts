@@ -20,9 +20,9 @@
  * `bench/eval-results.md` too.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { PROJECT_ROOT } from "../src/paths.js";
 import {
   corpusQuestions,
@@ -31,11 +31,16 @@ import {
   type EvalQuestion,
   FIXTURE_DIR,
   fixtureQuestions,
+  REPORTS_DIR,
+  reportsQuestions,
+  TUNING_REPORTS_DIRS,
 } from "../src/tools/questions.js";
 
 /** The last commit of the engine before it learned from the labelled questions: the engine this one replaces. */
 const BASELINE_COMMIT = "919d203";
 const SCORER = join(PROJECT_ROOT, "..", "shared", "eval", "score-cli.mjs");
+/** The shipped article, which the development set is about. */
+const SHIPPED_ARTICLE = "cnn-2024-02-22-ceasefire-talks";
 /** Kinds of the labelled messages about something else entirely. */
 const OFF_TOPIC_KINDS = ["offtopic", "greeting"];
 
@@ -49,7 +54,12 @@ interface Engine {
 interface Reply {
   readonly answer: string | null;
   readonly confidence?: string;
-  readonly passages: readonly { readonly paragraph: number }[];
+  readonly passages: readonly {
+    readonly paragraph: number;
+    readonly article?: string;
+    readonly text?: string;
+  }[];
+  readonly newestReport?: unknown;
 }
 
 function runBatch(engine: Engine, questions: readonly EvalQuestion[], corpusDir?: string): Promise<Reply[]> {
@@ -98,15 +108,31 @@ interface Row {
   readonly top1: boolean;
   readonly r3: boolean;
   readonly tier: "high" | "low" | "none";
+  /** The first passage is from the report the question names (the newest, for a fact that changed). */
+  readonly rightReport: boolean;
+  /** The reply says how recent the coverage is. */
+  readonly toldNewest: boolean;
 }
 
 function rows(questions: readonly EvalQuestion[], replies: readonly Reply[]): Row[] {
   return questions.map((question, i) => {
     const reply = replies[i] as Reply;
-    const paragraphs = reply.passages.map((p) => p.paragraph);
-    const first = paragraphs.findIndex((p) => question.paras.includes(p));
+    // In a corpus of several reports a passage answers when it is the named report's paragraph, or holds a
+    // gold phrase (a fact restated word for word by another report), as the shared scorer counts it.
+    const answers = (p: Reply["passages"][number]) =>
+      (question.article === undefined || p.article === question.article
+        ? question.paras.includes(p.paragraph)
+        : false) || question.gold.some((g) => p.text?.includes(g));
+    const first = reply.passages.findIndex(answers);
     const tier = reply.answer === null ? "none" : reply.confidence === "low" ? "low" : "high";
-    return { question, top1: first === 0, r3: first >= 0 && first < 3, tier };
+    return {
+      question,
+      top1: first === 0,
+      r3: first >= 0 && first < 3,
+      tier,
+      rightReport: reply.passages[0]?.article === question.article,
+      toldNewest: reply.newestReport !== undefined,
+    };
   });
 }
 
@@ -168,6 +194,20 @@ function previousEngine(): { engine: Engine; cleanup(): void } | null {
   }
 }
 
+/** A temporary copy of the shipped corpus with six fictional reports added (see the report's text). */
+function corpusWithSixMoreReports(): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "talks-bot-eval-"));
+  cpSync(join(PROJECT_ROOT, "corpus"), dir, { recursive: true });
+  const add = (from: string, names?: readonly string[]) => {
+    for (const name of names ?? readdirSync(from)) cpSync(join(from, name), join(dir, "articles", name));
+  };
+  add(join(REPORTS_DIR, "articles"));
+  add(join(FIXTURE_DIR, "articles"));
+  const veyl = join(TUNING_REPORTS_DIRS[0] as string, "articles");
+  add(veyl, readdirSync(veyl).sort().slice(0, 1));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** The development set scored by its own scorer, one line per engine; empty when it is not beside the repo. */
 function officialScores(engines: readonly Engine[]): string {
   if (!existsSync(SCORER) || !existsSync(DEV_SET)) return "";
@@ -213,8 +253,15 @@ async function main(): Promise<void> {
     { name: "development set", questions: devQuestions() },
     { name: "fixture article", questions: fixtureQuestions(), corpusDir: FIXTURE_DIR },
   ].filter((s) => s.questions.length > 0);
+  // Several reports of one story, none with labelled questions; and the shipped article among six more.
+  const reportSets = [
+    { name: "reports: port-ellery (measured)", dir: REPORTS_DIR },
+    ...TUNING_REPORTS_DIRS.map((dir) => ({ name: `reports: ${basename(dir)} (tuned on)`, dir })),
+  ].map((set) => ({ name: set.name, questions: reportsQuestions(set.dir), corpusDir: set.dir }));
+  const withSixMore = corpusWithSixMoreReports();
 
   const body: string[][] = [];
+  const reportRows: string[][] = [];
   const oursRows: Row[] = [];
   let official = "";
   try {
@@ -243,8 +290,35 @@ async function main(): Promise<void> {
       }
     }
     official = officialScores(engines);
+    for (const set of [
+      ...reportSets,
+      {
+        name: "development set, among six more reports",
+        questions: devQuestions().map((q) => ({ ...q, article: SHIPPED_ARTICLE })),
+        corpusDir: withSixMore.dir,
+      },
+    ]) {
+      process.stderr.write(`eval: talks-bot on ${set.name}…\n`);
+      const list = rows(set.questions, await runBatch(ours, set.questions, set.corpusDir));
+      const f = figures(list);
+      const changed = list.filter((r) => r.question.earlier !== undefined);
+      const after = list.filter((r) => r.question.kind === "after-newest");
+      const share = (part: number, whole: number) => (whole === 0 ? Number.NaN : part / whole);
+      reportRows.push([
+        set.name,
+        `${f.answerable} + ${f.outOfScope}`,
+        f2(f.top1),
+        f2(f.r3),
+        f2(share(changed.filter((r) => r.rightReport).length, changed.length)),
+        f2(share(after.filter((r) => r.toldNewest).length, after.length)),
+        f2(f.refused),
+        f2(f.high),
+        f2(f.highRight),
+      ]);
+    }
   } finally {
     previous?.cleanup();
+    withSixMore.cleanup();
   }
   const head = [
     "set",
@@ -290,7 +364,21 @@ async function main(): Promise<void> {
     }),
   );
 
-  const report = `## Answer quality\n\ntalks-bot answers the held-back sets with a question index of the \`fit\` part only (\`bench/support/held-back-batch.ts\`), and the development set as shipped (\`talks-bot ask --json\`, both parts indexed; the development set is never indexed). Off-topic questions have no answer: only \`oos refused\` and \`oos high\` apply to them.\n\n${main}\n\nPer kind, talks-bot on the held-back part and the development set together:\n\n${perKind}\n${official}`;
+  const acrossReports = table(
+    [
+      "set",
+      "questions",
+      "top1",
+      "r3",
+      "newest leads (facts that changed)",
+      "told how recent (after the newest)",
+      "refused",
+      "high",
+      "high right",
+    ],
+    [...reportRows, ["goal", "", "≥ 0.75", "", "≥ 0.90", "≥ 0.80", "", "", ""]],
+  );
+  const report = `## Answer quality\n\ntalks-bot answers the held-back sets with a question index of the \`fit\` part only (\`bench/support/held-back-batch.ts\`), and the development set as shipped (\`talks-bot ask --json\`, both parts indexed; the development set is never indexed). Off-topic questions have no answer: only \`oos refused\` and \`oos high\` apply to them.\n\n${main}\n\nPer kind, talks-bot on the held-back part and the development set together:\n\n${perKind}\n${official}\n### Across reports\n\nFictional stories of four reports each, no labelled questions (\`test/fixtures/\`): the newest report must lead on a fact that changed, and a question about a time after the newest report must be told how recent the coverage is. Two stories were used to choose how close a newer report must come to lead (\`src/search/reports.ts\`); port-ellery measures it. The last row is the development set with the shipped article among six fictional reports (port-ellery's four, harbourton and one veyl-river report).\n\n${acrossReports}\n`;
   process.stdout.write(`${report}\n`);
   writeFileSync(join(PROJECT_ROOT, "bench", "eval-results.md"), `${report}`);
 }

@@ -30,6 +30,10 @@ export interface EvalQuestion {
 export const FIXTURE_DIR = join(PROJECT_ROOT, "test", "fixtures", "harbourton");
 /** Four fictional reports of one story whose facts change between them, and questions about them. */
 export const REPORTS_DIR = join(PROJECT_ROOT, "test", "fixtures", "port-ellery");
+/** Two more such stories, to tune answers across reports on (REPORTS_DIR measures them). */
+export const TUNING_REPORTS_DIRS = ["veyl-river", "halvenport-nurses"].map((name) =>
+  join(PROJECT_ROOT, "test", "fixtures", name),
+);
 export const DEV_SET = join(PROJECT_ROOT, "..", "shared", "eval", "dev-questions.jsonl");
 
 function readJsonl(file: string): Record<string, unknown>[] {
@@ -92,12 +96,12 @@ function paragraphsOf(corpus: Corpus, articleId: string, gold: readonly string[]
 }
 
 /**
- * The fictional reports' questions (`test/fixtures/port-ellery/questions.jsonl`): the answering report and
+ * A fictional story's questions (`test/fixtures/port-ellery/questions.jsonl` and the like): the answering report and
  * paragraphs from the gold phrases, the superseded answer of a fact that changed, and `after-newest` for a
  * question about a time after the newest report (no answer: the bot should say how recent its coverage is).
  */
-export function reportsQuestions(corpus: Corpus = loadCorpus(REPORTS_DIR)): EvalQuestion[] {
-  return readJsonl(join(REPORTS_DIR, "questions.jsonl")).map((row) => {
+export function reportsQuestions(dir = REPORTS_DIR, corpus: Corpus = loadCorpus(dir)): EvalQuestion[] {
+  return readJsonl(join(dir, "questions.jsonl")).map((row) => {
     const id = String(row.id);
     const article = typeof row.article === "string" ? row.article : undefined;
     const gold = (row.gold as string[]) ?? [];
