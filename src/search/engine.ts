@@ -301,7 +301,7 @@ export class AnswerEngine {
     const answerParts: AnswerPart[] = [];
     const rankings: Candidate[][] = [];
     for (const { analysis } of answered) {
-      const { lead, earlier } = newestLeads(this.#coverage, analysis.ranked) ?? {
+      const { lead, earlier } = newestLeads(this.#coverage, analysis.ranked, analysis.query) ?? {
         lead: analysis.ranked[0] as Candidate,
         earlier: null,
       };

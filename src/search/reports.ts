@@ -1,4 +1,5 @@
 import type { CoverageIndex } from "./coverage-index.js";
+import type { Query } from "./query.js";
 import type { Candidate } from "./rank.js";
 
 /**
@@ -28,10 +29,21 @@ export interface ReportLead {
   readonly earlier: Candidate | null;
 }
 
-/** Who leads among the ranked paragraphs (see the module comment); `ranked` is best first. */
-export function newestLeads(index: CoverageIndex, ranked: readonly Candidate[]): ReportLead | null {
+/**
+ * Who leads among the ranked paragraphs (see the module comment); `ranked` is best first. A newer paragraph
+ * must also name whoever the question names and the best one names ("what did Ambleforth say?" is not
+ * answered by a newer paragraph that only thanks her).
+ */
+export function newestLeads(
+  index: CoverageIndex,
+  ranked: readonly Candidate[],
+  query: Query,
+): ReportLead | null {
   const best = ranked[0];
   if (!best) return null;
+  const names = query.concepts
+    .map((concept) => concept.term)
+    .filter((term) => index.names.has(term) && best.doc.terms.get(term) === 1);
   const dateOf = (c: Candidate) => index.reports.get(c.doc.articleId)?.published ?? "";
   let lead = best;
   for (const rival of ranked.slice(1)) {
@@ -39,6 +51,7 @@ export function newestLeads(index: CoverageIndex, ranked: readonly Candidate[]):
     if (dateOf(rival) <= dateOf(lead)) continue;
     if (rival.features.sentence < RIVAL_COVERAGE * best.features.sentence) continue;
     if (index.storyOverlap(rival.doc.articleId, best.doc.articleId) < SAME_STORY) continue;
+    if (names.some((name) => rival.doc.terms.get(name) !== 1)) continue;
     lead = rival;
   }
   return { lead, earlier: lead === best ? null : best };
