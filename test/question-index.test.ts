@@ -9,7 +9,7 @@ import { createLogger } from "../src/logger.js";
 import { createContext } from "../src/runtime/context.js";
 import { AnswerEngine } from "../src/search/engine.js";
 import { CrossFitBench, foldOf } from "../src/tools/fit-decision.js";
-import { corpusQuestions, FIXTURE_DIR } from "../src/tools/questions.js";
+import { corpusQuestions, FIXTURE_DIR, REPORTS_DIR } from "../src/tools/questions.js";
 
 const ARTICLE = "cnn-2024-02-22-ceasefire-talks";
 let corpus: Corpus;
@@ -46,6 +46,20 @@ describe("the question index", () => {
     const twin = corpus.questions.find((q) => q.articleId === ARTICLE && q.kind === "oos");
     expect(twin).toBeDefined();
     expect(engine.ask(twin?.text ?? "").confidence).toBe("none");
+  });
+
+  it("marks the paragraphs of an article no one labelled as uncovered, and only those", () => {
+    const reports = loadCorpus(REPORTS_DIR);
+    const mixed = AnswerEngine.fromCorpus({ ...corpus, articles: [...corpus.articles, ...reports.articles] });
+    const { ranked, votes } = mixed.analyse("what is the pay offer for the dockworkers?").parts[0] ?? {};
+    expect(votes?.covered.size).toBeGreaterThanOrEqual(28);
+    const cnn = ranked?.filter((c) => c.doc.articleId === ARTICLE) ?? [];
+    const port = ranked?.filter((c) => c.doc.articleId !== ARTICLE) ?? [];
+    expect(cnn.length).toBeGreaterThan(0);
+    expect(port.length).toBeGreaterThan(0);
+    for (const c of cnn) expect(c.features.uncovered, `¶${c.doc.paragraph}`).toBe(0);
+    for (const c of port) expect(c.features.uncovered, `${c.doc.articleId} ¶${c.doc.paragraph}`).toBe(1);
+    expect(ranked?.[0]?.doc.articleId).not.toBe(ARTICLE);
   });
 
   it("answers a corpus without labelled questions from the coverage alone, and the log says so", async () => {

@@ -62,6 +62,37 @@ export interface Hit {
   readonly score: number;
 }
 
+const split = (text: string) => (text.length === 0 ? [] : text.split(" "));
+const INDEX_OPTIONS = {
+  idField: "key",
+  fields: FIELDS,
+  extractField: (doc: IndexedParagraph, field: string) =>
+    field === "key" ? doc.key : doc.fields[field as Field],
+  // Fields are stored already analysed (terms joined by spaces), so both sides share one pipeline.
+  tokenize: split,
+  processTerm: (term: string) => term,
+  searchOptions: {
+    tokenize: split,
+    processTerm: (term: string) => term,
+    boost: { ...FIELD_BOOST },
+    combineWith: "OR" as const,
+  },
+};
+
+/** The coverage index as plain data (see snapshot.ts). */
+export interface CoverageSnapshot {
+  readonly docs: readonly (Omit<IndexedParagraph, "terms"> & { readonly terms: [string, number][] })[];
+  readonly vocabulary: [string, number][];
+  readonly lexicon: [string, number][];
+  readonly names: string[];
+  readonly words: readonly string[];
+  readonly people: [string, readonly Person[]][];
+  readonly reports: [string, { readonly source: string; readonly published: string }][];
+  readonly commonDirection: number[] | null;
+  /** The MiniSearch index, as its own JSON. */
+  readonly index: string;
+}
+
 export class CoverageIndex {
   readonly docs: IndexedParagraph[] = [];
   /** Terms (stems) → number of paragraphs using them in their text or people fields. */
@@ -79,22 +110,41 @@ export class CoverageIndex {
   /** The direction most paragraph meaning vectors share (their first principal component), removed from all. */
   #commonDirection: Float32Array | null = null;
 
-  private constructor() {
-    const split = (text: string) => (text.length === 0 ? [] : text.split(" "));
-    this.#index = new MiniSearch<IndexedParagraph>({
-      idField: "key",
-      fields: FIELDS,
-      extractField: (doc, field) => (field === "key" ? doc.key : doc.fields[field as Field]),
-      // Fields are stored already analysed (terms joined by spaces), so both sides share one pipeline.
-      tokenize: split,
-      processTerm: (term) => term,
-      searchOptions: {
-        tokenize: split,
-        processTerm: (term) => term,
-        boost: { ...FIELD_BOOST },
-        combineWith: "OR",
-      },
-    });
+  /** The coverage's words (tokens of the paragraphs and the people they name): what meaning matches. */
+  #words: readonly string[] = [];
+
+  private constructor(stored?: string) {
+    this.#index = stored ? MiniSearch.loadJSON(stored, INDEX_OPTIONS) : new MiniSearch(INDEX_OPTIONS);
+  }
+
+  /** What a snapshot needs to rebuild the index without reading the coverage again (see snapshot.ts). */
+  toSnapshot(): CoverageSnapshot {
+    return {
+      docs: this.docs.map((doc) => ({ ...doc, terms: [...doc.terms] })),
+      vocabulary: [...this.vocabulary],
+      lexicon: [...this.lexicon],
+      names: [...this.names],
+      words: this.#words,
+      people: [...this.#peopleByArticle],
+      reports: [...this.reports],
+      commonDirection: this.#commonDirection ? [...this.#commonDirection] : null,
+      index: JSON.stringify(this.#index),
+    };
+  }
+
+  /** The index a snapshot describes, with `vectors` for meaning. */
+  static fromSnapshot(snapshot: CoverageSnapshot, vectors: WordVectors): CoverageIndex {
+    const index = new CoverageIndex(snapshot.index);
+    for (const doc of snapshot.docs) index.docs.push({ ...doc, terms: new Map(doc.terms) });
+    for (const [term, count] of snapshot.vocabulary) index.vocabulary.set(term, count);
+    for (const [word, count] of snapshot.lexicon) index.lexicon.set(word, count);
+    for (const name of snapshot.names) index.names.add(name);
+    for (const [id, people] of snapshot.people) index.#peopleByArticle.set(id, people);
+    for (const [id, report] of snapshot.reports) index.reports.set(id, report);
+    index.#words = snapshot.words;
+    index.#semantic = new SemanticMatcher(vectors, snapshot.words);
+    index.#commonDirection = snapshot.commonDirection ? Float32Array.from(snapshot.commonDirection) : null;
+    return index;
   }
 
   /** Indexes every paragraph of every article of the corpus. */
@@ -117,6 +167,7 @@ export class CoverageIndex {
     }
     for (const [word, [upper, lower]] of capitals)
       if (upper > 0 && upper >= 4 * lower) index.names.add(stem(word));
+    index.#words = [...words];
     index.#semantic = new SemanticMatcher(vectors, words);
     yield;
     // Measured on at most 2,000 evenly spread paragraphs: enough for one direction, bounded for large corpora.

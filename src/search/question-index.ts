@@ -140,6 +140,7 @@ export class QuestionIndex {
     this.#entries = entries;
     this.#coverageTerms = coverageTerms;
     for (const entry of entries) {
+      for (const key of entry.paragraphs) this.#covered.add(key);
       if (entry.question.articleId !== null)
         for (const term of entry.terms.keys()) this.#onTopicTerms.add(term);
     }
