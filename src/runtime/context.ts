@@ -1,8 +1,8 @@
 import type { Config } from "../config.js";
-import { loadCorpusCached } from "../corpus/cache.js";
+import { CORPUS_CACHE_DIR, loadCorpusCached } from "../corpus/cache.js";
 import type { Logger } from "../logger.js";
 import { QuoteBook } from "../quotes.js";
-import { AnswerEngine } from "../search/engine.js";
+import { engineFromCache } from "../search/snapshot.js";
 import type { Storage } from "../storage/types.js";
 import { type BotContext, loadCommands } from "./command.js";
 import { Cooldowns } from "./cooldown.js";
@@ -29,7 +29,9 @@ export async function createContext(options: ContextOptions): Promise<BotContext
     quotes ??= QuoteBook.fromCorpus(corpus);
     return quotes;
   };
-  const engine = AnswerEngine.fromCorpus(corpus, { speakers: () => quoteBook().namesQuotedInFull() });
+  const engine = engineFromCache(corpus, cacheDir ?? CORPUS_CACHE_DIR, {
+    speakers: () => quoteBook().namesQuotedInFull(),
+  });
   if (engine.questionCount === 0) {
     options.logger.info(
       { corpus: corpus.dir },

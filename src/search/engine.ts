@@ -1,12 +1,12 @@
 import type { Corpus, LabelledQuestion } from "../corpus/types.js";
 import { UserFacingError } from "../errors.js";
 import { type Answer, type AnswerPart, bestSentences, mergePassages, refusal, toPassage } from "./answer.js";
-import { CoverageIndex } from "./coverage-index.js";
+import { CoverageIndex, type CoverageSnapshot } from "./coverage-index.js";
 import { decide, questionFeatures } from "./decide.js";
 import { type DecisionModel, type DecisionModels, loadDecisionModel } from "./decision.js";
 import type { CandidateFeatures, Confidence, QuestionFeatures } from "./features.js";
 import { type Query, QueryReader } from "./query.js";
-import { NO_VOTES, QuestionIndex, type QuestionVotes } from "./question-index.js";
+import { NO_VOTES, QuestionIndex, type QuestionSnapshot, type QuestionVotes } from "./question-index.js";
 import { type Candidate, rank } from "./rank.js";
 import { type ReadQuestion, readQuestion } from "./reading.js";
 import { asksAfter, newestLeads } from "./reports.js";
@@ -33,6 +33,14 @@ export interface Analysis {
   readonly features: QuestionFeatures | null;
   /** What the nearest labelled questions say (no votes without a question index). */
   readonly votes: QuestionVotes;
+}
+
+/** An engine's indexes as plain data (see snapshot.ts). */
+export interface EngineSnapshot {
+  readonly coverage: CoverageSnapshot;
+  readonly questions: QuestionSnapshot | null;
+  /** The labelled questions' words (spelling correction's extra targets). */
+  readonly askedWords: readonly string[];
 }
 
 /** Longest question `ask` accepts, in characters. */
@@ -159,6 +167,48 @@ export class AnswerEngine {
       settings.suggestedQuestions ?? corpus.suggestedQuestions,
       settings,
     );
+  }
+
+  /** The indexes as plain data, to store and restore with {@link AnswerEngine.fromSnapshot} (snapshot.ts). */
+  snapshot(): EngineSnapshot {
+    return {
+      coverage: this.#coverage.toSnapshot(),
+      questions: this.#questions?.toSnapshot() ?? null,
+      askedWords: [...QuestionIndex.wordsOf(this.#labelled)],
+    };
+  }
+
+  /**
+   * The engine a snapshot of this corpus describes, without reading the coverage or the questions again; null
+   * when the snapshot does not fit the corpus's labelled questions.
+   */
+  static fromSnapshot(
+    snapshot: EngineSnapshot,
+    corpus: Corpus,
+    options: Partial<EngineOptions> = {},
+  ): AnswerEngine | null {
+    const settings = { ...DEFAULT_OPTIONS, ...options };
+    const coverage = CoverageIndex.fromSnapshot(snapshot.coverage, settings.vectors ?? defaultWordVectors());
+    const labelled = settings.questions ?? corpus.questions;
+    const questions = snapshot.questions
+      ? QuestionIndex.fromSnapshot(snapshot.questions, labelled, coverage.vocabulary)
+      : null;
+    if (snapshot.questions && !questions) return null;
+    const decision = settings.decision ?? loadDecisionModel();
+    const models =
+      "withQuestions" in decision ? decision : { withQuestions: decision, coverageOnly: decision };
+    return new AnswerEngine({
+      coverage,
+      labelled,
+      reader: new QueryReader(
+        coverage,
+        options.questions ? QuestionIndex.wordsOf(labelled) : snapshot.askedWords,
+      ),
+      questions,
+      suggestedQuestions: settings.suggestedQuestions ?? corpus.suggestedQuestions,
+      models,
+      options: settings,
+    });
   }
 
   /**

@@ -20,6 +20,7 @@ import { runNow, type Steps } from "./steps.js";
 
 /** Similarity at which a labelled question has the same words as the asked one, read the same way. */
 const TWIN_SIMILARITY = 0.999;
+const NO_NEIGHBOURS: Neighbours = new Map();
 /** Nearest labelled questions that vote. */
 const NEIGHBOURS = 12;
 /** A neighbour's vote is its similarity raised to this power: the closest count most. */
@@ -126,6 +127,30 @@ export const NO_VOTES: QuestionVotes = {
   neighbours: [],
 };
 
+const split = (text: string) => (text.length === 0 ? [] : text.split(" "));
+/** Both MiniSearch indexes hold terms already read, joined by spaces. */
+const TERMS_INDEX = {
+  fields: ["terms"],
+  tokenize: split,
+  processTerm: (term: string) => term,
+  searchOptions: { tokenize: split, processTerm: (term: string) => term, combineWith: "OR" as const },
+};
+
+/** The question index as plain data (see snapshot.ts): labelled questions by id. */
+export interface QuestionSnapshot {
+  readonly entries: readonly {
+    readonly id: string;
+    readonly type: AnswerType;
+    readonly paragraphs: readonly number[];
+    readonly concepts: readonly Pick<
+      Concept,
+      "token" | "term" | "weight" | "known" | "corrected" | "generic"
+    >[];
+  }[];
+  readonly search: string;
+  readonly profiles: string;
+}
+
 export class QuestionIndex {
   readonly #entries: Entry[];
   readonly #search: MiniSearch<{ id: number; terms: string }>;
@@ -136,7 +161,11 @@ export class QuestionIndex {
   readonly #covered = new Set<number>();
   readonly #coverageTerms: ReadonlyMap<string, number>;
 
-  private constructor(entries: Entry[], coverageTerms: ReadonlyMap<string, number>) {
+  private constructor(
+    entries: Entry[],
+    coverageTerms: ReadonlyMap<string, number>,
+    stored?: { readonly search: string; readonly profiles: string },
+  ) {
     this.#entries = entries;
     this.#coverageTerms = coverageTerms;
     for (const entry of entries) {
@@ -144,14 +173,12 @@ export class QuestionIndex {
       if (entry.question.articleId !== null)
         for (const term of entry.terms.keys()) this.#onTopicTerms.add(term);
     }
-    const split = (text: string) => (text.length === 0 ? [] : text.split(" "));
-    const options = {
-      fields: ["terms"],
-      tokenize: split,
-      processTerm: (term: string) => term,
-      searchOptions: { tokenize: split, processTerm: (term: string) => term, combineWith: "OR" as const },
-    };
-    this.#search = new MiniSearch(options);
+    if (stored) {
+      this.#search = MiniSearch.loadJSON(stored.search, TERMS_INDEX);
+      this.#profiles = MiniSearch.loadJSON(stored.profiles, TERMS_INDEX);
+      return;
+    }
+    this.#search = new MiniSearch(TERMS_INDEX);
     this.#search.addAll(entries.map((entry, id) => ({ id, terms: [...entry.terms.keys()].join(" ") })));
     const profiles = new Map<number, string[]>();
     for (const entry of entries) {
@@ -161,7 +188,7 @@ export class QuestionIndex {
         profiles.set(key, list);
       }
     }
-    this.#profiles = new MiniSearch(options);
+    this.#profiles = new MiniSearch(TERMS_INDEX);
     this.#profiles.addAll([...profiles].map(([id, terms]) => ({ id, terms: terms.join(" ") })));
   }
 
@@ -206,6 +233,59 @@ export class QuestionIndex {
       });
     }
     return entries.length === 0 ? null : new QuestionIndex(entries, reader.index.vocabulary);
+  }
+
+  /** What a snapshot needs to rebuild the index without reading the questions again. */
+  toSnapshot(): QuestionSnapshot {
+    return {
+      entries: this.#entries.map((entry) => ({
+        id: entry.question.id,
+        type: entry.type,
+        paragraphs: entry.paragraphs,
+        concepts: entry.concepts.map(({ token, term, weight, known, corrected, generic }) => ({
+          token,
+          term,
+          weight,
+          known,
+          corrected,
+          generic,
+        })),
+      })),
+      search: JSON.stringify(this.#search),
+      profiles: JSON.stringify(this.#profiles),
+    };
+  }
+
+  /**
+   * The index a snapshot describes, over `questions` (by id; a snapshot naming a question they lack is
+   * stale: null) and the coverage's vocabulary.
+   */
+  static fromSnapshot(
+    snapshot: QuestionSnapshot,
+    questions: readonly LabelledQuestion[],
+    coverageTerms: ReadonlyMap<string, number>,
+  ): QuestionIndex | null {
+    const byId = new Map(questions.map((question) => [question.id, question]));
+    const entries: Entry[] = [];
+    for (const stored of snapshot.entries) {
+      const question = byId.get(stored.id);
+      if (!question) return null;
+      const concepts: Concept[] = stored.concepts.map((concept) => ({
+        ...concept,
+        neighbours: NO_NEIGHBOURS,
+        askedNeighbours: NO_NEIGHBOURS,
+        vector: undefined,
+      }));
+      entries.push({
+        question,
+        type: stored.type,
+        paragraphs: stored.paragraphs,
+        concepts,
+        terms: new Map(concepts.map((c) => [c.term, c.weight])),
+        total: concepts.reduce((sum, c) => sum + c.weight, 0),
+      });
+    }
+    return entries.length === 0 ? null : new QuestionIndex(entries, coverageTerms, snapshot);
   }
 
   /** Number of labelled questions indexed. */

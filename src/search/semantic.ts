@@ -19,6 +19,14 @@ export type Neighbours = ReadonlyMap<string, number>;
 
 const NONE: Neighbours = new Map();
 
+/** The vocabularies' words as rows: each word's unit vector then its family's, `2 × dimensions` floats. */
+interface Rows {
+  readonly matrix: Float32Array;
+  readonly stems: readonly string[];
+  /** 1 for a row of the extra vocabulary. */
+  readonly extra: Uint8Array;
+}
+
 /** A word's neighbours in each vocabulary. */
 interface Found {
   readonly coverage: Neighbours;
@@ -26,13 +34,11 @@ interface Found {
 }
 
 export class SemanticMatcher {
-  /** Per row: its word's unit vector, then its family's, `2 × dimensions` floats. */
-  readonly #matrix: Float32Array;
-  readonly #stems: string[];
-  /** 1 for a row of the extra vocabulary. */
-  readonly #extra: Uint8Array;
-  readonly #cache = new Map<string, Found>();
   readonly #coverageWords: readonly string[];
+  readonly #extraWords: readonly string[];
+  /** Built on the first lookup: a matcher that only serves vectors (meaning of sentences) never pays for it. */
+  #rows: Rows | undefined;
+  readonly #cache = new Map<string, Found>();
 
   /**
    * `coverageWords`: what {@link neighbours} finds; `extraWords`: what {@link extraNeighbours} finds (a word in
@@ -43,25 +49,37 @@ export class SemanticMatcher {
     coverageWords: Iterable<string>,
     extraWords: Iterable<string> = [],
   ) {
-    const rows: { id: number; stem: string; extra: boolean }[] = [];
-    const seen = new Set<string>();
-    const add = (word: string, extra: boolean) => {
-      if (seen.has(word)) return;
-      seen.add(word);
-      const id = vectors.id(word);
-      if (id >= 0 && !isStopWord(word)) rows.push({ id, stem: stem(word), extra });
-    };
     this.#coverageWords = [...new Set(coverageWords)];
-    for (const word of this.#coverageWords) add(word, false);
-    for (const word of extraWords) add(word, true);
-    const d = vectors.dimensions;
-    this.#matrix = new Float32Array(rows.length * 2 * d);
-    this.#stems = rows.map((row) => row.stem);
-    this.#extra = Uint8Array.from(rows, (row) => (row.extra ? 1 : 0));
-    rows.forEach((row, i) => {
-      vectors.writeVector(row.id, this.#matrix, i * 2 * d);
-      this.#matrix.set(vectors.familyVector(row.id), i * 2 * d + d);
-    });
+    this.#extraWords = [...extraWords];
+  }
+
+  /** The rows the lookups scan (see {@link Rows}). */
+  #matrix(): Rows {
+    if (!this.#rows) {
+      const { vectors } = this;
+      const rows: { id: number; stem: string; extra: boolean }[] = [];
+      const seen = new Set<string>();
+      const add = (word: string, extra: boolean) => {
+        if (seen.has(word)) return;
+        seen.add(word);
+        const id = vectors.id(word);
+        if (id >= 0 && !isStopWord(word)) rows.push({ id, stem: stem(word), extra });
+      };
+      for (const word of this.#coverageWords) add(word, false);
+      for (const word of this.#extraWords) add(word, true);
+      const d = vectors.dimensions;
+      const matrix = new Float32Array(rows.length * 2 * d);
+      rows.forEach((row, i) => {
+        vectors.writeVector(row.id, matrix, i * 2 * d);
+        matrix.set(vectors.familyVector(row.id), i * 2 * d + d);
+      });
+      this.#rows = {
+        matrix,
+        stems: rows.map((row) => row.stem),
+        extra: Uint8Array.from(rows, (row) => (row.extra ? 1 : 0)),
+      };
+    }
+    return this.#rows;
   }
 
   /** A matcher over the same coverage words plus `extraWords`. */
@@ -125,16 +143,17 @@ export class SemanticMatcher {
       const wordVector = this.vectors.vector(id);
       const family = this.vectors.familyVector(id);
       const best = [new Map<string, number>(), new Map<string, number>()];
-      const m = this.#matrix;
-      for (let i = 0, at = 0; i < this.#stems.length; i++, at += 2 * d) {
+      const rows = this.#matrix();
+      const m = rows.matrix;
+      for (let i = 0, at = 0; i < rows.stems.length; i++, at += 2 * d) {
         // As words or as families, whichever is closer: "mediating" meets "brokered" through "brokering".
         const asWord = dotAt(wordVector, m, at, d);
         const asFamily = dotAt(family, m, at + d, d);
         const similarity = Math.min(1, Math.max(asWord, asFamily));
         if (similarity < SIMILARITY_FLOOR) continue;
-        const term = this.#stems[i] as string;
+        const term = rows.stems[i] as string;
         if (term === own) continue;
-        const into = best[this.#extra[i] as number] as Map<string, number>;
+        const into = best[rows.extra[i] as number] as Map<string, number>;
         if (similarity > (into.get(term) ?? 0)) into.set(term, similarity);
       }
       const top = (map: Map<string, number>): Neighbours =>
