@@ -188,6 +188,29 @@ export function rankInputs(features: CandidateFeatures): Record<string, number> 
   return values;
 }
 
+/**
+ * The rank model's score of one candidate, reading only the features the model uses (as {@link rankInputs}
+ * transforms them): it runs for every candidate of every question.
+ */
+function rankScorer(model: LogisticModel): (features: CandidateFeatures) => number {
+  const terms = model.features.map((name, i) => ({
+    name: name as keyof CandidateFeatures,
+    coverage: COVERAGE_FEATURES.has(name),
+    mean: model.mean[i] ?? 0,
+    scale: model.scale[i] ?? 1,
+    weight: model.weights[i] ?? 0,
+  }));
+  return (features) => {
+    let z = model.bias;
+    for (const term of terms) {
+      const raw = features[term.name] ?? 0;
+      const value = term.coverage ? Math.log(0.05 + Math.max(0, raw)) : raw;
+      z += (term.weight * (value - term.mean)) / term.scale;
+    }
+    return z;
+  };
+}
+
 /** The linear score of a model over named features (standardised as the model says). */
 export function linear(model: LogisticModel, values: Readonly<Record<string, number>>): number {
   let z = model.bias;
@@ -234,8 +257,9 @@ export function decisionModel(file: ModelSet): DecisionModel {
   check("inScope", file.inScope, QUESTION_FEATURES);
   check("correct", file.correct, QUESTION_FEATURES);
   const asRecord = (features: object) => features as Readonly<Record<string, number>>;
+  const rank = rankScorer(file.rank);
   const model: DecisionModel = {
-    rank: (features) => linear(file.rank, rankInputs(features)),
+    rank,
     onTopic: (features) => predict(file.onTopic, asRecord(features)),
     inScope: (features) => predict(file.inScope, asRecord(features)),
     correct: (features) => predict(file.correct, asRecord(features)),

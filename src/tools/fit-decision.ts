@@ -51,7 +51,7 @@ import { corpusQuestions, devQuestions, type EvalQuestion } from "./questions.js
 const FOLDS = 5;
 const LAMBDAS = [0.3, 1, 3, 10];
 /** Share of confident (`high`) answers to answerable questions that must be right, in cross-validation. */
-const TARGET_PRECISION = 0.96;
+const TARGET_PRECISION = 0.95;
 /** Share of out-of-scope questions that may get a confident answer, in cross-validation. */
 const MAX_CONFIDENT_OUT_OF_SCOPE = 0.04;
 /** Share of answerable questions the refusal threshold may refuse, in cross-validation. */
