@@ -164,6 +164,27 @@ export async function loadCorpusCached(
   folder: string = DEFAULT_CORPUS_DIR,
   options: CorpusCacheOptions = {},
 ): Promise<Corpus> {
+  return (await loadCorpusKeyed(folder, options)).corpus;
+}
+
+/** A corpus and the key of the files it was read from. */
+export interface KeyedCorpus {
+  readonly corpus: Corpus;
+  /**
+   * A SHA-256 of every file in the folder, the loader's code and the installed packages, taken before the
+   * files were read: equal keys mean the same files. Null when the folder could not be read to make one.
+   */
+  readonly key: string | null;
+}
+
+/**
+ * {@link loadCorpusCached}, with the key of the files: a running bot compares it with the key of the corpus it
+ * serves, and skips a reload that would change nothing.
+ */
+export async function loadCorpusKeyed(
+  folder: string = DEFAULT_CORPUS_DIR,
+  options: CorpusCacheOptions = {},
+): Promise<KeyedCorpus> {
   const dir = resolve(folder);
   const cacheDir = options.cacheDir ?? CORPUS_CACHE_DIR;
   const path = join(cacheDir, "corpus.json");
@@ -174,12 +195,16 @@ export async function loadCorpusCached(
     // The folder is missing or unreadable: the loader says which, and how to fix it.
   }
   const cached = key ? read(path, key) : null;
-  if (cached) return cached;
+  if (cached) return { corpus: cached, key };
   const { loadCorpus } = await import("./load.js");
   const corpus = loadCorpus(dir);
   // Stored only if no file changed while it was read, so a key never labels other contents.
-  if (key && keyOf(dir) === key) write(cacheDir, path, key, corpusText(corpus));
-  return corpus;
+  if (key !== null && keyOf(dir) === key) {
+    write(cacheDir, path, key, corpusText(corpus));
+    return { corpus, key };
+  }
+  // A file changed while it was read: no key names what was read.
+  return { corpus, key: null };
 }
 
 /**
