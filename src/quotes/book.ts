@@ -3,6 +3,7 @@ import type { AliasTable, Article, Corpus } from "../corpus/types.js";
 import { UserFacingError } from "../errors.js";
 import { identifySpeakers } from "../people/identity.js";
 import { POSTMODIFIERS } from "../people/lexicon.js";
+import { runNow, runSliced, type Steps } from "../search/steps.js";
 import { processTerm, tokenize } from "../text/normalize.js";
 import { compact, words } from "../text/prose.js";
 import { splitSentences } from "../text/sentences.js";
@@ -36,6 +37,9 @@ const SPEAKER_FILLERS = new Set([
 
 /** Speaker match strengths; a query keeps every speaker at or above the best match's tier. */
 const SCORE = { exact: 1, name: 0.9, role: 0.8, within: 0.75, typo: 0.6 } as const;
+
+/** Quotes or speakers handled between two yields of a stepped build (after the articles, one a step). */
+const STEP = 200;
 
 /** Topic weights: a term in the quote itself counts most, then its paragraph, then the one before. */
 const WEIGHT = { quote: 3, paragraph: 2, previous: 1 } as const;
@@ -306,6 +310,18 @@ export class QuoteBook {
    * name and alias they were given finds them.
    */
   static fromCorpus(corpus: Corpus): QuoteBook {
+    return runNow(QuoteBook.#steps(corpus));
+  }
+
+  /**
+   * The same, an article at a time in slices of about `sliceMs`, between which the event loop runs: a bot
+   * reading a changed corpus builds its new quote book this way while it keeps answering with the old one.
+   */
+  static build(corpus: Corpus, sliceMs = 20): Promise<QuoteBook> {
+    return runSliced(QuoteBook.#steps(corpus), sliceMs);
+  }
+
+  static *#steps(corpus: Corpus): Steps<QuoteBook> {
     const occurrences: Speaker[] = [];
     const raw: { quote: Quote; fields: QuoteEntry["fields"]; published: string }[] = [];
     for (const article of newestFirst(corpus.articles)) {
@@ -321,37 +337,53 @@ export class QuoteBook {
         ];
         raw.push({ quote, fields, published: article.published });
       }
+      yield;
     }
     const identity = identifySpeakers(occurrences);
     const final = (key: string) => identity.get(key);
     const speakers = new Map<string, Speaker>();
     for (const speaker of identity.values()) speakers.set(speaker.key, speaker);
+    yield;
     const paragraphs = new Map(
       corpus.articles.flatMap((a) => a.paragraphs.map((p) => [`${a.id}#${p.number}`, p.text] as const)),
     );
-    const entries: QuoteEntry[] = raw.map(({ quote, fields, published }, order) => ({
-      quote: {
-        ...quote,
-        speaker: final(quote.speaker.key) ?? quote.speaker,
-        ...(quote.kind === "phrase"
-          ? {
-              sentence: sentenceQuoting(
-                paragraphs.get(`${quote.articleId}#${quote.paragraph}`) ?? "",
-                quote.text,
-              ),
-            }
-          : {}),
-      },
-      order,
-      published,
-      fields,
-    }));
+    yield;
+    const entries: QuoteEntry[] = [];
+    for (const [order, { quote, fields, published }] of raw.entries()) {
+      entries.push({
+        quote: {
+          ...quote,
+          speaker: final(quote.speaker.key) ?? quote.speaker,
+          ...(quote.kind === "phrase"
+            ? {
+                sentence: sentenceQuoting(
+                  paragraphs.get(`${quote.articleId}#${quote.paragraph}`) ?? "",
+                  quote.text,
+                ),
+              }
+            : {}),
+        },
+        order,
+        published,
+        fields,
+      });
+      if (order % STEP === STEP - 1) yield;
+    }
     const byKey = new Map<string, Quote[]>();
-    for (const { quote } of entries)
-      byKey.set(quote.speaker.key, [...(byKey.get(quote.speaker.key) ?? []), quote]);
-    const people = [...speakers.values()]
-      .map((speaker) => speakerEntry(speaker, byKey.get(speaker.key) ?? []))
-      .sort((a, b) => b.quotes.length - a.quotes.length || a.speaker.label.localeCompare(b.speaker.label));
+    for (const { quote } of entries) {
+      const quotes = byKey.get(quote.speaker.key);
+      if (quotes) quotes.push(quote);
+      else byKey.set(quote.speaker.key, [quote]);
+    }
+    yield;
+    const people: SpeakerEntry[] = [];
+    for (const speaker of speakers.values()) {
+      people.push(speakerEntry(speaker, byKey.get(speaker.key) ?? []));
+      if (people.length % STEP === 0) yield;
+    }
+    people.sort(
+      (a, b) => b.quotes.length - a.quotes.length || a.speaker.label.localeCompare(b.speaker.label),
+    );
     return new QuoteBook(entries, people, corpus.aliases);
   }
 
