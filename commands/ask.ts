@@ -138,7 +138,7 @@ export function answerFor(
   }
   const answer = ctx.engine.ask(question);
   const actionKey =
-    invocation.can.offerButtons && answer.answer !== null ? ctx.answers.put(answer) : undefined;
+    invocation.can.offerButtons && answer.answer !== null ? ctx.answers.put(answer, ctx.corpus) : undefined;
   return {
     ...askView({ markup: invocation.markup, lang: replyLang(answer, invocation) }, ctx.corpus, answer, {
       actionKey,
@@ -184,17 +184,19 @@ export function autocomplete(
 
 /** `ask:<more|public|up|down>:<answer key>` */
 export async function button(press: ButtonPress, ctx: BotContext): Promise<ButtonResult> {
-  const answer = ctx.answers.get(press.key);
-  if (!answer) throw new UserFacingError("ask.error.expired");
+  const recent = ctx.answers.get(press.key);
+  if (!recent) throw new UserFacingError("ask.error.expired");
+  // Rendered with the corpus it was answered from: a reload since then must not mix two corpora in one reply.
+  const { answer, corpus } = recent;
   const voice = press.invocation;
   switch (press.action) {
     case "more":
-      return { reply: moreSourcesView(voice, ctx.corpus, answer) };
+      return { reply: moreSourcesView(voice, corpus, answer) };
     case "public":
       // Take the button off the private answer first, so one click posts once.
       return {
-        updateActions: askView(voice, ctx.corpus, answer, { actionKey: press.key }),
-        followUp: askView(voice, ctx.corpus, answer, {}),
+        updateActions: askView(voice, corpus, answer, { actionKey: press.key }),
+        followUp: askView(voice, corpus, answer, {}),
       };
     case "up":
     case "down": {

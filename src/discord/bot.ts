@@ -7,7 +7,7 @@ import { LeaseKeeper } from "../lease/renew.js";
 import type { Logger } from "../logger.js";
 import { ReminderScheduler } from "../reminders/scheduler.js";
 import type { BotContext } from "../runtime/command.js";
-import { createContext } from "../runtime/context.js";
+import { LiveContext, type ReloadOutcome } from "../runtime/live-context.js";
 import { openStorage } from "../storage/open.js";
 import type { ShardFilter, Storage } from "../storage/types.js";
 import { guardChannelPosts, postReply } from "./channels.js";
@@ -40,8 +40,13 @@ export interface StartBotOptions {
 
 export interface RunningBot {
   readonly client: DiscordClient;
+  /** The context serving now (a reload swaps it). */
   readonly ctx: BotContext;
+  /** The context and its corpus reloads. */
+  readonly live: LiveContext;
   readonly scheduler: ReminderScheduler;
+  /** Reads the corpus folder again and swaps the new corpus in (what a change to it, or SIGHUP, does). */
+  reload(reason: string): Promise<ReloadOutcome>;
   stop(): Promise<void>;
 }
 
@@ -132,8 +137,13 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     options;
   // Everything that can fail on a bad deployment (the corpus, the word vectors, the commands) fails here,
   // before any login: a broken deployment must not spend Discord's daily session starts in a restart loop.
-  const base = await createContext({ config, logger, now, storage });
-  const ctx = options.override ? options.override(base) : base;
+  const live = await LiveContext.start({
+    config,
+    logger,
+    now,
+    storage,
+    ...(options.override ? { override: options.override } : {}),
+  });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
@@ -153,7 +163,10 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
   const shard: ShardFilter = { id: shardId, count: shardCount };
   const scheduler = new ReminderScheduler({
     storage,
-    corpus: ctx.corpus,
+    // Read at each post, so posts after a reload cite the corpus then serving.
+    get corpus() {
+      return live.current.corpus;
+    },
     config,
     logger,
     now,
@@ -162,7 +175,7 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     lease: keeper,
     markup: discordMarkup,
   });
-  const route = createRouter(ctx, options.router);
+  const route = createRouter(() => live.current, options.router);
   client.on(Events.InteractionCreate, (interaction) => {
     route(interaction).catch((error: unknown) =>
       logger.error({ err: error, interactionId: interaction.id }, "interaction router failed"),
@@ -190,6 +203,7 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    live.close();
     await keeper.stop();
     await scheduler.stop();
     await client.destroy();
@@ -205,11 +219,21 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     );
     // Catch up at once after a restart instead of waiting for the next minute.
     if (options.schedule ?? true) scheduler.run();
+    live.watch();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { client, ctx, scheduler, stop };
+  return {
+    client,
+    get ctx() {
+      return live.current;
+    },
+    live,
+    scheduler,
+    reload: (reason) => live.reload(reason),
+    stop,
+  };
 }
 
 /** `npm start` with a token: runs until SIGINT/SIGTERM, then shuts down cleanly. */
@@ -234,6 +258,14 @@ async function serve(config: Config, logger: Logger): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => shutdown(signal);
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  // SIGHUP (`kill -HUP`, `talks-bot reload`) reloads the corpus. One during start-up is kept for after it: the
+  // corpus may have been read before the change it announces.
+  let reload = (_reason: string) => {
+    hangupDuringStart = true;
+  };
+  let hangupDuringStart = false;
+  const onHangup = () => reload("SIGHUP");
+  process.on("SIGHUP", onHangup);
   try {
     const bot = await startBot({
       config,
@@ -244,6 +276,10 @@ async function serve(config: Config, logger: Logger): Promise<number> {
         shutdown(reason);
       },
     });
+    reload = (reason) => {
+      bot.reload(reason).catch((error: unknown) => logger.error({ err: error }, "corpus reload failed"));
+    };
+    if (hangupDuringStart) reload("SIGHUP during start-up");
     return await new Promise<number>((resolve) => {
       let stopping = false;
       shutdown = (reason: string) => {
@@ -263,5 +299,6 @@ async function serve(config: Config, logger: Logger): Promise<number> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onHangup);
   }
 }

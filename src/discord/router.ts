@@ -189,18 +189,35 @@ function hideOption(interaction: CommandInteraction): boolean {
   return interaction.options.data.some((o) => o.name === "hide" && o.value === true);
 }
 
+/** The commands of a context by type and name, made once per list of commands. */
+const commandTables = new WeakMap<readonly Command[], Map<string, Command>>();
+
+function commandTable(ctx: BotContext): Map<string, Command> {
+  let table = commandTables.get(ctx.commands);
+  if (!table) {
+    table = new Map(ctx.commands.map((c) => [commandKey(c.data.type, c.data.name), c]));
+    commandTables.set(ctx.commands, table);
+  }
+  return table;
+}
+
 /**
  * The one interaction edge: finds the command, runs it, renders the reply. People's mistakes
  * (UserFacingError) are shown to them privately; anything else gets a short apology and a log line
  * with the interaction id. Nothing a handler does can take the process down.
+ *
+ * `context` is the context, or a function giving the current one (a bot that reloads its corpus swaps it):
+ * each interaction takes it once, when it arrives, and runs to its end with it.
  */
-export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
+export function createRouter(context: BotContext | (() => BotContext), options: RouterOptions = {}) {
   const ackDeadlineMs = options.ackDeadlineMs ?? 2000;
-  const commands = new Map<string, Command>(
-    ctx.commands.map((c) => [commandKey(c.data.type, c.data.name), c]),
-  );
+  const currentContext = typeof context === "function" ? context : () => context;
 
-  async function runCommand(interaction: CommandInteraction, command: Command): Promise<void> {
+  async function runCommand(
+    interaction: CommandInteraction,
+    command: Command,
+    ctx: BotContext,
+  ): Promise<void> {
     const invocation = invocationOf(interaction);
     if (command.defer) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const running = Promise.resolve().then(() => command.run(invocation, ctx));
@@ -228,6 +245,7 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
   async function autocomplete(
     interaction: AutocompleteInteraction,
     command: Command | undefined,
+    ctx: BotContext,
   ): Promise<void> {
     const focused = interaction.options.getFocused(true);
     const choices =
@@ -244,9 +262,9 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
     );
   }
 
-  async function button(interaction: ButtonInteraction): Promise<void> {
+  async function button(interaction: ButtonInteraction, ctx: BotContext): Promise<void> {
     const [name = "", action = "", key = ""] = interaction.customId.split(":");
-    const command = commands.get(commandKey(1, name));
+    const command = commandTable(ctx).get(commandKey(1, name));
     if (!command?.button) throw new UserFacingError("error.staleButton");
     const result = await command.button({ action, key, invocation: invocationOf(interaction) }, ctx);
     if (result.updateActions) {
@@ -260,20 +278,22 @@ export function createRouter(ctx: BotContext, options: RouterOptions = {}) {
 
   return async function route(interaction: Interaction): Promise<void> {
     const started = performance.now();
+    const ctx = currentContext();
+    const commands = commandTable(ctx);
     let name = "unknown";
     let outcome = "ok";
     try {
       if (interaction.isAutocomplete()) {
         name = `${interaction.commandName}:autocomplete`;
-        await autocomplete(interaction, commands.get(commandKey(1, interaction.commandName)));
+        await autocomplete(interaction, commands.get(commandKey(1, interaction.commandName)), ctx);
       } else if (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand()) {
         name = interaction.commandName;
         const command = commands.get(commandKey(interaction.commandType, interaction.commandName));
         if (!command) throw new UserFacingError("error.unknownCommand");
-        await runCommand(interaction, command);
+        await runCommand(interaction, command, ctx);
       } else if (interaction.isButton()) {
         name = `button:${interaction.customId.split(":").slice(0, 2).join(":")}`;
-        await button(interaction);
+        await button(interaction, ctx);
       } else {
         outcome = "ignored";
       }

@@ -36,6 +36,14 @@ export interface TestBot extends RunningBot {
   /** Every JSON log line the bot wrote, parsed. */
   readonly logs: Record<string, unknown>[];
   readonly databasePath: string;
+  /**
+   * Resolves with the first log line from index `since` on (already written, or written later) that
+   * `matches`; rejects after `timeoutMs` (default 10 s), naming `what`.
+   */
+  logged(
+    matches: (line: Record<string, unknown>) => boolean,
+    options?: { since?: number; timeoutMs?: number; what?: string },
+  ): Promise<Record<string, unknown>>;
 }
 
 /** A temp folder for a test's database files, removed by `cleanup()`. */
@@ -79,11 +87,35 @@ export async function startTestBot(fake: FakeDiscord, options: TestBotOptions = 
   const config = loadConfig(botEnv(fake, databasePath, options.env), { requireDiscord: true });
   if (options.deploy ?? true) await deployCommands(config, new PassThrough());
   const logs: Record<string, unknown>[] = [];
+  const listeners = new Set<() => void>();
   const logger = createLogger({
     level: "debug",
     secrets: [fake.token],
-    write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
+    write: (line) => {
+      logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const listener of [...listeners]) listener();
+    },
   });
+  const logged: TestBot["logged"] = (matches, options = {}) => {
+    const { since = 0, timeoutMs = 10_000, what = "a log line" } = options;
+    const find = () => logs.slice(since).find(matches);
+    const found = find();
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const check = () => {
+        const line = find();
+        if (!line) return;
+        listeners.delete(check);
+        clearTimeout(timer);
+        resolve(line);
+      };
+      listeners.add(check);
+    });
+  };
   let bot: RunningBot;
   try {
     bot = await startBot({
@@ -104,6 +136,7 @@ export async function startTestBot(fake: FakeDiscord, options: TestBotOptions = 
   const stop = bot.stop;
   return Object.assign(bot, {
     logs,
+    logged,
     databasePath,
     stop: async () => {
       await stop();
