@@ -1,14 +1,19 @@
 /**
  * A running bot picks up a changed corpus folder without a restart: the real bot against the fake Discord,
- * on a copy of the corpus, with interactions arriving while it reloads. Every wait is for a log line or a reply.
+ * on a copy of the corpus, with interactions arriving while it reloads; then the real `talks-bot` process and
+ * its SIGHUP, and `talks-bot reload`. Every wait is for a log line, a reply or a process exit.
  */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startTestBot, TEST_TOKEN, type TestBot, tempDir } from "./support/bot.js";
+import { botEnv, startTestBot, TEST_TOKEN, type TestBot, tempDir } from "./support/bot.js";
+import { startBotProcess } from "./support/bot-process.js";
 import { copyCorpus } from "./support/corpus.js";
 import { type FakeDiscord, startFakeDiscord } from "./support/fake-discord.js";
 import type { InteractionResponseRecord } from "./support/fake-discord-routes.js";
+import { BIN, cleanEnv } from "./support/run-cli.js";
 
 const PORT_ELLERY = join(import.meta.dirname, "fixtures", "port-ellery", "articles");
 /** The fictional report of 4 June 2025: the dockworkers accept a 5% rise. */
@@ -20,8 +25,10 @@ const DEAL_QUESTION = "what pay rise did the dockworkers accept?";
 let fake: FakeDiscord | undefined;
 let bot: TestBot | undefined;
 const cleanups: (() => void)[] = [];
+const children: ChildProcess[] = [];
 
 afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
   await bot?.stop();
   bot = undefined;
   await fake?.close();
@@ -183,5 +190,103 @@ describe("a running bot reloads its corpus folder", () => {
     const { bot } = await setup();
     expect(await bot.reload("test")).toEqual({ kind: "unchanged" });
     expect(bot.live.generation).toBe(1);
+  });
+});
+
+/** `talks-bot reload` as a child process with the bot's settings. */
+async function reloadCli(env: Record<string, string>, cwd: string) {
+  const child = spawn(process.execPath, [BIN, "reload"], {
+    cwd,
+    env: cleanEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => {
+    stdout += String(chunk);
+  });
+  child.stderr?.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
+  const [code] = (await once(child, "close")) as [number | null];
+  return { code, stdout, stderr };
+}
+
+describe("the bot process reloads on SIGHUP and on talks-bot reload", () => {
+  it("reloads on SIGHUP, and talks-bot reload signals it, or says that none runs", async () => {
+    fake = await startFakeDiscord({ token: TEST_TOKEN, heartbeatIntervalMs: 500 });
+    const dir = tempDir();
+    const corpus = copyCorpus();
+    cleanups.push(dir.cleanup, corpus.remove);
+    const env = botEnv(fake, join(dir.path, "bot.db"), {
+      LOG_LEVEL: "info",
+      CORPUS_DIR: corpus.dir,
+      CACHE_DIR: join(dir.path, "cache"),
+      HOST_ID: "reload-test-host",
+    });
+    const process_ = startBotProcess(env, dir.path, children);
+    await process_.logged(/"msg":"connected to Discord"/);
+    const pid = process_.child.pid ?? 0;
+
+    process.kill(pid, "SIGHUP");
+    await process_.logged(
+      /"reason":"SIGHUP".*"msg":"corpus reload: the files are those of the corpus being served/,
+    );
+
+    // A report added, then the CLI: whichever of the watch and the signal comes first reloads it.
+    copyFileSync(join(PORT_ELLERY, DEAL), join(corpus.dir, "articles", DEAL));
+    const cli = await reloadCli(env, dir.path);
+    expect(cli).toMatchObject({ code: 0, stderr: "" });
+    expect(cli.stdout).toMatch(
+      new RegExp(
+        `^Signalled talks-bot process ${pid} \\(bot, running since \\d{4}-\\d\\d-\\d\\dT[^)]+\\): it reloads its corpus folder and logs the result\\.\\n$`,
+      ),
+    );
+    // The signal's reload ran (the watch's may have run first, or merged the change into it).
+    await process_.logged(/"reason":"SIGHUP".*"msg":"corpus reload: reading the corpus folder"/, 2);
+    await process_.logged(/"msg":"corpus reloaded: 2 report\(s\)/);
+    expect(dealAnswerCorpus(await fake.command("ask", { question: DEAL_QUESTION }))).toBe("after");
+
+    // Another host's settings find no process here; a stopped bot leaves none.
+    const elsewhere = await reloadCli({ ...env, HOST_ID: "another-host" }, dir.path);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain(
+      "talks-bot: note: 1 bot process(es) on other hosts (reload-test-host) were not signalled",
+    );
+    process_.child.kill("SIGTERM");
+    expect(await process_.exited).toBe(0);
+    const none = await reloadCli(env, dir.path);
+    expect(none).toMatchObject({ code: 1, stdout: "" });
+    expect(none.stderr).toMatch(
+      /^talks-bot: reload: no talks-bot process is running on this host \(reload-test-host\) on .*bot\.db \(DATABASE_PATH\): nothing to reload\./,
+    );
+  });
+
+  it("says so when the process holding the lock died without releasing it", async () => {
+    fake = await startFakeDiscord({ token: TEST_TOKEN, heartbeatIntervalMs: 500 });
+    const dir = tempDir();
+    cleanups.push(dir.cleanup);
+    const env = botEnv(fake, join(dir.path, "bot.db"), { LOG_LEVEL: "info", HOST_ID: "reload-test-host" });
+    const process_ = startBotProcess(env, dir.path, children);
+    await process_.logged(/"msg":"connected to Discord"/);
+    process_.child.kill("SIGKILL");
+    await process_.exited;
+    const cli = await reloadCli(env, dir.path);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain(
+      `talks-bot: note: process ${process_.child.pid} (bot) stopped without releasing its lock, which runs out at `,
+    );
+    expect(cli.stderr).toContain("talks-bot: reload: no talks-bot process is running on this host");
+  });
+
+  it("refuses clearly when no bot ever ran with these settings", async () => {
+    const dir = tempDir();
+    cleanups.push(dir.cleanup);
+    const cli = await reloadCli({ DATABASE_PATH: join(dir.path, "none.db") }, dir.path);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(
+      /^talks-bot: reload: no talks-bot process runs with these settings: there is no database at /,
+    );
   });
 });

@@ -581,6 +581,25 @@ describe.each([
       });
     });
 
+    it("lists the live leases, each with its holder and since when, and none that expired or was released", async () => {
+      const storage = await open();
+      const ttl = 30_000;
+      expect(await storage.liveLeases(T0)).toEqual([]);
+      await storage.acquireLease("host-a:11:aa", ttl, T0, "bot:shard:0/2");
+      await storage.acquireLease("host-b:22:bb", ttl, T0 + 1000, "bot:shard:1/2");
+      await storage.renewLease("host-a:11:aa", ttl, T0 + 10_000, "bot:shard:0/2");
+      expect(await storage.liveLeases(T0 + 20_000)).toEqual([
+        { name: "bot:shard:0/2", ownerId: "host-a:11:aa", acquiredAt: T0, expiresAt: T0 + 10_000 + ttl },
+        { name: "bot:shard:1/2", ownerId: "host-b:22:bb", acquiredAt: T0 + 1000, expiresAt: T0 + 1000 + ttl },
+      ]);
+      // One expired (its holder stopped renewing), the other released on a clean stop.
+      await storage.releaseLease("host-a:11:aa", "bot:shard:0/2");
+      expect(await storage.liveLeases(T0 + 20_000)).toEqual([
+        { name: "bot:shard:1/2", ownerId: "host-b:22:bb", acquiredAt: T0 + 1000, expiresAt: T0 + 1000 + ttl },
+      ]);
+      expect(await storage.liveLeases(T0 + 1000 + ttl)).toEqual([]);
+    });
+
     it("never renews an expired lease, even its owner's: it must be taken again, under a new epoch", async () => {
       const storage = await open();
       const ttl = 10_000;

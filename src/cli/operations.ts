@@ -142,6 +142,17 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
       return 0;
     },
   },
+  reload: {
+    usage: "reload",
+    summary:
+      "Make this host's running bot processes reload the corpus folder now (they also do on every change to it); --help says how they are found",
+    help: async () => (await import("./reload.js")).RELOAD_HELP,
+    async run(run) {
+      noArgs("reload", run.args);
+      const { runReload } = await import("./reload.js");
+      return runReload(run.config(), run.io);
+    },
+  },
   backup: {
     usage: "backup FILE [--force]",
     summary: "Copy the database (reminders, feedback) safely, even while the bot runs",

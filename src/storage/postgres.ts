@@ -23,6 +23,7 @@ import {
   type LeaseFence,
   LeaseLostError,
   type LeaseResult,
+  type LiveLease,
   type PostRecord,
   type Reminder,
   type ReminderUpsert,
@@ -595,6 +596,31 @@ export class PostgresStorage implements Storage {
       "releaseLease",
       "UPDATE leases SET expires_at = 0 WHERE name = $1 AND owner_id = $2 AND expires_at > 0",
       [name, ownerId],
+    );
+  }
+
+  async liveLeases(now: number): Promise<LiveLease[]> {
+    // Lease times are kept on the server's clock (see `serverClock`): compared there, handed back on ours.
+    const shift = await this.#serverShift();
+    return this.#run(
+      "liveLeases",
+      async (client) => {
+        const { rows } = await client.query<{
+          name: string;
+          owner_id: string;
+          acquired_at: number;
+          expires_at: number;
+        }>("SELECT name, owner_id, acquired_at, expires_at FROM leases WHERE expires_at > $1 ORDER BY name", [
+          now + shift,
+        ]);
+        return rows.map((row) => ({
+          name: row.name,
+          ownerId: row.owner_id,
+          acquiredAt: Number(row.acquired_at) - shift,
+          expiresAt: Number(row.expires_at) - shift,
+        }));
+      },
+      { retryBroken: true },
     );
   }
 

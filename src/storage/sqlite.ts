@@ -20,6 +20,7 @@ import {
   type LeaseFence,
   LeaseLostError,
   type LeaseResult,
+  type LiveLease,
   type PostRecord,
   type Reminder,
   type ReminderUpsert,
@@ -506,6 +507,17 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  liveLeases(now: number): Promise<LiveLease[]> {
+    return this.call("liveLeases", () =>
+      this.statements.liveLeases.all(now).map((row) => ({
+        name: row.name,
+        ownerId: row.owner_id,
+        acquiredAt: row.acquired_at,
+        expiresAt: row.expires_at,
+      })),
+    );
+  }
+
   reserveSlot(name: string, intervalMs: number, now: number, claim?: FencedClaim): Promise<number> {
     return this.call("reserveSlot", () => {
       checkSlot(name, intervalMs, now);
@@ -753,6 +765,10 @@ function prepareStatements(db: Database.Database) {
         expires_at = excluded.expires_at
       WHERE owner_id = excluded.owner_id OR expires_at <= excluded.acquired_at`),
     getLease: db.prepare<[string], LeaseRow>("SELECT owner_id, expires_at, epoch FROM leases WHERE name = ?"),
+    liveLeases: db.prepare<
+      [number],
+      { name: string; owner_id: string; acquired_at: number; expires_at: number }
+    >("SELECT name, owner_id, acquired_at, expires_at FROM leases WHERE expires_at > ? ORDER BY name"),
     // An expired lease is not renewed: its owner may have been paused while another took it and let it go.
     renewLease: db.prepare<{ name: string; ownerId: string; now: number; expiresAt: number }>(
       "UPDATE leases SET expires_at = @expiresAt WHERE name = @name AND owner_id = @ownerId AND expires_at > @now",

@@ -185,6 +185,17 @@ export type LeaseResult =
   | { readonly acquired: true; readonly expiresAt: number; readonly epoch: number }
   | { readonly acquired: false; readonly holder: string; readonly expiresAt: number };
 
+/** A lease that is live: who holds it, since when and until when (on the caller's clock). */
+export interface LiveLease {
+  /** The lease's name (`bot`, `bot:shard:1/3`). */
+  readonly name: string;
+  /** The holder's owner id, `host:pid:nonce`. */
+  readonly ownerId: string;
+  /** When the holder took it (a holder that renews keeps its time). */
+  readonly acquiredAt: number;
+  readonly expiresAt: number;
+}
+
 /** Outcome of {@link Storage.checkLease}. */
 export type LeaseCheck =
   | {
@@ -275,6 +286,11 @@ export interface Storage {
   releaseLease(ownerId: string, name?: string): Promise<boolean>;
   /** Whether `fence` is still the live lease, and for how long, by the database's clock. */
   checkLease(fence: LeaseFence): Promise<LeaseCheck>;
+  /**
+   * Every lease live at `now` (not expired, not released), by name: the processes running on this database
+   * (`talks-bot reload` finds the ones on its host this way).
+   */
+  liveLeases(now: number): Promise<LiveLease[]>;
 
   /**
    * Reserves the next send in a rate budget shared by every process on this database (a leaky bucket with

@@ -8,8 +8,11 @@ export interface BotProcess {
   readonly child: ChildProcess;
   /** The exit code (null when killed by a signal). */
   readonly exited: Promise<number | null>;
-  /** Resolves when a log line matches; rejects, with what the process printed, if it exits first. */
-  logged(pattern: RegExp): Promise<void>;
+  /**
+   * Resolves when `times` log lines (default 1) match; rejects, with what the process printed, if it exits
+   * first.
+   */
+  logged(pattern: RegExp, times?: number): Promise<void>;
   /** How many log lines so far match. */
   count(pattern: RegExp): number;
   stderr(): string;
@@ -32,10 +35,11 @@ export function startBotProcess(
     stderr += String(chunk);
   });
   const exited = once(child, "exit").then(([code]) => code as number | null);
-  const logged = (pattern: RegExp) =>
+  const count = (pattern: RegExp) => stderr.split("\n").filter((line) => pattern.test(line)).length;
+  const logged = (pattern: RegExp, times = 1) =>
     new Promise<void>((resolve, reject) => {
       const check = () => {
-        if (pattern.test(stderr)) {
+        if (times === 1 ? pattern.test(stderr) : count(pattern) >= times) {
           child.stderr?.off("data", check);
           resolve();
         }
@@ -46,6 +50,5 @@ export function startBotProcess(
         reject(new Error(`the bot exited (${code}) before logging ${pattern}:\n${stderr}`)),
       );
     });
-  const count = (pattern: RegExp) => stderr.split("\n").filter((line) => pattern.test(line)).length;
   return { child, exited, logged, count, stderr: () => stderr };
 }
