@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { discordMarkup } from "../src/discord/markup.js";
 import { fitEmbeds, toDiscordMessage } from "../src/discord/render.js";
@@ -155,6 +156,42 @@ describe("markup", () => {
     expect(truncate("a b c d e f", 6)).toBe("a b c…");
     expect(truncate("short", 10)).toBe("short");
     expect(truncate("abc\\\\\\\\def", 6).endsWith("\\…")).toBe(false);
+  });
+
+  it("cuts after the last whole grapheme that fits, as walking every grapheme from the start does", () => {
+    const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+    /** The cut as found by walking the graphemes (the previous, slower way). */
+    const walked = (text: string, room: number) => {
+      let end = 0;
+      for (const { index, segment } of graphemes.segment(text)) {
+        if (index + segment.length > room) break;
+        end = index + segment.length;
+      }
+      return end;
+    };
+    // Emoji with skin tones and joiners, flags, combining marks, Hangul syllables, surrogates, spaces.
+    const piece = fc.constantFrom(
+      "a",
+      " ",
+      "é",
+      "e\u0301",
+      "👩‍👩‍👧‍👦",
+      "👍🏽",
+      "🇵🇸",
+      "🇮🇱",
+      "각",
+      "\ud83d",
+      "\u0301\u0302",
+      "\\",
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), fc.integer({ min: 2, max: 80 }), (pieces, max) => {
+        const text = pieces.join("");
+        const cut = truncate(text, max, "");
+        if (text.length <= max) expect(cut).toBe(text);
+        else expect(cut).toBe(text.slice(0, walked(text, max)).replace(/\\+$/, "").trimEnd());
+      }),
+    );
   });
 
   it("writes times out in the console, and as live timestamps in Discord", () => {
