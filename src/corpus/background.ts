@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { CorpusError } from "../errors.js";
 import type { KeyedCorpus } from "./cache.js";
-import type { Corpus } from "./types.js";
+import type { Article, Corpus, LabelledQuestion } from "./types.js";
 
 /** What the worker is asked to read. */
 export interface WorkerRequest {
@@ -16,10 +16,19 @@ export interface WorkerRequest {
   readonly cacheDir: string | undefined;
 }
 
-/** What the worker answers: the corpus and its key, or why it could not be read. */
+/**
+ * What the worker sends: the corpus in parts (articles, then labelled questions, each part answered by a
+ * request for the next), then the rest of it and its key; or why it could not be read.
+ */
 export type WorkerReply =
-  | { readonly ok: true; readonly corpus: Corpus; readonly key: string | null }
-  | { readonly ok: false; readonly corpusProblem: boolean; readonly message: string };
+  | { readonly kind: "articles"; readonly articles: readonly Article[] }
+  | { readonly kind: "questions"; readonly questions: readonly LabelledQuestion[] }
+  | {
+      readonly kind: "rest";
+      readonly rest: Omit<Corpus, "articles" | "questions">;
+      readonly key: string | null;
+    }
+  | { readonly kind: "problem"; readonly corpusProblem: boolean; readonly message: string };
 
 const EXTENSION = extname(fileURLToPath(import.meta.url));
 const WORKER = new URL(`./load-worker${EXTENSION}`, import.meta.url);
@@ -46,10 +55,25 @@ export function loadCorpusInWorker(folder: string, cacheDir?: string): Promise<K
     const request: WorkerRequest = { folder, cacheDir };
     const worker = startWorker(request);
     let settled = false;
-    worker.once("message", (reply: WorkerReply) => {
-      settled = true;
-      if (reply.ok) resolve({ corpus: reply.corpus, key: reply.key });
-      else reject(reply.corpusProblem ? new CorpusError(reply.message) : new Error(reply.message));
+    const articles: Article[] = [];
+    const questions: LabelledQuestion[] = [];
+    worker.on("message", (reply: WorkerReply) => {
+      switch (reply.kind) {
+        case "articles":
+        case "questions":
+          if (reply.kind === "articles") articles.push(...reply.articles);
+          else questions.push(...reply.questions);
+          // The next part in a later turn of the event loop: interactions waiting now go first.
+          setImmediate(() => worker.postMessage("next"));
+          return;
+        case "rest":
+          settled = true;
+          resolve({ corpus: { ...reply.rest, articles, questions }, key: reply.key });
+          return;
+        case "problem":
+          settled = true;
+          reject(reply.corpusProblem ? new CorpusError(reply.message) : new Error(reply.message));
+      }
     });
     worker.once("error", (error) => {
       if (settled) return;
