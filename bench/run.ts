@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: runs every benchmark in turn (search, word vectors, Discord dispatch, start-up and memory,
- * reminders, scale-out), then prints all tables as Markdown, with each goal and pass/miss beside its figure, and writes them to
- * `bench/results.md` (overwritten on every run). Progress goes to stderr; the exit code is 1 when a
+ * reloading the corpus, reminders, scale-out), then prints all tables as Markdown, with each goal and
+ * pass/miss beside its figure, and writes them to `bench/results.md` (overwritten on every run). Progress goes to stderr; the exit code is 1 when a
  * benchmark could not run (a missed goal is reported, not an error).
  *
- * The Discord and reminders benchmarks each run in a fresh Node process (`--json`), so one benchmark's
+ * The Discord, reload and reminders benchmarks each run in a fresh Node process (`--json`), so one benchmark's
  * heap (a 20,000-paragraph index, the fake Discord's records) cannot put its garbage collections into
  * another's timings.
  */
@@ -13,6 +13,7 @@ import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { type DiscordBenchResult, discordBenchTables } from "./discord.bench.js";
+import { type ReloadBenchResult, reloadBenchTables } from "./reload.bench.js";
 import { type RemindersBenchResult, remindersBenchTables } from "./reminders.bench.js";
 import { type ScaleBenchResult, scaleBenchTables } from "./scale.bench.js";
 import { runSearchBench, type SearchBenchRow, searchBenchTable } from "./search.bench.js";
@@ -109,6 +110,9 @@ await run("Discord dispatch", async () =>
 );
 await run("Start-up and memory", async () =>
   startupBenchTables(await inFreshProcess<StartupBenchResult>("startup.bench.ts")),
+);
+await run("Reloading the corpus", async () =>
+  reloadBenchTables(await inFreshProcess<ReloadBenchResult>("reload.bench.ts")),
 );
 await run("Reminders", async () =>
   remindersBenchTables(await inFreshProcess<RemindersBenchResult>("reminders.bench.ts")),

@@ -7,7 +7,7 @@ import { LeaseKeeper } from "../lease/renew.js";
 import type { Logger } from "../logger.js";
 import { ReminderScheduler } from "../reminders/scheduler.js";
 import type { BotContext } from "../runtime/command.js";
-import { LiveContext, type ReloadOutcome } from "../runtime/live-context.js";
+import { LiveContext, type ReloadOutcome, type ReloadSettings } from "../runtime/live-context.js";
 import { openStorage } from "../storage/open.js";
 import type { ShardFilter, Storage } from "../storage/types.js";
 import { guardChannelPosts, postReply } from "./channels.js";
@@ -29,6 +29,8 @@ export interface StartBotOptions {
   readonly override?: (ctx: BotContext) => BotContext;
   /** Shard this process runs, as `[id, count]` (default: one shard). */
   readonly shard?: readonly [number, number];
+  /** How corpus reloads run (defaults: see ReloadSettings). */
+  readonly reload?: ReloadSettings;
   /** Start the per-minute reminder tick (default true; tests drive `scheduler.tick()` themselves). */
   readonly schedule?: boolean;
   /**
@@ -142,6 +144,7 @@ async function connect(options: ConnectOptions): Promise<RunningBot> {
     logger,
     now,
     storage,
+    ...options.reload,
     ...(options.override ? { override: options.override } : {}),
   });
   const client = new Client({
