@@ -164,6 +164,9 @@ describe.concurrent("talks-bot add, from a file", () => {
       const count = expected.paragraphs.length;
       expect(reportValue("first ¶1")).toBe(expected.paragraphs[0]);
       expect(reportValue(`last ¶${count}`)).toBe(expected.paragraphs[count - 1]);
+      expect(result.stdout.trimEnd().split("\n").at(-1)).toBe(
+        'Bots running on this corpus folder reload it now: they watch it, and log "corpus reloaded" (talks-bot reload asks them too). Other hosts need the file in their own corpus folder.',
+      );
       // The loader the bot uses reads the whole corpus, with the new report.
       const check = await cli(["validate-corpus"], { env: { CORPUS_DIR: dir, CACHE_DIR: sandbox.mkdir() } });
       expect(check.stdout).toContain("corpus: ok: 2 article(s)");

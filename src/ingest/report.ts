@@ -25,6 +25,9 @@ export function describeAddition(report: AddReport): string {
   if (report.warnings.length > 0) {
     lines.push("Check before serving it:", ...report.warnings.map((warning) => `  - ${warning}`));
   }
-  if (report.written) lines.push("A running bot serves it after a restart.");
+  if (report.written)
+    lines.push(
+      'Bots running on this corpus folder reload it now: they watch it, and log "corpus reloaded" (talks-bot reload asks them too). Other hosts need the file in their own corpus folder.',
+    );
   return `${lines.join("\n")}\n`;
 }
