@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCorpus, parseArticle } from "../src/corpus/load.js";
@@ -132,6 +132,25 @@ describe("corpus validation names the file and the field", () => {
     expect(() => parseArticle("articles/x.md", "no front matter\n")).toThrow(
       "corpus: articles/x.md: missing front matter",
     );
+  });
+
+  it("rejects a file that is not UTF-8 (another encoding, a PDF renamed), naming it", () => {
+    const latin1 = Buffer.from(
+      "---\nid: x\ntitle: Caf\xe9 talks\nsource: S\npublished: 2024-02-22\n---\nA paragraph.\n",
+      "latin1",
+    );
+    const dir = corpusWith("articles/x.md", "");
+    writeFileSync(join(dir, "articles", "x.md"), latin1);
+    expect(() => loadCorpus(dir)).toThrow(
+      new CorpusError(
+        "corpus: articles/x.md: is not UTF-8 text: save it as UTF-8 (e.g. iconv -f windows-1252 -t utf-8), or add it with talks-bot add",
+      ),
+    );
+    writeFileSync(
+      join(dir, "articles", "x.md"),
+      Buffer.from([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37, 0xe2, 0xe3, 0xcf, 0xd3]),
+    );
+    expect(() => loadCorpus(dir)).toThrow("corpus: articles/x.md: is not UTF-8 text");
   });
 
   it("rejects duplicate ids with both file names", () => {

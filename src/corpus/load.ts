@@ -182,9 +182,28 @@ function listFiles(dir: string, extensions: readonly string[]): string[] {
     .map((name) => join(dir, name));
 }
 
-function readYaml(file: string, path: string): unknown {
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A corpus file's text. A file that is not UTF-8 (saved in another encoding, a PDF or an image renamed) is
+ * refused, naming it, rather than read with its bytes replaced.
+ */
+function readText(file: string, path: string): string {
   try {
-    return parseYaml(readFileSync(path, "utf8"));
+    return utf8.decode(readFileSync(path));
+  } catch (error) {
+    if (error instanceof TypeError)
+      throw new CorpusError(
+        `corpus: ${file}: is not UTF-8 text: save it as UTF-8 (e.g. iconv -f windows-1252 -t utf-8), or add it with talks-bot add`,
+      );
+    throw error;
+  }
+}
+
+function readYaml(file: string, path: string): unknown {
+  const text = readText(file, path);
+  try {
+    return parseYaml(text);
   } catch (error) {
     throw new CorpusError(`corpus: ${file}: not valid YAML (${(error as Error).message.split("\n")[0]})`);
   }
@@ -315,7 +334,7 @@ function loadQuestions(dir: string, articles: ReadonlyMap<string, Article>): Lab
       throw new CorpusError(
         `corpus: ${file}: names no article; a questions file is named after its article's id (or ${OFF_TOPIC_QUESTIONS}.jsonl)`,
       );
-    for (const question of parseQuestions(file, readFileSync(path, "utf8"), article ?? null)) {
+    for (const question of parseQuestions(file, readText(file, path), article ?? null)) {
       const first = seen.get(question.id);
       if (first) throw new CorpusError(`corpus: ${question.source}: 'id' ${question.id} is already used at ${first}`);
       seen.set(question.id, question.source);
@@ -343,7 +362,7 @@ export function loadCorpus(folder: string = DEFAULT_CORPUS_DIR): Corpus {
   const byId = new Map<string, Article>();
   for (const path of articleFiles) {
     const file = relative(dir, path);
-    const article = parseArticle(file, readFileSync(path, "utf8"));
+    const article = parseArticle(file, readText(file, path));
     const existing = byId.get(article.id);
     if (existing)
       throw new CorpusError(`corpus: ${file}: 'id' ${article.id} is already used by ${existing.file}`);
