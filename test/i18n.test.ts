@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { type MessageFormatElement, parse, TYPE } from "@formatjs/icu-messageformat-parser";
+import { printAST } from "@formatjs/icu-messageformat-parser/printer.js";
 import { parseSync } from "@swc/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { commandKey, localizeCommand } from "../src/i18n/commands.js";
@@ -235,6 +236,100 @@ describe("right to left", () => {
       `قال ${FSI}/ask who${PDI} و Europe/London و 2024/02/22`,
     );
     expect(langFor("ar").t("reminders.none.text")).toContain(`${FSI}/reminders set${PDI}`);
+  });
+});
+
+// ------------------------------------------------------------------------------------------- select branches
+
+/** The message with every `select` replaced by the branch its value picks: nothing left to match. */
+function withBranchesChosen(
+  elements: readonly MessageFormatElement[],
+  values: Readonly<Record<string, string | number>>,
+): MessageFormatElement[] {
+  return elements.flatMap((element): MessageFormatElement[] => {
+    if (element.type === TYPE.select) {
+      const value = String(values[element.value]);
+      const branch = element.options[value] ?? element.options.other;
+      return withBranchesChosen(branch?.value ?? [], values);
+    }
+    if (element.type === TYPE.plural) {
+      const options = Object.fromEntries(
+        Object.entries(element.options).map(([form, option]) => [
+          form,
+          { ...option, value: withBranchesChosen(option.value, values) },
+        ]),
+      );
+      return [{ ...element, options }];
+    }
+    return [element];
+  });
+}
+
+describe("select messages", () => {
+  const dir = mkdtempSync(join(tmpdir(), "talks-bot-select-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("pick, in every language, the branch English picks for each of its cases", () => {
+    const selectKeys = KEYS.filter((key) => shapeOf(englishMessages[key] ?? "", "en").selects.size > 0);
+    expect(selectKeys).toContain("reminders.error.badId");
+    expect(selectKeys).toContain("error.notSaved");
+    // Each select message, for each English case of each of its selects (and a value that no case names), is
+    // compared with the same message with the branches written out, formatted the same way.
+    const checks: { key: string; chosenKey: string; values: Record<string, string | number> }[] = [];
+    const catalogsWithChosen = new Map<string, Record<string, string>>();
+    for (const locale of LOCALES) {
+      catalogsWithChosen.set(
+        locale.code,
+        JSON.parse(readFileSync(join(CATALOG_DIR, `${locale.code}.json`), "utf8")) as Record<string, string>,
+      );
+    }
+    for (const key of selectKeys) {
+      const shape = shapeOf(englishMessages[key] ?? "", "en");
+      const base = Object.fromEntries(
+        [...shape.args].map((name) => [name, shape.plurals.some((p) => p.name === name) ? 3 : "x"]),
+      );
+      for (const [name, cases] of shape.selects) {
+        for (const value of [...[...cases].filter((c) => c !== "other"), "named-by-no-case"]) {
+          const values = { ...base, [name]: value };
+          const chosenKey = `${key}#${name}=${value}`;
+          for (const locale of LOCALES) {
+            const messages = catalogsWithChosen.get(locale.code) ?? {};
+            const ast = parse(messages[key] ?? "", { ignoreTag: true, locale: new Intl.Locale(locale.intl) });
+            messages[chosenKey] = printAST(withBranchesChosen(ast, values));
+          }
+          checks.push({ key, chosenKey, values });
+        }
+      }
+    }
+    for (const [code, messages] of catalogsWithChosen)
+      writeFileSync(join(dir, `${code}.json`), JSON.stringify(messages));
+    const withChosen = new Catalogs(LOCALES, dir);
+    const wrong: string[] = [];
+    for (const locale of LOCALES) {
+      const lang = langFor(locale.code, withChosen);
+      for (const { key, chosenKey, values } of checks) {
+        const shown = lang.t(key as never, values);
+        const expected = lang.t(chosenKey as never, values);
+        if (shown !== expected) wrong.push(`${locale.code} ${chosenKey}: “${shown}”, not “${expected}”`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("says channel for a bad channel id and names a full disk, in Arabic and Hebrew too", () => {
+    const strip = (text: string) => text.replace(/[\u2066-\u2069\u200f]/g, "");
+    expect(strip(langFor("ar").t("reminders.error.badId", { what: "channel", value: "abc" }))).toContain(
+      "لا يمكنني استخدام هذه القناة",
+    );
+    expect(strip(langFor("he").t("reminders.error.badId", { what: "channel", value: "abc" }))).toContain(
+      "בערוץ הזה",
+    );
+    expect(strip(langFor("ar").t("error.notSaved", { why: "full", reference: "r1" }))).toContain(
+      "القرص على خادم البوت ممتلئ",
+    );
+    expect(strip(langFor("he").t("error.notSaved", { why: "full", reference: "r1" }))).toContain(
+      "הדיסק של השרת מלא",
+    );
   });
 });
 

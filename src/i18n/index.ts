@@ -5,10 +5,12 @@
  *
  * In a right-to-left language every text value placed into a message is wrapped in Unicode isolates (FSI …
  * PDI), so an English name, a title or a link inside an Arabic or Hebrew sentence keeps its own direction and
- * cannot pull the sentence's punctuation out of place.
+ * cannot pull the sentence's punctuation out of place. A `select` or `plural` still chooses its branch by the
+ * value as given: isolated, "channel" would match no case.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type MessageFormatElement, TYPE } from "@formatjs/icu-messageformat-parser";
 import { IntlMessageFormat } from "intl-messageformat";
 import { PROJECT_ROOT } from "../paths.js";
 import { isolate, isolateCommands, isolateInRtl } from "../text/bidi.js";
@@ -27,6 +29,29 @@ export const CATALOG_DIR = join(PROJECT_ROOT, "src", "i18n");
 const FORMATTED_LIMIT = 5000;
 
 type Catalog = Readonly<Record<string, string>>;
+
+/**
+ * The name under which a `select` or `plural` reads its argument: the value as given, beside the value as
+ * shown. ':' cannot occur in an ICU argument name, so no placeholder of a catalog can take it.
+ */
+function selectorName(name: string): string {
+  return `raw:${name}`;
+}
+
+/** A message's syntax tree with every `select` and `plural` reading its argument under {@link selectorName}. */
+function withRawSelectors(elements: readonly MessageFormatElement[]): MessageFormatElement[] {
+  return elements.map((element) => {
+    if (element.type === TYPE.tag) return { ...element, children: withRawSelectors(element.children) };
+    if (element.type !== TYPE.select && element.type !== TYPE.plural) return element;
+    const options = Object.fromEntries(
+      Object.entries(element.options).map(([name, option]) => [
+        name,
+        { ...option, value: withRawSelectors(option.value) },
+      ]),
+    );
+    return { ...element, value: selectorName(element.value), options };
+  });
+}
 
 function loadCatalog(file: string): Catalog {
   let parsed: unknown;
@@ -77,22 +102,40 @@ export class Catalogs {
     return Object.keys(this.#messages.get(code) ?? {});
   }
 
-  /** Formats a message; a key missing from a catalog falls back to English (a test keeps them complete). */
-  format(code: string, key: string, values?: MessageValues): string {
+  /**
+   * Formats a message; a key missing from a catalog falls back to English (a test keeps them complete).
+   * `values` are what selects and plurals choose by; `shown`, when given, what the placeholders display
+   * (the same values, isolated for a right-to-left reply).
+   */
+  format(code: string, key: string, values?: MessageValues, shown?: MessageValues): string {
     const own = this.message(code, key);
     const locale = own === undefined ? SOURCE_LOCALE : code;
     const source = own ?? this.message(SOURCE_LOCALE, key);
     if (source === undefined) throw new Error(`i18n: no message ${key}`);
     const cacheKey = `${locale}\u0000${key}`;
-    const formattedKey = values ? `${cacheKey}\u0000${JSON.stringify(values)}` : cacheKey;
+    const formattedKey = values
+      ? `${cacheKey}\u0000${JSON.stringify(values)}${shown ? `\u0000${JSON.stringify(shown)}` : ""}`
+      : cacheKey;
     const known = this.#formatted.get(formattedKey);
     if (known !== undefined) return known;
     let compiled = this.#compiled.get(cacheKey);
     if (!compiled) {
-      compiled = new IntlMessageFormat(source, this.info(locale).intl, undefined, { ignoreTag: true });
+      const intl = this.info(locale).intl;
+      const parsed = new IntlMessageFormat(source, intl, undefined, { ignoreTag: true });
+      compiled = new IntlMessageFormat(withRawSelectors(parsed.getAst()), intl);
       this.#compiled.set(cacheKey, compiled);
     }
-    const value = compiled.format(values as Record<string, string | number> | undefined);
+    let args: Record<string, string | number> | undefined;
+    if (values) {
+      args = { ...(shown ?? values) };
+      for (const [name, value] of Object.entries(values)) args[selectorName(name)] = value;
+    }
+    let value: ReturnType<typeof compiled.format>;
+    try {
+      value = compiled.format(args);
+    } catch (error) {
+      throw new Error(`i18n: ${locale} ${key}: ${(error as Error).message}`);
+    }
     const formatted = typeof value === "string" ? value : String(value);
     // Bounded: values such as a question's text make the space of keys open-ended.
     if (this.#formatted.size >= FORMATTED_LIMIT) this.#formatted.clear();
@@ -159,10 +202,12 @@ class LangImpl implements Lang {
 
   t(key: MessageKey, values?: MessageValues): string {
     if (this.dir === "ltr") return this.catalogs.format(this.locale, key, values);
+    if (!values) return isolateCommands(this.catalogs.format(this.locale, key));
     const isolated: Record<string, string | number> = {};
-    for (const [name, value] of Object.entries(values ?? {}))
+    for (const [name, value] of Object.entries(values))
       isolated[name] = typeof value === "string" ? isolateInRtl(value) : value;
-    return isolateCommands(this.catalogs.format(this.locale, key, isolated));
+    // Isolated for display only: a select or plural matches the value as given.
+    return isolateCommands(this.catalogs.format(this.locale, key, values, isolated));
   }
 
   // Formatters are costly to build (tens of microseconds and native memory each), and a busy bot formats
