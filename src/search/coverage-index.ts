@@ -7,7 +7,7 @@ import { type SentenceSpan, splitSentences } from "../text/sentences.js";
 import { countries } from "./entities.js";
 import { SemanticMatcher } from "./semantic.js";
 import { runNow, type Steps } from "./steps.js";
-import { addScaled, firstPrincipalComponent, removeProjection } from "./vector-math.js";
+import { addScaled, firstPrincipalComponentSteps, removeProjection } from "./vector-math.js";
 import type { WordVectors } from "./word-vectors.js";
 
 /**
@@ -47,7 +47,7 @@ const MAX_SEARCH_TERMS = 12;
 /** A word in more than this share of paragraphs is generic: it takes no part in finding candidates. */
 const GENERIC_SHARE = 0.3;
 /** Paragraphs (or vectors) handled between two yields of a stepped build. */
-const STEP = 250;
+const STEP = 50;
 /** Paragraphs whose features are computed in full. */
 export const CANDIDATES = 30;
 
@@ -178,7 +178,7 @@ export class CoverageIndex {
       if (vector) sample.push(vector);
       if (sample.length % STEP === 0) yield;
     }
-    index.#commonDirection = firstPrincipalComponent(sample);
+    index.#commonDirection = yield* firstPrincipalComponentSteps(sample);
     return index;
   }
 

@@ -154,6 +154,7 @@ export class AnswerEngine {
     const models =
       "withQuestions" in decision ? decision : { withQuestions: decision, coverageOnly: decision };
     const reader = new QueryReader(coverage, QuestionIndex.wordsOf(labelled));
+    yield* reader.semantic.prepare();
     const questions = yield* QuestionIndex.steps(reader, labelled);
     return new AnswerEngine({ coverage, labelled, reader, questions, suggestedQuestions, models, options });
   }

@@ -53,33 +53,39 @@ export class SemanticMatcher {
     this.#extraWords = [...extraWords];
   }
 
-  /** The rows the lookups scan (see {@link Rows}). */
+  /** The rows the lookups scan (see {@link Rows}), built at once if {@link prepare} has not built them. */
   #matrix(): Rows {
-    if (!this.#rows) {
-      const { vectors } = this;
-      const rows: { id: number; stem: string; extra: boolean }[] = [];
-      const seen = new Set<string>();
-      const add = (word: string, extra: boolean) => {
-        if (seen.has(word)) return;
-        seen.add(word);
-        const id = vectors.id(word);
-        if (id >= 0 && !isStopWord(word)) rows.push({ id, stem: stem(word), extra });
-      };
-      for (const word of this.#coverageWords) add(word, false);
-      for (const word of this.#extraWords) add(word, true);
-      const d = vectors.dimensions;
-      const matrix = new Float32Array(rows.length * 2 * d);
-      rows.forEach((row, i) => {
-        vectors.writeVector(row.id, matrix, i * 2 * d);
-        matrix.set(vectors.familyVector(row.id), i * 2 * d + d);
-      });
-      this.#rows = {
-        matrix,
-        stems: rows.map((row) => row.stem),
-        extra: Uint8Array.from(rows, (row) => (row.extra ? 1 : 0)),
-      };
+    if (!this.#rows) for (const _ of this.prepare());
+    return this.#rows as Rows;
+  }
+
+  /** Builds the rows the lookups scan, in steps of a few hundred words (see steps.ts). */
+  *prepare(): Generator<void, void, void> {
+    if (this.#rows) return;
+    const { vectors } = this;
+    const rows: { id: number; stem: string; extra: boolean }[] = [];
+    const seen = new Set<string>();
+    const add = (word: string, extra: boolean) => {
+      if (seen.has(word)) return;
+      seen.add(word);
+      const id = vectors.id(word);
+      if (id >= 0 && !isStopWord(word)) rows.push({ id, stem: stem(word), extra });
+    };
+    for (const word of this.#coverageWords) add(word, false);
+    for (const word of this.#extraWords) add(word, true);
+    yield;
+    const d = vectors.dimensions;
+    const matrix = new Float32Array(rows.length * 2 * d);
+    for (const [i, row] of rows.entries()) {
+      vectors.writeVector(row.id, matrix, i * 2 * d);
+      matrix.set(vectors.familyVector(row.id), i * 2 * d + d);
+      if (i % 500 === 499) yield;
     }
-    return this.#rows;
+    this.#rows = {
+      matrix,
+      stems: rows.map((row) => row.stem),
+      extra: Uint8Array.from(rows, (row) => (row.extra ? 1 : 0)),
+    };
   }
 
   /** A matcher over the same coverage words plus `extraWords`. */

@@ -49,6 +49,18 @@ export function removeProjection(vector: Float32Array, direction: Float32Array |
  * Null for fewer than three vectors, where a common direction means nothing.
  */
 export function firstPrincipalComponent(vectors: readonly Float32Array[], rounds = 20): Float32Array | null {
+  const steps = firstPrincipalComponentSteps(vectors, rounds);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** The same, yielding after each round of the iteration (for a build in slices, see steps.ts). */
+export function* firstPrincipalComponentSteps(
+  vectors: readonly Float32Array[],
+  rounds = 20,
+): Generator<void, Float32Array | null, void> {
   const first = vectors[0];
   if (!first || vectors.length < 3) return null;
   let direction = Float32Array.from(first);
@@ -57,6 +69,7 @@ export function firstPrincipalComponent(vectors: readonly Float32Array[], rounds
     for (const v of vectors) next = addScaled(next, v, dot(v, direction));
     const norm = Math.hypot(...(next as Float32Array)) || 1;
     direction = (next as Float32Array).map((x) => x / norm);
+    yield;
   }
   return direction;
 }
