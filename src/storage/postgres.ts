@@ -660,6 +660,7 @@ export class PostgresStorage implements Storage {
   async #syncClock(): Promise<void> {
     this.#clockSyncedAt = this.#wallClock() - CLOCK_SYNC_MS + CLOCK_RETRY_MS;
     const client = await this.#pool.connect();
+    let broken: Error | undefined;
     try {
       let best = { roundTrip: Number.POSITIVE_INFINITY, offset: 0 };
       for (let i = 0; i < 3; i++) {
@@ -675,8 +676,15 @@ export class PostgresStorage implements Storage {
       }
       this.#clockOffset = best.offset;
       this.#clockSyncedAt = this.#wallClock();
+    } catch (error) {
+      // A connection the server dropped is reported, and never handed back to the pool as if it were sound.
+      if (isConnectionError(error)) {
+        broken = error as Error;
+        this.#lost(broken);
+      }
+      throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
